@@ -1,0 +1,215 @@
+"""Pure text: fold a text for forgiving comparison, find a quote in a snapshot, name the closest passage."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Literal
+
+MatchKind = Literal["exact", "normalized"]
+
+_SINGLE_QUOTES = "\u2018\u2019\u201a\u201b\u2039\u203a\u2032\u0060\u00b4"
+_DOUBLE_QUOTES = "\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033"
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2043\u2212\ufe58\ufe63\uff0d"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_TRANSLATE = str.maketrans(
+    {**{c: "'" for c in _SINGLE_QUOTES}, **{c: '"' for c in _DOUBLE_QUOTES}, **{c: "-" for c in _DASHES},
+     **{c: "" for c in _INVISIBLE}}
+)
+_ASCII_SPACE = re.compile(r"\s+")
+_ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|\u2026)\s*\]|\.\.\.|\u2026)\s*")
+
+MIN_SUGGESTION_SCORE = 60.0
+MIN_SUGGESTION_LENGTH = 8
+
+
+def fold(text: str) -> str:
+    """The text with whitespace runs, typographic quotes, dashes and compatibility forms folded."""
+    if text.isascii():
+        return _ASCII_SPACE.sub(" ", text)
+    return fold_with_spans(text)[0]
+
+
+def fold_with_spans(text: str) -> tuple[str, list[int], list[int]]:
+    """`fold(text)` plus, for each folded character, the start and end of the original it came from."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    index, length = 0, len(text)
+    while index < length:
+        char = text[index]
+        end = index + 1
+        while end < length and unicodedata.combining(text[end]):
+            end += 1
+        if char.isspace():
+            if not out or out[-1] != " ":
+                out.append(" ")
+                starts.append(index)
+                ends.append(end)
+            else:
+                ends[-1] = end
+            index = end
+            continue
+        piece = text[index:end]
+        if not piece.isascii():
+            piece = unicodedata.normalize("NFKC", piece).translate(_TRANSLATE)
+            piece = _ASCII_SPACE.sub(" ", piece)
+        for folded in piece:
+            if folded == " " and out and out[-1] == " ":
+                ends[-1] = end
+                continue
+            out.append(folded)
+            starts.append(index)
+            ends.append(end)
+        index = end
+    return "".join(out), starts, ends
+
+
+def split_ellipsis(quote: str) -> list[str]:
+    """The parts of a quote around its ellipses (`...`, `…`, `[...]`), empty parts dropped."""
+    return [part for part in _ELLIPSIS.split(quote) if part.strip()]
+
+
+@dataclass(frozen=True)
+class Found:
+    """Where a quote is in the snapshot (original character offsets) and how it was matched."""
+
+    kind: MatchKind
+    start: int
+    end: int
+    spans: tuple[tuple[int, int], ...]
+    occurrences: int
+
+
+@dataclass(frozen=True)
+class Missing:
+    """A quote that is not in the snapshot, with the closest passage when one is similar enough."""
+
+    reason: str
+    closest: str | None = None
+    score: float = 0.0
+
+
+class Snapshot:
+    """A source text prepared for searching: folded once, searched many times."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def _folded(self) -> tuple[str, list[int], list[int]]:
+        return fold_with_spans(self.text)
+
+    def find(self, quote: str, prefix: str | None = None, suffix: str | None = None) -> Found | Missing:
+        """Find `quote`: exactly, then folded, then as ellipsis parts in order; prefix/suffix pick among repeats."""
+        quote = quote.strip()
+        if not quote:
+            return Missing("the quote is empty")
+        spans = _occurrences(self.text, quote)
+        kept = [span for span in spans if self._fits_raw(span, prefix, suffix)]
+        if kept:
+            return Found("exact", kept[0][0], kept[0][1], (kept[0],), len(spans))
+        folded_quote = fold(quote).strip()
+        folded, starts, ends = self._folded
+        folded_spans = _occurrences(folded, folded_quote)
+        folded_kept = [span for span in folded_spans if self._fits_folded(span, prefix, suffix)]
+        if folded_kept:
+            start, end = folded_kept[0]
+            original = (starts[start], ends[end - 1])
+            return Found("normalized", original[0], original[1], (original,), len(folded_spans))
+        parts = split_ellipsis(quote)
+        if len(parts) > 1:
+            found = self._find_parts(parts, prefix, suffix)
+            if found is not None:
+                return found
+        if spans or folded_spans:
+            count = max(len(spans), len(folded_spans))
+            return Missing(
+                f"the words occur {count} time{'s' if count != 1 else ''} but none with the given prefix/suffix"
+            )
+        return self._missing((self._first_missing(parts) if len(parts) > 1 else None) or quote)
+
+    def context(self, start: int, end: int, width: int = 60) -> tuple[str, str, str]:
+        """The words before, the matched text and the words after, whitespace folded for display."""
+        before = self.text[max(0, start - width):start]
+        after = self.text[end:end + width]
+        if start - width > 0 and " " in before:
+            before = "..." + before[before.index(" ") + 1:]
+        if end + width < len(self.text) and " " in after:
+            after = after[:after.rindex(" ")] + "..."
+        squash = _ASCII_SPACE.sub
+        return squash(" ", before).lstrip(), squash(" ", self.text[start:end]), squash(" ", after).rstrip()
+
+    def _fits_raw(self, span: tuple[int, int], prefix: str | None, suffix: str | None) -> bool:
+        return _fits(self.text, span, prefix and prefix.strip(), suffix and suffix.strip())
+
+    def _fits_folded(self, span: tuple[int, int], prefix: str | None, suffix: str | None) -> bool:
+        return _fits(self._folded[0], span, prefix and fold(prefix).strip(), suffix and fold(suffix).strip())
+
+    def _find_parts(self, parts: list[str], prefix: str | None, suffix: str | None) -> Found | None:
+        for kind, haystack, folder in (("exact", self.text, None), ("normalized", self._folded[0], fold)):
+            pieces = [folder(part).strip() if folder else part.strip() for part in parts]
+            checker = self._fits_raw if folder is None else self._fits_folded
+            for first in _occurrences(haystack, pieces[0]):
+                if not checker(first, prefix, None):
+                    continue
+                spans = [first]
+                for piece in pieces[1:]:
+                    at = haystack.find(piece, spans[-1][1])
+                    if at < 0:
+                        break
+                    spans.append((at, at + len(piece)))
+                else:
+                    if not checker(spans[-1], None, suffix):
+                        continue
+                    if folder is not None:
+                        _, starts, ends = self._folded
+                        spans = [(starts[s], ends[e - 1]) for s, e in spans]
+                    return Found(kind, spans[0][0], spans[-1][1], tuple(spans), 1)  # type: ignore[arg-type]
+        return None
+
+    def _first_missing(self, parts: list[str]) -> str | None:
+        folded = self._folded[0]
+        for part in parts:
+            if fold(part).strip() not in folded:
+                return part
+        return None
+
+    def _missing(self, quote: str) -> Missing:
+        folded_quote = fold(quote).strip()
+        if len(folded_quote) < MIN_SUGGESTION_LENGTH:
+            return Missing("not in the snapshot")
+        from rapidfuzz import fuzz
+
+        folded, starts, ends = self._folded
+        alignment = fuzz.partial_ratio_alignment(folded_quote, folded)
+        if alignment is None or alignment.score < MIN_SUGGESTION_SCORE or alignment.dest_end <= alignment.dest_start:
+            return Missing("not in the snapshot, and no passage is similar")
+        start, end = _widen_to_words(folded, alignment.dest_start, alignment.dest_end)
+        closest = _ASCII_SPACE.sub(" ", self.text[starts[start]:ends[end - 1]]).strip()
+        return Missing("not in the snapshot", closest, round(alignment.score, 1))
+
+
+def _occurrences(haystack: str, needle: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    at = haystack.find(needle)
+    while at >= 0:
+        spans.append((at, at + len(needle)))
+        at = haystack.find(needle, at + 1)
+    return spans
+
+
+def _fits(haystack: str, span: tuple[int, int], prefix: str | None, suffix: str | None) -> bool:
+    if prefix and not haystack[: span[0]].rstrip().endswith(prefix):
+        return False
+    return not (suffix and not haystack[span[1]:].lstrip().startswith(suffix))
+
+
+def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
+    while start > 0 and text[start - 1].isalnum() and text[start].isalnum():
+        start -= 1
+    while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
+        end += 1
+    return start, end

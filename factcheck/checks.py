@@ -1,0 +1,317 @@
+"""The checks of `verify`: one small function per code, each yielding problems; a registry by code."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from factcheck.anchor import Found, Missing, Snapshot
+from factcheck.errors import Location, Problem, Severity
+from factcheck.model import Quote
+from factcheck.numbers import read_numbers
+from factcheck.store import ClaimRecord, Ledger
+
+
+@dataclass(frozen=True)
+class Options:
+    """What a run of the checks is asked to do."""
+
+    stale_after_days: int | None = None
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+@dataclass(frozen=True)
+class QuoteRef:
+    """One quote of one claim, named by the list it sits in and its index there."""
+
+    record: ClaimRecord
+    kind: str  # "appearances" or "evidence"
+    index: int
+    quote: Quote
+
+    def locate(self, *sub: str) -> Location:
+        return self.record.locate(self.kind, self.index, *sub)
+
+
+class Context:
+    """A ledger prepared for checking: snapshots folded once, each quote resolved once."""
+
+    def __init__(self, ledger: Ledger, options: Options) -> None:
+        self.ledger = ledger
+        self.options = options
+        self._snapshots: dict[str, Snapshot] = {}
+        self._resolved: dict[tuple[int, str, int], Found | Missing | None] = {}
+
+    @cached_property
+    def quotes(self) -> list[QuoteRef]:
+        refs: list[QuoteRef] = []
+        for record in self.ledger.claims:
+            refs.extend(QuoteRef(record, "appearances", i, q) for i, q in enumerate(record.claim.appearances))
+            refs.extend(QuoteRef(record, "evidence", i, q) for i, q in enumerate(record.claim.evidence))
+        return refs
+
+    def snapshot(self, source_id: str) -> Snapshot | None:
+        source = self.ledger.sources.get(source_id)
+        if source is None or source.text is None:
+            return None
+        if source_id not in self._snapshots:
+            self._snapshots[source_id] = Snapshot(source.text)
+        return self._snapshots[source_id]
+
+    def resolve(self, ref: QuoteRef) -> Found | Missing | None:
+        """Where the quote is in its snapshot; None when the snapshot cannot be read."""
+        key = (id(ref.record), ref.kind, ref.index)
+        if key not in self._resolved:
+            snapshot = self.snapshot(ref.quote.source)
+            self._resolved[key] = (
+                None if snapshot is None else snapshot.find(ref.quote.text, ref.quote.prefix, ref.quote.suffix)
+            )
+        return self._resolved[key]
+
+
+CheckFunction = Callable[[Context], Iterable[Problem]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A check code: its severity, what it means, and the function that finds it (None: found by the loader)."""
+
+    code: str
+    severity: Severity
+    description: str
+    run: CheckFunction | None = None
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def _register(code: str, severity: Severity, description: str, run: CheckFunction | None = None) -> None:
+    REGISTRY[code] = Check(code, severity, description, run)
+
+
+def _check(code: str, severity: Severity, description: str) -> Callable[[CheckFunction], CheckFunction]:
+    def decorate(function: CheckFunction) -> CheckFunction:
+        _register(code, severity, description, function)
+        return function
+
+    return decorate
+
+
+def problem(code: str, message: str, location: Location, claim: str | None = None, source: str | None = None) -> Problem:
+    """A problem with the severity its code carries."""
+    return Problem(code, REGISTRY[code].severity, message, location, claim, source)
+
+
+_register("yaml-syntax", "error", "A file cannot be parsed as YAML (or is not UTF-8).")
+_register("duplicate-key", "error", "A mapping repeats a key; plain YAML loaders silently keep only one.")
+_register("schema", "error", "A field is missing, unknown, or of the wrong type or value.")
+_register("source-incomplete", "error", "A source has a snapshot without metadata, or metadata without a snapshot.")
+_register("source-encoding", "error", "A source snapshot is not UTF-8 text.")
+
+
+@_check("duplicate-id", "error", "Two claims share an id.")
+def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
+    first: dict[str, ClaimRecord] = {}
+    for record in ctx.ledger.claims:
+        claim_id = record.claim.id
+        if claim_id in first:
+            yield problem(
+                "duplicate-id",
+                f"claim id {claim_id!r} is already used by the claim at {first[claim_id].locate('id')}",
+                record.locate("id"), claim_id,
+            )
+        else:
+            first[claim_id] = record
+
+
+@_check("unknown-source", "error", "A quote names a source that has no snapshot or no metadata.")
+def check_unknown_sources(ctx: Context) -> Iterator[Problem]:
+    sources = ctx.ledger.sources
+    for ref in ctx.quotes:
+        source_id = ref.quote.source
+        source = sources.get(source_id)
+        if source is None:
+            reason = f"no source {source_id!r}: sources/{source_id}.txt and sources/{source_id}.yaml do not exist"
+        elif source.snapshot_path is None:
+            reason = f"source {source_id!r} has no snapshot sources/{source_id}.txt"
+        elif source.meta_path is None:
+            reason = f"source {source_id!r} has no metadata sources/{source_id}.yaml"
+        else:
+            continue
+        yield problem("unknown-source", reason, ref.locate("source"), ref.record.claim.id, source_id)
+
+
+@_check("quote-not-found", "error", "A quote is not in its source snapshot; the message names the closest passage.")
+def check_quotes_found(ctx: Context) -> Iterator[Problem]:
+    for ref in ctx.quotes:
+        result = ctx.resolve(ref)
+        if not isinstance(result, Missing):
+            continue
+        message = f"quote not found in {ref.quote.source!r}: {result.reason}"
+        if result.closest is not None:
+            message += f"; closest passage ({result.score:g}% similar): {result.closest!r}"
+        yield problem("quote-not-found", message, ref.locate("text"), ref.record.claim.id, ref.quote.source)
+
+
+@_check("quote-normalized", "info",
+        "A quote was found only after folding whitespace, typographic quotes, dashes or compatibility forms.")
+def check_quotes_normalized(ctx: Context) -> Iterator[Problem]:
+    for ref in ctx.quotes:
+        result = ctx.resolve(ref)
+        if isinstance(result, Found) and result.kind == "normalized":
+            snapshot = ctx.snapshot(ref.quote.source)
+            assert snapshot is not None
+            exact = snapshot.text[result.start:result.end]
+            yield problem(
+                "quote-normalized",
+                f"found in {ref.quote.source!r} only after folding; the source's own characters are {exact!r}",
+                ref.locate("text"), ref.record.claim.id, ref.quote.source,
+            )
+
+
+@_check("source-modified", "error", "A snapshot's sha256 differs from the one its metadata records.")
+def check_sources_unmodified(ctx: Context) -> Iterator[Problem]:
+    for source in ctx.ledger.sources.values():
+        if source.meta is None or source.digest is None or source.meta.sha256 == source.digest:
+            continue
+        yield problem(
+            "source-modified",
+            f"{source.snapshot_path} has sha256 {source.digest}, but its metadata records {source.meta.sha256}: "
+            "the snapshot was altered after it was recorded",
+            source.locate("sha256"), source=source.id,
+        )
+
+
+def missing_support(record: ClaimRecord) -> str | None:
+    """What the claim's verdict lacks to be supported by its evidence, or None when it lacks nothing."""
+    claim = record.claim
+    stances = {quote.stance for quote in claim.evidence}
+    has_note = bool((claim.note or "").strip()) or bool(claim.history and (claim.history[-1].note or "").strip())
+    needs = {
+        "supported": [] if "supports" in stances else ["a 'supports' evidence quote"],
+        "refuted": [] if "refutes" in stances else ["a 'refutes' evidence quote"],
+        "conflicting": [f"a {stance!r} evidence quote" for stance in ("supports", "refutes") if stance not in stances],
+        "misleading": ([] if claim.evidence else ["an evidence quote"]) + ([] if has_note else ["a note"]),
+        "unverifiable": [] if has_note else ["a note saying why"],
+    }.get(claim.status, [])
+    return " and ".join(needs) if needs else None
+
+
+@_check("status-unsupported", "error", "A verdict lacks the evidence (or note) it needs.")
+def check_status_supported(ctx: Context) -> Iterator[Problem]:
+    for record in ctx.ledger.claims:
+        lack = missing_support(record)
+        if lack is not None:
+            yield problem(
+                "status-unsupported",
+                f"status {record.claim.status!r} needs {lack}",
+                record.locate("status"), record.claim.id,
+            )
+
+
+@_check("evidence-self", "warning", "The only support comes from the sources in which the claim itself appears.")
+def check_evidence_independent(ctx: Context) -> Iterator[Problem]:
+    for record in ctx.ledger.claims:
+        claim = record.claim
+        supporting = [quote for quote in claim.evidence if quote.stance == "supports"]
+        appeared_in = {quote.source for quote in claim.appearances}
+        if supporting and all(quote.source in appeared_in for quote in supporting):
+            names = ", ".join(sorted({quote.source for quote in supporting}))
+            yield problem(
+                "evidence-self",
+                f"the only support comes from where the claim itself appears ({names}); find an independent source",
+                record.locate("evidence"), claim.id,
+            )
+
+
+@_check("quantity-not-in-quote", "warning", "The claim's number is in none of its appearance quotes.")
+def check_quantity_quoted(ctx: Context) -> Iterator[Problem]:
+    for record in ctx.ledger.claims:
+        claim = record.claim
+        if claim.quantity is None or not claim.appearances:
+            continue
+        value = claim.quantity.value
+        if any(abs(number - value) < 1e-9 for quote in claim.appearances for number in read_numbers(quote.text)):
+            continue
+        yield problem(
+            "quantity-not-in-quote",
+            f"the number {value:g} is in none of the claim's appearance quotes",
+            record.locate("quantity", "value"), claim.id,
+        )
+
+
+@_check("date-order", "error", "A claim appears in a source published before the claim's date.")
+def check_date_order(ctx: Context) -> Iterator[Problem]:
+    sources = ctx.ledger.sources
+    for ref in ctx.quotes:
+        if ref.kind != "appearances":
+            continue
+        source = sources.get(ref.quote.source)
+        published = source.meta.published if source and source.meta else None
+        if published is not None and published < ref.record.claim.date:
+            yield problem(
+                "date-order",
+                f"the claim is dated {ref.record.claim.date.isoformat()} but appears in {ref.quote.source!r}, "
+                f"published earlier, on {published.isoformat()}",
+                ref.locate("source"), ref.record.claim.id, ref.quote.source,
+            )
+
+
+@_check("stale", "warning", "No status change for longer than the stale-after limit.")
+def check_stale(ctx: Context) -> Iterator[Problem]:
+    days = ctx.options.stale_after_days
+    if days is None:
+        return
+    for record in ctx.ledger.claims:
+        claim = record.claim
+        last = claim.history[-1].date if claim.history else claim.date
+        age = (ctx.options.today - last).days
+        if age > days:
+            since = "last status change" if claim.history else "claim date, no status change since"
+            yield problem(
+                "stale",
+                f"status {claim.status!r} unchanged for {age} days (over {days}; {since} {last.isoformat()})",
+                record.locate("status"), claim.id,
+            )
+
+
+@_check("orphan-source", "info", "A source that no quote uses.")
+def check_orphan_sources(ctx: Context) -> Iterator[Problem]:
+    used = {ref.quote.source for ref in ctx.quotes}
+    for source in ctx.ledger.sources.values():
+        if source.id not in used:
+            yield problem("orphan-source", f"source {source.id!r} is not quoted by any claim",
+                          source.locate(), source=source.id)
+
+
+def run_checks(ledger: Ledger, options: Options, claim_ids: Iterable[str] | None = None) -> list[Problem]:
+    """Every problem in the ledger (loading included), sorted by location; narrowed to some claims if asked."""
+    ctx = Context(ledger, options)
+    found: list[Problem] = list(ledger.problems)
+    for check in REGISTRY.values():
+        if check.run is not None:
+            found.extend(check.run(ctx))
+    if claim_ids is not None:
+        found = _narrow(found, ledger, set(claim_ids))
+    return sorted(found, key=Problem.sort_key)
+
+
+def _narrow(found: list[Problem], ledger: Ledger, wanted: set[str]) -> list[Problem]:
+    used = {q.source for r in ledger.claims if r.claim.id in wanted for q in (*r.claim.appearances, *r.claim.evidence)}
+
+    def keep(p: Problem) -> bool:
+        if p.claim is not None:
+            return p.claim in wanted
+        if p.source is not None:
+            return p.source in used and p.code != "orphan-source"
+        return True
+
+    return [p for p in found if keep(p)]
+
+
+def exit_status(problems: Iterable[Problem], strict: bool = False) -> int:
+    """1 when an error (or, with strict, a warning) is among the problems; else 0."""
+    failing = {"error", "warning"} if strict else {"error"}
+    return 1 if any(p.severity in failing for p in problems) else 0

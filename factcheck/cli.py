@@ -1,0 +1,178 @@
+"""The command line: parse arguments, call the core, render, exit. The only module that imports click."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from factcheck import __version__
+from factcheck.errors import FactcheckError
+
+if TYPE_CHECKING:
+    from factcheck.store import Ledger
+
+STATUSES = ("unverified", "supported", "refuted", "misleading", "conflicting", "unverifiable")
+
+
+class _CommandFailed(click.ClickException):
+    """A FactcheckError on its way out: message on stderr, exit 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"factcheck: error: {self.format_message()}", err=True)
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FactcheckError as exc:
+            raise _CommandFailed(str(exc)) from None
+
+
+def _root(ctx: click.Context) -> Path:
+    return Path(ctx.find_root().params["root"])
+
+
+def _styler(stream: Any) -> Callable[[str, str], str]:
+    colours = {"error": "red", "warning": "yellow", "info": "cyan", "normalized": "yellow", "exact": "green"}
+    if os.environ.get("NO_COLOR") or not getattr(stream, "isatty", lambda: False)():
+        return lambda text, _style: text
+    return lambda text, style: click.style(text, fg=colours.get(style), bold=style == "bold")
+
+
+def _load(ctx: click.Context) -> Ledger:
+    from factcheck.store import load_ledger
+
+    return load_ledger(_root(ctx))
+
+
+def _report_load_problems(ledger: Ledger) -> bool:
+    """Tell stderr that the ledger has errors (verify names them); True when it has."""
+    errors = [p for p in ledger.problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
+        click.echo(f"factcheck: the ledger has errors: {first.location}: {first.code}: {first.message}{more}; "
+                   "run 'factcheck verify' to see them all", err=True)
+    return bool(errors)
+
+
+def _exit(code: int) -> NoReturn:
+    sys.stdout.flush()
+    raise SystemExit(code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="factcheck")
+@click.option("-C", "--root", default=".", metavar="DIR", show_default=True,
+              type=click.Path(file_okay=False, path_type=str), help="The ledger's folder.")
+def cli(root: str) -> None:
+    """Keep a ledger of claims, each tied to the exact words of its sources and evidence.
+
+    Exit status: 0 clean, 1 problems found, 2 the command could not run.
+    """
+
+
+@cli.command("list")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only this verdict (repeatable).")
+@click.option("--subject", "subjects", multiple=True, metavar="SUBJECT", help="Only this subject (repeatable).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only claims with this tag (repeatable).")
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Only claims quoting this source (repeatable).")
+@click.option("--claimant", metavar="TEXT", help="Only claimants containing TEXT (any case).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Only claims made on or after DATE.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Only claims made on or before DATE.")
+@click.option("--latest", is_flag=True, help="Only the newest claim of each subject.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "yaml"]), default="table", show_default=True)
+@click.pass_context
+def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[str, ...], tags: tuple[str, ...],
+                 sources: tuple[str, ...], claimant: str | None, since: Any, until: Any, latest: bool, fmt: str) -> None:
+    """One row a claim, filtered."""
+    from factcheck import listing
+    from factcheck.render import csvout, jsonout, text, yamlout
+
+    ledger = _load(ctx)
+    filters = listing.Filters(statuses, subjects, tags, sources, claimant,
+                              since.date() if since else None, until.date() if until else None, latest)
+    rows = [listing.row(r) for r in listing.select(ledger, filters)]
+    renderers: dict[str, Callable[[], str]] = {
+        "table": lambda: text.table(rows, ("id", "date", "status", "claimant", "figure", "text")) + "\n",
+        "json": lambda: jsonout.dumps(rows),
+        "csv": lambda: csvout.rows(rows, listing.COLUMNS),
+        "yaml": lambda: yamlout.dumps(rows),
+    }
+    click.echo(renderers[fmt](), nl=False)
+    _exit(1 if _report_load_problems(ledger) else 0)
+
+
+@cli.command()
+@click.argument("claim_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
+    """One claim whole, each quote shown in its place in the source."""
+    from factcheck.render import jsonout, text
+    from factcheck.views import claim_view
+
+    ledger = _load(ctx)
+    record = ledger.find(claim_id)
+    if record is None:
+        import difflib
+
+        close = difflib.get_close_matches(claim_id, [r.claim.id for r in ledger.claims], n=3)
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+        broken = " (or it failed to load: run 'factcheck verify')" if ledger.problems else ""
+        raise FactcheckError(f"no claim with id {claim_id!r}{broken}{hint}")
+    view = claim_view(ledger, record)
+    if fmt == "json":
+        click.echo(jsonout.dumps(view), nl=False)
+    else:
+        click.echo(text.claim(view, _styler(sys.stdout)), nl=False)
+    quotes = [*view["appearances"], *view["evidence"]]
+    _exit(1 if any(q["match"]["kind"] in ("not-found", "unknown-source") for q in quotes) else 0)
+
+
+@cli.command()
+@click.argument("claim_ids", nargs=-1, metavar="[ID]...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--stale-after", type=click.IntRange(min=1), metavar="DAYS",
+              help="Warn about claims whose status has not changed for more than DAYS days "
+                   "(default: the ledger's stale_after_days; off when neither is set).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+@click.pass_context
+def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: bool, stale_after: int | None,
+           quiet: bool) -> None:
+    """Run every check; print the problems, each at its file:line:column."""
+    from factcheck.checks import Options, exit_status, run_checks
+    from factcheck.render import jsonout, text
+
+    ledger = _load(ctx)
+    known = {r.claim.id for r in ledger.claims}
+    unknown = [i for i in claim_ids if i not in known]
+    if unknown:
+        raise FactcheckError(f"no claim with id {unknown[0]!r}" +
+                             (" (or it failed to load: see 'factcheck verify')" if ledger.problems else ""))
+    options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
+    found = run_checks(ledger, options, claim_ids or None)
+    status = exit_status(found, strict)
+    if fmt == "json":
+        click.echo(jsonout.verify_report(found, status == 0), nl=False)
+    else:
+        click.echo(text.problems(found, _styler(sys.stdout)), nl=False)
+    if not quiet:
+        claims = len(claim_ids) if claim_ids else len(ledger.claims)
+        click.echo(text.counts_line(jsonout.counts(found), claims, len(ledger.sources)), err=True)
+    _exit(status)
+
+
+def main() -> None:
+    """The console script."""
+    cli(prog_name="factcheck")
+

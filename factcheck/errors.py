@@ -1,0 +1,41 @@
+"""Locations, findings about the data, and the one error for a command that cannot run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
+
+
+@dataclass(frozen=True, order=True)
+class Location:
+    """A place in a ledger file: path relative to the ledger root, 1-based line and column."""
+
+    path: str
+    line: int = 1
+    column: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding about the data, located where an editor can jump to it."""
+
+    code: str
+    severity: Severity
+    message: str
+    location: Location
+    claim: str | None = None
+    source: str | None = None
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        loc = self.location
+        return (loc.path, loc.line, loc.column, self.code, self.message)
+
+
+class FactcheckError(Exception):
+    """The command could not do its job (no ledger, unreadable file, git failed)."""

@@ -1,0 +1,228 @@
+"""The ledger's files as pydantic models (extra fields forbidden). No I/O."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+
+from factcheck.yamlsrc import BadDate, YamlBool
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
+
+Status = Literal["unverified", "supported", "refuted", "misleading", "conflicting", "unverifiable"]
+STATUSES: tuple[str, ...] = Status.__args__  # type: ignore[attr-defined]
+Bound = Literal["exactly", "about", "more-than", "at-least", "fewer-than", "at-most"]
+BOUNDS: tuple[str, ...] = Bound.__args__  # type: ignore[attr-defined]
+Stance = Literal["supports", "refutes", "context"]
+STANCES: tuple[str, ...] = Stance.__args__  # type: ignore[attr-defined]
+
+
+def _boolean_word(value: YamlBool) -> ValueError:
+    return ValueError(
+        f"{value.raw!r} is read by YAML as a true/false value, not as text; put it in quotes if it is meant as text"
+    )
+
+
+def _as_text(value: Any) -> Any:
+    """Text as written: a number or date written where text belongs stays the characters typed."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, YamlBool):
+        raise _boolean_word(value)
+    raw = getattr(value, "raw", None)
+    if isinstance(raw, str):
+        return raw
+    if value is None:
+        raise ValueError("is empty; write the text")
+    raise ValueError(f"must be text, not a {_kind(value)}")
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("is blank; write the text")
+    return value
+
+
+def _as_slug(value: Any) -> Any:
+    value = _as_text(value)
+    if not SLUG_RE.match(value):
+        raise ValueError(
+            f"{value!r} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
+            "starting with a letter or digit (at most 128 characters)"
+        )
+    return value
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, YamlBool):
+        raise _boolean_word(value)
+    if isinstance(value, BadDate):
+        raise ValueError(f"{value.raw!r} is not a real date ({value.reason})")
+    if isinstance(value, dt.datetime):
+        raise ValueError(f"{getattr(value, 'raw', value)!s} is a date and time; write the date alone, as YYYY-MM-DD")
+    if isinstance(value, dt.date):
+        return dt.date(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
+    raise ValueError(f"must be a date (YYYY-MM-DD), not a {_kind(value)}")
+
+
+def _as_number(value: Any) -> Any:
+    if isinstance(value, YamlBool):
+        raise ValueError(f"{value.raw!r} is read by YAML as a true/false value; write a number")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        shown = getattr(value, "raw", value)
+        raise ValueError(f"must be a number, not {shown!r}")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("must be a finite number")
+    return int(value) if isinstance(value, int) else float(value)
+
+
+def _as_positive_int(value: Any) -> Any:
+    number = _as_number(value)
+    if not isinstance(number, int) or number <= 0:
+        raise ValueError(f"must be a whole number of days above 0, not {number!r}")
+    return number
+
+
+def _as_list(value: Any) -> Any:
+    if value is None:
+        return []
+    return value
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, dt.date):
+        return "date"
+    return type(value).__name__
+
+
+Text = Annotated[str, BeforeValidator(_as_text), AfterValidator(_not_blank)]
+FreeText = Annotated[str, BeforeValidator(_as_text)]
+Slug = Annotated[str, BeforeValidator(_as_slug)]
+Date = Annotated[dt.date, BeforeValidator(_as_date)]
+Number = Annotated[float, BeforeValidator(_as_number)]
+Sha256 = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^[0-9a-f]{64}$")]
+TextList = Annotated[list[Text], BeforeValidator(_as_list)]
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Quantity(_Record):
+    """A stated figure with the bound the words put on it ("more than 800")."""
+
+    value: Number
+    bound: Bound
+    unit: Text | None = None
+
+
+class Quote(_Record):
+    """Verbatim words of a source; prefix/suffix pin one of several occurrences."""
+
+    source: Slug
+    text: Text
+    prefix: FreeText | None = None
+    suffix: FreeText | None = None
+
+
+class Evidence(Quote):
+    """A quote that bears on whether a claim is true."""
+
+    stance: Stance
+
+
+class HistoryEntry(_Record):
+    """One status change, as the log records it."""
+
+    date: Date
+    status: Status
+    note: FreeText | None = None
+    by: FreeText | None = None
+
+
+class Claim(_Record):
+    """One claim of the ledger with where it appeared and the evidence on it."""
+
+    id: Slug
+    text: Text
+    claimant: Text
+    date: Date
+    subject: Slug | None = None
+    quantity: Quantity | None = None
+    measure: Text | None = None
+    status: Status = "unverified"
+    appearances: Annotated[list[Quote], BeforeValidator(_as_list)] = []
+    evidence: Annotated[list[Evidence], BeforeValidator(_as_list)] = []
+    tags: TextList = []
+    note: FreeText | None = None
+    history: Annotated[list[HistoryEntry], BeforeValidator(_as_list)] = []
+
+
+class Publisher(_Record):
+    """Who publishes the ledger's reviews."""
+
+    name: Text
+    url: Text | None = None
+
+
+class Settings(_Record):
+    """The optional top-level `ledger:` mapping of claims.yaml."""
+
+    name: Text | None = None
+    publisher: Publisher | None = None
+    stale_after_days: Annotated[int, BeforeValidator(_as_positive_int)] | None = None
+    about_band: Annotated[float, BeforeValidator(_as_number), Field(gt=0, lt=1)] | None = None
+
+
+class SourceMeta(_Record):
+    """The metadata of one snapshot, `sources/<id>.yaml`."""
+
+    title: Text | None = None
+    publisher: Text | None = None
+    authors: TextList = []
+    url: Text | None = None
+    archive_url: Text | None = None
+    published: Date | None = None
+    retrieved: Date | None = None
+    language: Text | None = None
+    sha256: Sha256
+    note: FreeText | None = None
+
+
+class ClaimsFileTop(_Record):
+    """The top of a claims file: settings and the raw list of claims, each validated on its own."""
+
+    ledger: Settings | None = None
+    claims: Annotated[list[Any], BeforeValidator(_as_list)]
+
+
+BOUND_WORDS: dict[str, str] = {
+    "exactly": "", "about": "about ", "more-than": "more than ", "at-least": "at least ",
+    "fewer-than": "fewer than ", "at-most": "at most ",
+}
+
+
+def format_number(value: float) -> str:
+    """A number as a person writes it: 800, not 800.0."""
+    return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+def phrase(quantity: Quantity) -> str:
+    """The figure with its bound in words: "more than 800 weapons"."""
+    unit = f" {quantity.unit}" if quantity.unit else ""
+    return f"{BOUND_WORDS[quantity.bound]}{format_number(quantity.value)}{unit}"

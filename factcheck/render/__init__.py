@@ -1,0 +1,1 @@
+"""Renderers: functions from plain values to text, one module per output format."""

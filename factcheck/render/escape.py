@@ -1,0 +1,26 @@
+"""The escaping rules of each output, one function per format, so no text reaches an output raw."""
+
+from __future__ import annotations
+
+import re
+
+# C0 and C1 controls, and the characters that reorder or hide text on a terminal (bidi overrides,
+# isolates and marks, zero-width joiners are kept out of the way too).
+_TERMINAL_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def terminal(text: str, *, one_line: bool = False) -> str:
+    """Text safe to print on a terminal: no escape sequences, no reordering characters."""
+    if one_line:
+        text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
+    return _TERMINAL_UNSAFE.sub("", text)
+
+
+def csv_cell(text: str) -> str:
+    """A cell a spreadsheet shows as text, never runs as a formula."""
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text

@@ -1,0 +1,314 @@
+"""Find and load a ledger (claims.yaml or claims/, and sources/) into one Ledger value."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from factcheck.errors import FactcheckError, Location, Problem
+from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta
+from factcheck.yamlsrc import Document, Path_, YamlBool, parse
+
+CLAIMS_FILE = "claims.yaml"
+CLAIMS_DIR = "claims"
+SOURCES_DIR = "sources"
+
+
+@dataclass(frozen=True)
+class ClaimRecord:
+    """A validated claim with the document and path it was read from."""
+
+    claim: Claim
+    doc: Document
+    path: Path_
+
+    def locate(self, *sub: str | int, key: bool = False) -> Location:
+        return self.doc.locate((*self.path, *sub), key=key)
+
+
+@dataclass
+class SourceRecord:
+    """One source: its metadata and its snapshot, either of which may be missing."""
+
+    id: str
+    meta: SourceMeta | None = None
+    meta_doc: Document | None = None
+    meta_path: str | None = None
+    snapshot_path: str | None = None
+    text: str | None = None
+    digest: str | None = None
+
+    def locate(self, *sub: str | int) -> Location:
+        if self.meta_doc is not None:
+            return self.meta_doc.locate(tuple(sub), key=False)
+        return Location(self.snapshot_path or f"{SOURCES_DIR}/{self.id}.txt")
+
+
+@dataclass
+class Ledger:
+    """Everything read from a ledger, with the problems met while reading it."""
+
+    settings: Settings = field(default_factory=Settings)
+    claims: list[ClaimRecord] = field(default_factory=list)
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def find(self, claim_id: str) -> ClaimRecord | None:
+        for record in self.claims:
+            if record.claim.id == claim_id:
+                return record
+        return None
+
+
+def find_files(root: Path) -> dict[str, bytes]:
+    """Read the files that make up the ledger at `root`, keyed by their path relative to it."""
+    if not root.is_dir():
+        raise FactcheckError(f"{root}: no such folder")
+    single, split = root / CLAIMS_FILE, root / CLAIMS_DIR
+    if single.is_file() and split.is_dir():
+        raise FactcheckError(f"{root}: both {CLAIMS_FILE} and {CLAIMS_DIR}/ exist; a ledger keeps its claims in one of them")
+    if single.is_file():
+        names = [CLAIMS_FILE]
+    elif split.is_dir():
+        names = [f"{CLAIMS_DIR}/{p.name}" for p in sorted(split.iterdir()) if p.suffix == ".yaml" and p.is_file()]
+    else:
+        raise FactcheckError(f"no ledger in {root}: neither {CLAIMS_FILE} nor {CLAIMS_DIR}/ exists (use --root DIR)")
+    sources = root / SOURCES_DIR
+    if sources.is_dir():
+        names += [f"{SOURCES_DIR}/{p.name}" for p in sorted(sources.iterdir()) if p.suffix in (".yaml", ".txt")]
+    files: dict[str, bytes] = {}
+    for name in names:
+        try:
+            files[name] = (root / name).read_bytes()
+        except OSError as exc:
+            raise FactcheckError(f"{root / name}: cannot read: {exc.strerror}") from None
+    return files
+
+
+def load_ledger(root: Path) -> Ledger:
+    """Load the ledger at `root` from disk."""
+    return build_ledger(find_files(root))
+
+
+def build_ledger(files: Mapping[str, bytes]) -> Ledger:
+    """Build a ledger from its files' bytes, keyed by path relative to the ledger root."""
+    ledger = Ledger()
+    claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
+    settings_doc: Document | None = None
+    for name in claim_files:
+        doc = parse(files[name], name)
+        ledger.problems.extend(doc.problems)
+        settings = _load_claims_file(doc, ledger)
+        if settings is not None:
+            if settings_doc is not None:
+                ledger.problems.append(Problem(
+                    "schema", "error",
+                    f"a second 'ledger:' settings mapping; the first is in {settings_doc.locate(('ledger',), key=True)}",
+                    doc.locate(("ledger",), key=True),
+                ))
+            else:
+                ledger.settings, settings_doc = settings, doc
+    _load_sources(files, ledger)
+    return ledger
+
+
+def _load_claims_file(doc: Document, ledger: Ledger) -> Settings | None:
+    data = doc.data
+    if doc.problems and data is None:
+        return None
+    if not isinstance(data, dict):
+        shown = "empty" if data is None else f"a {'list' if isinstance(data, list) else 'single value'}"
+        ledger.problems.append(Problem(
+            "schema", "error", f"the file is {shown}; a claims file is a mapping with a 'claims:' list", doc.locate(()),
+        ))
+        return None
+    top = {key: value for key, value in data.items() if key != "claims"}
+    top["claims"] = []
+    settings: Settings | None = None
+    try:
+        settings = ClaimsFileTop.model_validate(top).ledger
+    except ValidationError as exc:
+        ledger.problems.extend(schema_problems(exc, doc, (), ClaimsFileTop))
+    if "claims" not in data:
+        ledger.problems.append(Problem("schema", "error", "the file has no 'claims:' list", doc.locate(())))
+        return settings
+    claims = data["claims"]
+    if claims is None:
+        return settings
+    if not isinstance(claims, list):
+        ledger.problems.append(Problem("schema", "error", "'claims' must be a list of claims", doc.locate(("claims",))))
+        return settings
+    for index, raw in enumerate(claims):
+        path: Path_ = ("claims", index)
+        try:
+            claim = Claim.model_validate(raw)
+        except ValidationError as exc:
+            ledger.problems.extend(schema_problems(exc, doc, path, Claim, claim_id=_raw_id(raw)))
+            continue
+        ledger.claims.append(ClaimRecord(claim, doc, path))
+    return settings
+
+
+def _raw_id(raw: Any) -> str | None:
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and SLUG_RE.match(raw["id"]):
+        return str(raw["id"])
+    return None
+
+
+def _load_sources(files: Mapping[str, bytes], ledger: Ledger) -> None:
+    prefix = SOURCES_DIR + "/"
+    for name in sorted(files):
+        if not name.startswith(prefix) or "/" in name[len(prefix):]:
+            continue
+        stem, _, suffix = name[len(prefix):].rpartition(".")
+        if not SLUG_RE.match(stem):
+            ledger.problems.append(Problem(
+                "schema", "error",
+                f"{stem!r} is not a valid source id: name source files with lowercase letters, digits, '.', '_' and '-'",
+                Location(name),
+            ))
+            continue
+        record = ledger.sources.setdefault(stem, SourceRecord(stem))
+        if suffix == "txt":
+            record.snapshot_path = name
+            data = files[name]
+            record.digest = hashlib.sha256(data).hexdigest()
+            try:
+                record.text = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                ledger.problems.append(Problem(
+                    "source-encoding", "error",
+                    f"the snapshot is not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
+                    _offset_location(name, data, exc.start), source=stem,
+                ))
+        elif suffix == "yaml":
+            doc = parse(files[name], name)
+            record.meta_doc, record.meta_path = doc, name
+            ledger.problems.extend(Problem(p.code, p.severity, p.message, p.location, source=stem) for p in doc.problems)
+            if doc.problems and doc.data is None:
+                continue
+            if not isinstance(doc.data, dict):
+                ledger.problems.append(Problem(
+                    "schema", "error", "source metadata must be a mapping of fields (title, url, sha256, ...)",
+                    doc.locate(()), source=stem,
+                ))
+                continue
+            try:
+                record.meta = SourceMeta.model_validate(doc.data)
+            except ValidationError as exc:
+                ledger.problems.extend(schema_problems(exc, doc, (), SourceMeta, source_id=stem))
+    for record in ledger.sources.values():
+        if record.meta_path is None:
+            ledger.problems.append(Problem(
+                "source-incomplete", "error",
+                f"snapshot without metadata: create {prefix}{record.id}.yaml with at least its sha256",
+                Location(record.snapshot_path or prefix), source=record.id,
+            ))
+        elif record.snapshot_path is None:
+            ledger.problems.append(Problem(
+                "source-incomplete", "error", f"metadata without a snapshot: {prefix}{record.id}.txt is missing",
+                Location(record.meta_path), source=record.id,
+            ))
+
+
+def _offset_location(path: str, data: bytes, offset: int) -> Location:
+    before = data[:offset].decode("utf-8", errors="replace")
+    return Location(path, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+
+
+_VALUE_ERROR_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
+
+
+def schema_problems(
+    exc: ValidationError,
+    doc: Document,
+    base: Path_,
+    model: type[BaseModel],
+    *,
+    claim_id: str | None = None,
+    source_id: str | None = None,
+) -> Iterable[Problem]:
+    """Turn pydantic's errors into located `schema` problems, one per error."""
+    for error in exc.errors(include_url=False):
+        loc: Path_ = tuple(part for part in error["loc"] if isinstance(part, int) or not _is_internal(part))
+        path = (*base, *loc)
+        field_name = _field_name(loc)
+        kind = error["type"]
+        if kind == "extra_forbidden":
+            message = f"unknown field {loc[-1]!r}" + _known_fields_hint(model, loc[:-1])
+            location = doc.locate(path, key=True)
+        elif kind == "missing":
+            parent = path[:-1]
+            what = "this mapping"
+            if len(parent) == len(base) and base[:1] == ("claims",):
+                what = f"claim {claim_id!r}" if claim_id else f"claim #{int(base[-1]) + 1} of this file"
+            message = f"{what} lacks the required field {loc[-1]!r}"
+            location = doc.locate(parent)
+        else:
+            message = f"{field_name}: {_message(error)}" if field_name else _message(error)
+            location = doc.locate(path)
+        yield Problem("schema", "error", message, location, claim=claim_id, source=source_id)
+
+
+def _is_internal(part: str) -> bool:
+    # pydantic adds steps such as 'function-before[...]' or a union member's type to a loc
+    return "[" in part
+
+
+def _field_name(loc: Path_) -> str:
+    name = ""
+    for part in loc:
+        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
+    return name
+
+
+def _message(error: Any) -> str:
+    message = _VALUE_ERROR_PREFIX.sub("", str(error["msg"]))
+    kind = error["type"]
+    value = error.get("input")
+    if isinstance(value, YamlBool) and kind != "value_error":
+        return f"{value.raw!r} is read by YAML as a true/false value; {message[0].lower()}{message[1:]}"
+    if kind == "literal_error":
+        return f"{_shown(value)} is not allowed; {message[0].lower()}{message[1:]}"
+    if kind in ("model_type", "dict_type"):
+        return "must be a mapping of fields"
+    if kind == "list_type":
+        return "must be a list"
+    if kind == "string_pattern_mismatch":
+        return f"{_shown(value)} is not a lowercase hexadecimal sha256 digest of 64 characters"
+    return message
+
+
+def _shown(value: Any) -> str:
+    raw = getattr(value, "raw", value)
+    return repr(raw)
+
+
+def _known_fields_hint(model: type[BaseModel], loc: Path_) -> str:
+    current: type[BaseModel] | None = model
+    for part in loc:
+        if current is None:
+            return ""
+        if isinstance(part, int):
+            continue
+        field_info = current.model_fields.get(part)
+        current = _inner_model(field_info.annotation) if field_info else None
+    if current is None:
+        return ""
+    return "; the fields are " + ", ".join(current.model_fields)
+
+
+def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
