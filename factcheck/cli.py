@@ -121,15 +121,7 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
     from factcheck.views import claim_view
 
     ledger = _load(ctx)
-    record = ledger.find(claim_id)
-    if record is None:
-        import difflib
-
-        close = difflib.get_close_matches(claim_id, [r.claim.id for r in ledger.claims], n=3)
-        hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        broken = " (or it failed to load: run 'factcheck verify')" if ledger.problems else ""
-        raise FactcheckError(f"no claim with id {claim_id!r}{broken}{hint}")
-    view = claim_view(ledger, record)
+    view = claim_view(ledger, ledger.require(claim_id))
     if fmt == "json":
         click.echo(jsonout.dumps(view), nl=False)
     else:
@@ -154,11 +146,8 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
     from factcheck.render import jsonout, text
 
     ledger = _load(ctx)
-    known = {r.claim.id for r in ledger.claims}
-    unknown = [i for i in claim_ids if i not in known]
-    if unknown:
-        raise FactcheckError(f"no claim with id {unknown[0]!r}" +
-                             (" (or it failed to load: see 'factcheck verify')" if ledger.problems else ""))
+    for claim_id in claim_ids:
+        ledger.require(claim_id)
     options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
     found = run_checks(ledger, options, claim_ids or None)
     status = exit_status(found, strict)

@@ -39,3 +39,12 @@ class Problem:
 
 class FactcheckError(Exception):
     """The command could not do its job (no ledger, unreadable file, git failed)."""
+
+
+def did_you_mean(name: str, known: list[str] | set[str]) -> str:
+    """A hint naming the known names closest to a mistyped one, or ''."""
+    import difflib
+
+    names = sorted(known)
+    close = [n for n in names if n.startswith(name)][:3] or difflib.get_close_matches(name, names, n=3)
+    return f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""

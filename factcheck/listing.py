@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from factcheck.errors import FactcheckError
+from factcheck.errors import FactcheckError, did_you_mean
 from factcheck.model import phrase
 from factcheck.store import ClaimRecord, Ledger
 
@@ -93,6 +92,4 @@ def row(record: ClaimRecord) -> dict[str, Any]:
 def _require_known(kind: str, wanted: Sequence[str], known: set[str]) -> None:
     for name in wanted:
         if name not in known:
-            close = difflib.get_close_matches(name, sorted(known), n=3)
-            hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-            raise FactcheckError(f"unknown {kind} {name!r}: no claim in the ledger has it{hint}")
+            raise FactcheckError(f"unknown {kind} {name!r}: no claim in the ledger has it{did_you_mean(name, known)}")

@@ -50,6 +50,8 @@ def _read_words(text: str) -> set[float]:
     last_end = 0
     for match in _TOKEN.finditer(text):
         word = match.group().lower()
+        if word == "and" and run:
+            continue  # "one hundred and twenty": the gap test below sees the "and"
         gap = text[last_end:match.start()]
         joined = not run or gap.strip(" -\u00a0") == "" or gap.strip().lower() == "and"
         if word in _WORDS and joined:

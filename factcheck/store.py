@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from factcheck.errors import FactcheckError, Location, Problem
+from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
 from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta
 from factcheck.yamlsrc import Document, Path_, YamlBool, parse
 
@@ -64,6 +64,15 @@ class Ledger:
             if record.claim.id == claim_id:
                 return record
         return None
+
+    def require(self, claim_id: str) -> ClaimRecord:
+        """The claim with this id, or an error that suggests the closest ids."""
+        record = self.find(claim_id)
+        if record is None:
+            broken = " (or it failed to load: run 'factcheck verify')" if self.problems else ""
+            hint = did_you_mean(claim_id, {r.claim.id for r in self.claims})
+            raise FactcheckError(f"no claim with id {claim_id!r}{broken}{hint}")
+        return record
 
 
 def find_files(root: Path) -> dict[str, bytes]:

@@ -95,13 +95,9 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start].decode("utf-8", errors="replace")
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
         return None, Problem(
-            "yaml-syntax",
-            "error",
-            f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded",
-            Location(path, line, column),
+            "yaml-syntax", "error", f"not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start} cannot be decoded",
+            _text_location(path, before, len(before)),
         )
     return text, None
 
@@ -115,91 +111,161 @@ def parse(raw: bytes, path: str) -> Document:
         return doc
     assert text is not None
     if "\x00" in text:
-        before = text[: text.index("\x00")]
-        line = before.count("\n") + 1
-        column = len(before) - (before.rfind("\n") + 1) + 1
-        doc.problems.append(
-            Problem("yaml-syntax", "error", "a NUL character is not allowed in YAML", Location(path, line, column))
-        )
+        doc.problems.append(Problem(
+            "yaml-syntax", "error", "a NUL character is not allowed in YAML", _text_location(path, text, text.index("\x00")),
+        ))
         return doc
+    builder = _Builder(doc)
     try:
-        node = yaml.compose(text, Loader=_Loader)  # noqa: S506 - compose builds nodes only, never objects
+        # The event stream, not PyYAML's composer: aliases keep their own position, nesting costs no
+        # recursion, and no constructor ever runs.
+        for event in yaml.parse(text, Loader=_Loader):
+            if not builder.feed(event):
+                break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         doc.problems.append(Problem("yaml-syntax", "error", message or "cannot parse", Location(path, line, column)))
-        return doc
+        doc.data = None
     except yaml.YAMLError as exc:
         doc.problems.append(Problem("yaml-syntax", "error", str(exc), Location(path, 1, 1)))
-        return doc
-    if node is None:
-        return doc
-    _Builder(doc).build(node)
+        doc.data = None
     return doc
 
 
+def _text_location(path: str, text: str, index: int) -> Location:
+    before = text[:index]
+    return Location(path, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_STANDARD_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+
+
+@dataclass
+class _Frame:
+    path: Path_
+    data: dict[str, Any] | list[Any]
+    key: str | None = None
+    key_is_next: bool = True
+    discard: bool = False
+
+
 class _Builder:
-    """Turns a composed node tree into plain data without PyYAML's constructor and its silences."""
+    """Builds plain data from parser events, without PyYAML's constructor and its silences."""
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.seen: set[int] = set()
+        self.stack: list[_Frame] = []
+        self.documents = 0
 
-    def build(self, node: yaml.Node) -> None:
-        self.doc.data = self._value(node, ())
+    def feed(self, event: yaml.Event) -> bool:
+        """Take one event; False once the rest of the stream is to be ignored."""
+        if isinstance(event, yaml.DocumentStartEvent):
+            self.documents += 1
+            if self.documents > 1:
+                self._problem("yaml-syntax", "a second YAML document ('---'): a ledger file holds one", event)
+                return False
+        elif isinstance(event, yaml.ScalarEvent):
+            self._scalar(event)
+        elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            if len(self.stack) >= MAX_DEPTH:
+                self._problem("schema", f"nested deeper than {MAX_DEPTH} levels; the rest of the file is not read", event)
+                self.doc.data = None
+                return False
+            self._start(event)
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            frame = self.stack.pop()
+            self._emit(frame.data, None)
+        elif isinstance(event, yaml.AliasEvent):
+            self._problem("schema", f"the alias *{event.anchor} is not allowed in a ledger: write the value out", event)
+            self._emit(None, event)
+        return True
 
-    def _problem(self, code: str, message: str, node: yaml.Node) -> None:
-        mark = node.start_mark
+    def _problem(self, code: str, message: str, event: yaml.Event) -> None:
+        mark = event.start_mark
         self.doc.problems.append(Problem(code, "error", message, Location(self.doc.path, mark.line + 1, mark.column + 1)))
 
-    def _value(self, node: yaml.Node, path: Path_) -> Any:
-        mark = node.start_mark
-        self.doc.positions[path] = (mark.line + 1, mark.column + 1)
-        if id(node) in self.seen:
-            self._problem("schema", "anchors and aliases are not allowed in a ledger: write the value out", node)
+    def _child_path(self) -> Path_ | None:
+        """The path of the value that starts now, or None when it starts in a key's place."""
+        if not self.stack:
+            return ()
+        frame = self.stack[-1]
+        if isinstance(frame.data, list):
+            return (*frame.path, len(frame.data))
+        if frame.key_is_next:
             return None
-        self.seen.add(id(node))
-        if len(path) > MAX_DEPTH:
-            self._problem("schema", f"nested deeper than {MAX_DEPTH} levels", node)
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _TAG + "seq":
-                self._problem("schema", f"the tag {node.tag!r} is not allowed", node)
-            return [self._value(item, (*path, index)) for index, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node)
+        return (*frame.path, frame.key) if frame.key is not None else None
 
-    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, Any]:
-        if node.tag != _TAG + "map":
-            self._problem("schema", f"the tag {node.tag!r} is not allowed", node)
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
-                self._problem("schema", "a key must be a plain word, not a list or mapping", key_node)
-                continue
-            key = key_node.value
-            if key == "<<" and key_node.tag == _TAG + "merge":
-                self._problem("schema", "merge keys (<<) are not allowed in a ledger: write the fields out", key_node)
-                continue
-            key_mark = key_node.start_mark
-            if key in result:
-                first_line, first_column = self.doc.key_positions[(*path, key)]
+    def _check_node(self, event: yaml.NodeEvent, expected_tag: str) -> None:
+        if event.anchor is not None:
+            self._problem("schema", f"the anchor &{event.anchor} is not allowed in a ledger: write values out", event)
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!", expected_tag) and not (expected_tag == "scalar" and tag in _STANDARD_TAGS):
+            self._problem("schema", f"the tag {tag!r} is not allowed in a ledger", event)
+
+    def _start(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
+        is_map = isinstance(event, yaml.MappingStartEvent)
+        self._check_node(event, _TAG + ("map" if is_map else "seq"))
+        path = self._child_path()
+        if path is not None:
+            self.doc.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        self.stack.append(_Frame(path if path is not None else ("?",), {} if is_map else []))
+
+    def _scalar(self, event: yaml.ScalarEvent) -> None:
+        self._check_node(event, "scalar")
+        path = self._child_path()
+        if path is not None:
+            self.doc.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+        tag = event.tag
+        if tag in (None, "!"):
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        self._emit(self._value(tag, event.value, event), event)
+
+    def _emit(self, value: Any, event: yaml.Event | None) -> None:
+        if not self.stack:
+            self.doc.data = value
+            return
+        frame = self.stack[-1]
+        if isinstance(frame.data, list):
+            frame.data.append(value)
+            return
+        if frame.key_is_next:
+            frame.key_is_next = False
+            frame.discard = False
+            if not isinstance(event, yaml.ScalarEvent):
+                self._problem_at_end("a key must be a plain word, not a list or mapping")
+                frame.key, frame.discard = None, True
+                return
+            key = event.value
+            mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+            if key == "<<" and event.implicit[0]:
+                self._problem("schema", "merge keys (<<) are not allowed in a ledger: write the fields out", event)
+                frame.key, frame.discard = None, True
+            elif key in frame.data:
+                first = self.doc.key_positions[(*frame.path, key)]
                 self._problem(
                     "duplicate-key",
-                    f"key {key!r} appears twice in this mapping (first at line {first_line}, column "
-                    f"{first_column}); YAML loaders keep only one of them",
-                    key_node,
+                    f"key {key!r} appears twice in this mapping (first at line {first[0]}, column {first[1]}); "
+                    "YAML loaders keep only one of them",
+                    event,
                 )
-                continue
-            self.doc.key_positions[(*path, key)] = (key_mark.line + 1, key_mark.column + 1)
-            result[key] = self._value(value_node, (*path, key))
-        return result
+                frame.key, frame.discard = None, True
+            else:
+                frame.key = key
+                self.doc.key_positions[(*frame.path, key)] = mark
+            return
+        frame.key_is_next = True
+        if not frame.discard and frame.key is not None:
+            frame.data[frame.key] = value
 
-    def _scalar(self, node: yaml.ScalarNode) -> Any:
-        tag, raw = node.tag, node.value
+    def _problem_at_end(self, message: str) -> None:
+        frame = self.stack[-1]
+        line, column = self.doc.positions.get(frame.path, (1, 1))
+        self.doc.problems.append(Problem("schema", "error", message, Location(self.doc.path, line, column)))
+
+    def _value(self, tag: str, raw: str, event: yaml.ScalarEvent) -> Any:
         if tag == _TAG + "str":
             return raw
         if tag == _TAG + "null":
@@ -219,32 +285,31 @@ class _Builder:
         if tag == _TAG + "float":
             if ":" in raw:
                 return raw
+            lowered = raw.replace("_", "").lower()
             try:
-                real = Float(raw.replace("_", "").replace(".inf", "inf").replace(".Inf", "inf").replace(".INF", "inf")
-                             .replace(".nan", "nan").replace(".NaN", "nan").replace(".NAN", "nan"))
+                real = Float(lowered.replace(".inf", "inf").replace(".nan", "nan"))
             except ValueError:
                 return raw
             real.raw = raw
             return real
         if tag == _TAG + "timestamp":
-            return self._timestamp(node)
-        self._problem("schema", f"the tag {tag!r} is not allowed", node)
+            return _timestamp(raw)
         return raw
 
-    def _timestamp(self, node: yaml.ScalarNode) -> Any:
-        raw = node.value
-        match = _DATE_RE.match(raw)
-        try:
-            if match:
-                day = Date(*(int(part) for part in match.groups()))
-                day.raw = raw
-                return day
-            moment = dt.datetime.fromisoformat(raw.replace(" ", "T", 1) if "T" not in raw and "t" not in raw else raw)
-        except ValueError as exc:
-            return BadDate(raw, str(exc))
-        stamp = DateTime(
-            moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
-            moment.microsecond, moment.tzinfo,
-        )
-        stamp.raw = raw
-        return stamp
+
+def _timestamp(raw: str) -> Any:
+    match = _DATE_RE.match(raw)
+    try:
+        if match:
+            day = Date(*(int(part) for part in match.groups()))
+            day.raw = raw
+            return day
+        moment = dt.datetime.fromisoformat(raw if "t" in raw.lower() else raw.replace(" ", "T", 1))
+    except ValueError as exc:
+        return BadDate(raw, str(exc))
+    stamp = DateTime(
+        moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
+        moment.microsecond, moment.tzinfo,
+    )
+    stamp.raw = raw
+    return stamp

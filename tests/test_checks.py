@@ -1,0 +1,185 @@
+"""Each check code fires on bad data at the node at fault, and stays silent on good data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from factcheck.checks import REGISTRY, Options, exit_status, run_checks
+from factcheck.errors import Location, Problem
+from factcheck.store import load_ledger
+from tests.conftest import SNAPSHOT
+
+AUDIT = "An audit in 2024 found 812 weapon designs in development, well over 800.\n"
+
+GOOD = """\
+claims:
+  - id: c1
+    text: Azerbaijan is working on more than 800 new weapons.
+    claimant: The minister
+    date: 2023-09-29
+    quantity: {value: 800, bound: more-than, unit: weapons}
+    status: supported
+    appearances:
+      - source: src
+        text: Azerbaijan is working on more than 800 new weapons
+    evidence:
+      - source: audit
+        text: found 812 weapon designs in development
+        stance: supports
+    history:
+      - {date: 2024-05-01, status: supported, note: the audit counts 812, by: desk}
+"""
+
+Make = Callable[..., Path]
+
+
+def check(root: Path, **options: object) -> list[tuple[str, str]]:
+    problems = run_checks(load_ledger(root), Options(**options))  # type: ignore[arg-type]
+    return [(p.code, str(p.location)) for p in problems]
+
+
+@pytest.fixture
+def make(ledger: Make) -> Make:
+    def build(claims: str = GOOD, sources: dict[str, str] | None = None, **kwargs: str) -> Path:
+        return ledger(claims, sources if sources is not None else {"src": SNAPSHOT, "audit": AUDIT}, **kwargs)
+
+    return build
+
+
+def test_good_data_is_silent_for_every_check(make: Make) -> None:
+    assert check(make(), stale_after_days=100000) == []
+
+
+def test_duplicate_id(make: Make) -> None:
+    root = make(GOOD + "  - {id: c1, text: again, claimant: x, date: 2023-09-29}\n")
+    assert check(root) == [("duplicate-id", "claims.yaml:17:10")]
+
+
+def test_unknown_source(make: Make) -> None:
+    root = make(GOOD.replace("source: audit", "source: nowhere"))
+    assert check(root) == [("unknown-source", "claims.yaml:12:17"), ("orphan-source", "sources/audit.yaml:1:1")]
+
+
+def test_unknown_source_when_metadata_is_missing(make: Make) -> None:
+    root = make()
+    (root / "sources" / "audit.yaml").unlink()
+    assert check(root) == [("unknown-source", "claims.yaml:12:17"), ("source-incomplete", "sources/audit.txt:1:1")]
+
+
+def test_quote_not_found_names_the_closest_passage(make: Make) -> None:
+    root = make(GOOD.replace("found 812 weapon designs", "found 821 weapon designs"))
+    problems = run_checks(load_ledger(root), Options())
+    assert [(p.code, str(p.location)) for p in problems] == [("quote-not-found", "claims.yaml:13:15")]
+    match = re.fullmatch(r"quote not found in 'audit': not in the snapshot; closest passage \(([\d.]+)% similar\): "
+                         r"'found 812 weapon designs in development'", problems[0].message)
+    assert match and 90 < float(match.group(1)) < 100
+    assert (problems[0].claim, problems[0].source) == ("c1", "audit")
+
+
+def test_quote_normalized_is_info(make: Make) -> None:
+    root = make(GOOD.replace("found 812 weapon designs in development", "found 812 weapon designs\\n in development")
+                .replace("text: found", 'text: "found').replace("development\n", 'development"\n', 1))
+    problems = run_checks(load_ledger(root), Options())
+    assert [(p.code, p.severity, str(p.location)) for p in problems] == [
+        ("quote-normalized", "info", "claims.yaml:13:15")]
+    assert exit_status(problems) == 0
+
+
+def test_source_modified(make: Make) -> None:
+    root = make()
+    (root / "sources" / "audit.txt").write_text(AUDIT.replace("812", "813"))
+    assert ("source-modified", "sources/audit.yaml:3:9") in check(root)
+
+
+@pytest.mark.parametrize("status, evidence, note, fires", [
+    ("supported", [], None, True),
+    ("supported", ["supports"], None, False),
+    ("refuted", ["supports"], None, True),
+    ("refuted", ["refutes"], None, False),
+    ("conflicting", ["supports"], None, True),
+    ("conflicting", ["supports", "refutes"], None, False),
+    ("misleading", ["context"], None, True),
+    ("misleading", [], "why", True),
+    ("misleading", ["context"], "why", False),
+    ("unverifiable", [], None, True),
+    ("unverifiable", [], "why", False),
+    ("unverified", [], None, False),
+])
+def test_status_unsupported(make: Make, status: str, evidence: list[str], note: str | None, fires: bool) -> None:
+    quotes = "".join(f"      - {{source: audit, text: found 812, stance: {s}}}\n" for s in evidence)
+    claims = (
+        "claims:\n  - id: c1\n    text: t\n    claimant: c\n    date: 2023-09-29\n"
+        f"    status: {status}\n" + (f"    note: {note}\n" if note else "") + ("    evidence:\n" + quotes if quotes else "")
+    )
+    found = [c for c in check(make(claims)) if c[0] == "status-unsupported"]
+    assert found == ([("status-unsupported", "claims.yaml:6:13")] if fires else [])
+
+
+def test_status_unsupported_names_what_is_missing(make: Make) -> None:
+    root = make(GOOD.replace("stance: supports", "stance: context"))
+    problems = [p for p in run_checks(load_ledger(root), Options()) if p.code == "status-unsupported"]
+    assert problems[0].message == "status 'supported' needs a 'supports' evidence quote"
+
+
+def test_evidence_self(make: Make) -> None:
+    root = make(GOOD.replace("source: audit\n        text: found 812 weapon designs in development",
+                             "source: src\n        text: more than 800 new weapons"))
+    assert check(root) == [("evidence-self", "claims.yaml:12:7"), ("orphan-source", "sources/audit.yaml:1:1")]
+
+
+def test_quantity_not_in_quote(make: Make) -> None:
+    root = make(GOOD.replace("value: 800", "value: 900"))
+    assert check(root) == [("quantity-not-in-quote", "claims.yaml:6:23")]
+
+
+def test_quantity_in_words_or_with_separators_is_found(make: Make) -> None:
+    root = make(GOOD.replace("value: 800", "value: 1000").replace(
+        "text: Azerbaijan is working on more than 800 new weapons", "text: The ministry made 1,000 products"))
+    assert check(root) == []
+
+
+def test_date_order(make: Make) -> None:
+    root = make(GOOD.replace("date: 2023-09-29", "date: 2023-10-01"))
+    assert check(root) == [("date-order", "claims.yaml:9:17")]
+
+
+def test_stale_only_when_asked(make: Make) -> None:
+    root = make()
+    today = dt.date(2024, 5, 1) + dt.timedelta(days=31)
+    assert check(root, stale_after_days=30, today=today) == [("stale", "claims.yaml:7:13")]
+    assert check(root, stale_after_days=31, today=today) == []
+    assert check(root, today=today) == []
+
+
+def test_orphan_source_is_info(make: Make) -> None:
+    root = make(sources={"src": SNAPSHOT, "audit": AUDIT, "unused": "nobody quotes me"})
+    problems = run_checks(load_ledger(root), Options())
+    assert [(p.code, p.severity, str(p.location)) for p in problems] == [
+        ("orphan-source", "info", "sources/unused.yaml:1:1")]
+
+
+def test_narrowing_to_claims_keeps_their_sources_problems(make: Make) -> None:
+    root = make(GOOD + "  - {id: c2, text: t, claimant: c, date: 2023-09-29, status: refuted}\n")
+    (root / "sources" / "audit.txt").write_text("changed")
+    codes = lambda ids: sorted(p.code for p in run_checks(load_ledger(root), Options(), ids))  # noqa: E731
+    assert codes(["c2"]) == ["status-unsupported"]
+    assert codes(["c1"]) == ["quote-not-found", "source-modified"]
+
+
+def test_exit_status_and_strict() -> None:
+    warning = Problem("stale", "warning", "m", Location("f"))
+    info = Problem("orphan-source", "info", "m", Location("f"))
+    assert exit_status([info]) == 0 and exit_status([info], strict=True) == 0
+    assert exit_status([warning]) == 0 and exit_status([warning], strict=True) == 1
+
+
+def test_every_code_has_a_description() -> None:
+    assert all(check.description for check in REGISTRY.values())
+    assert {"yaml-syntax", "duplicate-key", "schema", "duplicate-id", "unknown-source", "quote-not-found",
+            "quote-normalized", "source-modified", "status-unsupported", "evidence-self", "quantity-not-in-quote",
+            "date-order", "stale", "orphan-source"} <= set(REGISTRY)

@@ -1,0 +1,175 @@
+"""Loading real ledgers from tmp_path: every problem located at the YAML node at fault."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from factcheck.errors import FactcheckError
+from factcheck.store import load_ledger
+
+
+def located(root: Path) -> list[tuple[str, str, str]]:
+    ledger = load_ledger(root)
+    return [(p.code, str(p.location), p.message) for p in sorted(ledger.problems, key=lambda p: p.sort_key())]
+
+
+GOOD = """\
+claims:
+  - id: c1
+    text: Azerbaijan is working on more than 800 new weapons.
+    claimant: The minister
+    date: 2023-09-29
+"""
+
+
+def test_a_good_ledger_loads(ledger: Callable[..., Path]) -> None:
+    root = ledger(GOOD)
+    loaded = load_ledger(root)
+    assert loaded.problems == []
+    assert [r.claim.id for r in loaded.claims] == ["c1"]
+    assert loaded.sources["src"].meta is not None
+
+
+def test_schema_problems_are_located_at_the_node(ledger: Callable[..., Path]) -> None:
+    root = ledger("""
+        ledger:
+          name: x
+          colour: blue
+        claims:
+          - id: c1
+            text: 1000
+            claimant: no
+            date: 2023-02-30
+            status: sure
+            quantity: {value: lots, bound: more-than}
+          - id: Not A Slug
+            text: t
+            claimant: c
+            date: 2023-01-01
+          - id: c3
+            text: t
+            date: 2023-09-29T10:00:00
+    """)
+    assert located(root) == [
+        ("schema", "claims.yaml:3:3", "unknown field 'colour'; the fields are name, publisher, stale_after_days, "
+                                      "about_band"),
+        ("schema", "claims.yaml:7:15", "claimant: 'no' is read by YAML as a true/false value, not as text; "
+                                       "put it in quotes if it is meant as text"),
+        ("schema", "claims.yaml:8:11", "date: '2023-02-30' is not a real date (day is out of range for month)"),
+        ("schema", "claims.yaml:9:13", "status: 'sure' is not allowed; input should be 'unverified', 'supported', "
+                                       "'refuted', 'misleading', 'conflicting' or 'unverifiable'"),
+        ("schema", "claims.yaml:10:23", "quantity.value: must be a number, not 'lots'"),
+        ("schema", "claims.yaml:11:9", "id: 'Not A Slug' is not a valid id: use lowercase letters, digits, '.', '_' "
+                                       "and '-', starting with a letter or digit (at most 128 characters)"),
+        ("schema", "claims.yaml:15:5", "claim 'c3' lacks the required field 'claimant'"),
+        ("schema", "claims.yaml:17:11", "date: 2023-09-29T10:00:00 is a date and time; write the date alone, "
+                                        "as YYYY-MM-DD"),
+    ]
+
+
+def test_numbers_in_text_fields_stay_text(ledger: Callable[..., Path]) -> None:
+    root = ledger("""
+        claims:
+          - id: c1
+            text: 1000
+            claimant: 1_000
+            date: 2023-09-29
+            note: 2023-09-29
+    """)
+    claim = load_ledger(root).claims[0].claim
+    assert (claim.text, claim.claimant, claim.note) == ("1000", "1_000", "2023-09-29")
+
+
+def test_other_claims_load_beside_a_broken_one(ledger: Callable[..., Path]) -> None:
+    root = ledger(GOOD + "  - id: c2\n    text: no date\n    claimant: c\n")
+    loaded = load_ledger(root)
+    assert [r.claim.id for r in loaded.claims] == ["c1"]
+    assert [(p.code, str(p.location)) for p in loaded.problems] == [("schema", "claims.yaml:6:5")]
+
+
+def test_problems_of_all_files_in_one_run(tmp_path: Path) -> None:
+    root = tmp_path / "l"
+    (root / "claims").mkdir(parents=True)
+    (root / "claims" / "a.yaml").write_text("claims:\n  - id: a\n    id: b\n")
+    (root / "claims" / "b.yaml").write_text("claims: [\n")
+    (root / "claims" / "notes.txt").write_text("ignored: [\n")
+    (root / "sources").mkdir()
+    (root / "sources" / "s.yaml").write_text("title: t\n")
+    assert [(c, loc) for c, loc, _ in located(root)] == [
+        ("schema", "claims/a.yaml:2:5"),
+        ("schema", "claims/a.yaml:2:5"),
+        ("schema", "claims/a.yaml:2:5"),
+        ("duplicate-key", "claims/a.yaml:3:5"),
+        ("yaml-syntax", "claims/b.yaml:2:1"),
+        ("schema", "sources/s.yaml:1:1"),
+        ("source-incomplete", "sources/s.yaml:1:1"),
+    ]
+
+
+def test_split_layout_loads_every_file(tmp_path: Path) -> None:
+    root = tmp_path / "l"
+    (root / "claims").mkdir(parents=True)
+    for name in ("b", "a"):
+        (root / "claims" / f"{name}.yaml").write_text(
+            f"claims:\n  - {{id: {name}1, text: t, claimant: c, date: 2024-01-01}}\n")
+    loaded = load_ledger(root)
+    assert loaded.problems == []
+    assert [r.claim.id for r in loaded.claims] == ["a1", "b1"]
+    assert str(loaded.claims[1].locate("id")) == "claims/b.yaml:2:10"
+
+
+def test_settings_in_two_files_are_refused(tmp_path: Path) -> None:
+    root = tmp_path / "l"
+    (root / "claims").mkdir(parents=True)
+    for name in ("a", "b"):
+        (root / "claims" / f"{name}.yaml").write_text("ledger: {name: x}\nclaims: []\n")
+    assert [(c, loc) for c, loc, _ in located(root)] == [("schema", "claims/b.yaml:1:1")]
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda root: None, "neither claims.yaml nor claims/ exists"),
+    (lambda root: ((root / "claims.yaml").write_text("claims: []\n"), (root / "claims").mkdir()),
+     "both claims.yaml and claims/ exist"),
+])
+def test_no_ledger_or_two_layouts_is_an_error(tmp_path: Path, setup: Callable[[Path], object], message: str) -> None:
+    setup(tmp_path)
+    with pytest.raises(FactcheckError, match=message):
+        load_ledger(tmp_path)
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("", "the file is empty"),
+    ("- a\n", "the file is a list"),
+    ("just text\n", "the file is a single value"),
+    ("ledger: {name: x}\n", "the file has no 'claims:' list"),
+    ("claims: 5\n", "'claims' must be a list of claims"),
+])
+def test_the_top_of_the_claims_file(tmp_path: Path, content: str, expected: str) -> None:
+    (tmp_path / "claims.yaml").write_text(content)
+    assert [m for _, _, m in located(tmp_path)] == [expected + ("; a claims file is a mapping with a 'claims:' list"
+                                                                if expected.startswith("the file is") else "")]
+
+
+def test_source_files(tmp_path: Path) -> None:
+    (tmp_path / "claims.yaml").write_text("claims: []\n")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    (sources / "bad.txt").write_bytes(b"ok\n\xc3\x28 text")
+    (sources / "bad.yaml").write_text("sha256: " + "0" * 64 + "\n")
+    (sources / "Not Slug.txt").write_text("x")
+    (sources / "meta.yaml").write_text("sha256: nothex\nauthors: no\npublished: 2023-09-29T10:00:00\n")
+    (sources / "meta.txt").write_text("x")
+    assert located(tmp_path) == [
+        ("schema", "sources/Not Slug.txt:1:1", "'Not Slug' is not a valid source id: name source files with "
+                                              "lowercase letters, digits, '.', '_' and '-'"),
+        ("source-encoding", "sources/bad.txt:2:1", "the snapshot is not UTF-8: byte 0xc3 at offset 3"),
+        ("schema", "sources/meta.yaml:1:9", "sha256: 'nothex' is not a lowercase hexadecimal sha256 digest of 64 "
+                                            "characters"),
+        ("schema", "sources/meta.yaml:2:10", "authors: 'no' is read by YAML as a true/false value; input should be "
+                                             "a valid list"),
+        ("schema", "sources/meta.yaml:3:12", "published: 2023-09-29T10:00:00 is a date and time; write the date "
+                                             "alone, as YYYY-MM-DD"),
+    ]
