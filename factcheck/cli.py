@@ -161,6 +161,63 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
     _exit(status)
 
 
+@cli.command()
+@click.argument("subjects", nargs=-1, metavar="[SUBJECT]...")
+@click.option("--subject", "subject_options", multiple=True, metavar="SUBJECT", help="Only this subject (repeatable).")
+@click.option("--rev", metavar="REV[..REV]",
+              help="Compare the ledger between git revisions instead (REV alone: REV against the work tree).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--about-band", type=click.FloatRange(0, 1, min_open=True, max_open=True), metavar="FRACTION",
+              help="How far an 'about' figure may be from its value, as a fraction (default: the ledger's "
+                   "about_band, else 0.1).")
+@click.option("--summary", is_flag=True, help="With --rev: only the counts.")
+@click.option("--exit-code", is_flag=True, help="With --rev: exit 1 when anything changed, as git diff does.")
+@click.pass_context
+def diff(ctx: click.Context, subjects: tuple[str, ...], subject_options: tuple[str, ...], rev: str | None, fmt: str,
+         about_band: float | None, summary: bool, exit_code: bool) -> None:
+    """Claims over time: each subject's series with the change between neighbours; or, with --rev, what changed
+    in the ledger between git revisions."""
+    if rev is not None:
+        if subjects or subject_options or about_band is not None:
+            raise click.UsageError("--rev compares whole ledgers; it takes no subjects and no --about-band")
+        _diff_revisions(ctx, rev, fmt, summary, exit_code)
+    if summary or exit_code:
+        raise click.UsageError("--summary and --exit-code go with --rev")
+    from factcheck.render import jsonout, markdown, text
+    from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series
+
+    ledger = _load(ctx)
+    found = build_series(ledger, (*subjects, *subject_options), about_band)
+    band = about_band or ledger.settings.about_band or DEFAULT_ABOUT_BAND
+    renderers: dict[str, Callable[[], str]] = {
+        "table": lambda: text.series(found, _styler(sys.stdout)),
+        "json": lambda: jsonout.series(found, band),
+        "markdown": lambda: markdown.series(found),
+    }
+    click.echo(renderers[fmt](), nl=False)
+    _exit(1 if _report_load_problems(ledger) else 0)
+
+
+def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_code: bool) -> NoReturn:
+    from factcheck.history import diff_ledgers, ledger_at
+    from factcheck.render import jsonout, markdown, text
+
+    if "..." in rev:
+        raise click.UsageError("--rev takes REV or REV..REV (the three-dot form is not supported)")
+    before, sep, after = rev.partition("..")
+    before = before or "HEAD"
+    after_rev: str | None = (after or "HEAD") if sep else None
+    root = _root(ctx)
+    changes = diff_ledgers(ledger_at(root, before), ledger_at(root, after_rev), before, after_rev or "work tree")
+    renderers: dict[str, Callable[[], str]] = {
+        "table": lambda: text.summary_line(changes.counts()) if summary else text.ledger_diff(changes),
+        "json": lambda: jsonout.ledger_diff(changes, summary),
+        "markdown": lambda: markdown.ledger_diff(changes, summary),
+    }
+    click.echo(renderers[fmt](), nl=False)
+    _exit(1 if exit_code and not changes.empty else 0)
+
+
 def main() -> None:
     """The console script."""
     cli(prog_name="factcheck")

@@ -24,3 +24,14 @@ def csv_cell(text: str) -> str:
     if text.startswith(_FORMULA_START):
         return "'" + text
     return text
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#~!{}])")
+
+
+def markdown(text: str) -> str:
+    """Inline Markdown text that renders as the characters given: no markup, no HTML, no table breaks."""
+    text = text.replace("&", "&amp;")
+    text = " ".join(text.split())  # a newline would end a table row or a list item
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+

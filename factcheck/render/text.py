@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from factcheck.errors import Problem
+from factcheck.history import LedgerDiff
+from factcheck.timeline import Series
 from factcheck.render.escape import terminal
 
 Styler = Callable[[str, str], str]
@@ -105,3 +107,71 @@ def _quote(number: int, quote: dict[str, Any], style: Styler) -> list[str]:
 def _wrap(text: str, indent: str, subsequent: str | None = None) -> list[str]:
     return textwrap.wrap(text, width=100, initial_indent=indent, subsequent_indent=subsequent or indent,
                          break_long_words=False, break_on_hyphens=False) or [indent.rstrip()]
+
+
+def series(all_series: Sequence[Series], style: Styler = plain) -> str:
+    """Each subject's claims oldest first, then every step between neighbours."""
+    from factcheck.render.numbers import per_year, percent, signed
+
+    t = terminal
+    out: list[str] = []
+    for one in all_series:
+        out.append(style(f"{t(one.subject, one_line=True)}", "bold") + f"  ({len(one.points)} claim{'' if len(one.points) == 1 else 's'} with a figure)")
+        out.append(f"  {t(one.verdict, one_line=True)}")
+        rows = [{"date": p.date, "figure": p.figure, "claimant": p.claimant, "status": p.status,
+                 "source": ", ".join(p.sources), "claim": p.claim} for p in one.points]
+        if rows:
+            out += ["  " + line for line in table(rows, ("date", "figure", "claimant", "status", "source", "claim"),
+                                                    max_text=48).splitlines()]
+        for number, step in enumerate(one.steps, 1):
+            out.append(f"  step {number}: {t(step.before.claim)} -> {t(step.after.claim)}")
+            out.append(f"    stated change     {signed(step.stated_change)} ({percent(step.relative)}) "
+                       f"over {step.days} days ({per_year(step.per_year)})")
+            out.append(f"    the bounds allow  {step.allowed_words}")
+            for difference in step.warnings:
+                label = "NOT COMPARABLE" if difference.breaks else "caution"
+                out.append(f"    {style(f'{label:<17}', 'warning' if difference.breaks else 'info')} "
+                           f"{t(difference.message, one_line=True)}")
+        if one.trend is not None:
+            trend = one.trend
+            out.append(f"  trend: {signed(trend.stated_change)} ({percent(trend.relative)}) over {trend.days} days "
+                       f"({per_year(trend.per_year)}); the bounds allow {trend.allowed_words}")
+        if one.without_figure:
+            out.append(f"  without a figure: {t(', '.join(one.without_figure))}")
+        out.append("")
+    return "\n".join(out)
+
+
+def summary_line(counts: dict[str, int]) -> str:
+    """The counts of a ledger diff in one line."""
+    c = counts
+    return (f"claims: {c['claims_added']} added, {c['claims_removed']} removed, {c['claims_changed']} changed; "
+            f"sources: {c['sources_added']} added, {c['sources_removed']} removed, {c['sources_changed']} changed\n")
+
+
+def ledger_diff(diff: LedgerDiff) -> str:
+    """What changed between two revisions, claim by claim."""
+    t = terminal
+    out = [f"ledger {t(diff.before, one_line=True)} -> {t(diff.after, one_line=True)}"]
+    if diff.empty:
+        return out[0] + ": no changes\n"
+    for label, ids in (("claim added", diff.added), ("claim removed", diff.removed)):
+        out += [f"{label}: {t(i)}" for i in ids]
+    for change in diff.changed:
+        out.append(f"claim changed: {t(change.claim)}")
+        for field in change.changes:
+            if field.before is None or field.after is None and field.field.endswith("removed"):
+                out.append(f"  {t(field.field)}: {_either(field.after if field.before is None else field.before)}")
+            else:
+                out.append(f"  {t(field.field)}: {_either(field.before)} -> {_either(field.after)}")
+    out += [f"source added: {t(s)}" for s in diff.sources_added]
+    out += [f"source removed: {t(s)}" for s in diff.sources_removed]
+    for source in diff.sources_changed:
+        detail = f" ({_either(source.before)} -> {_either(source.after)})" if source.before or source.after else ""
+        out.append(f"source {t(source.what)}: {t(source.source)}{detail}")
+    out.append(summary_line(diff.counts()).rstrip("\n"))
+    return "\n".join(out) + "\n"
+
+
+def _either(value: str | None) -> str:
+    return "(none)" if value is None else terminal(value, one_line=True)

@@ -1,0 +1,215 @@
+"""Git through subprocess: a ledger's files at a revision, and a pure claim-level diff of two ledgers."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from factcheck.errors import FactcheckError
+from factcheck.model import Claim, Quote, phrase
+from factcheck.store import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Ledger, build_ledger, find_files
+
+
+def _git(repo: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+    env = {**os.environ, "LC_ALL": "C", "GIT_TERMINAL_PROMPT": "0"}
+    try:
+        return subprocess.run(["git", "-C", str(repo), *args], input=stdin, capture_output=True, env=env,
+                              check=False)
+    except FileNotFoundError:
+        raise FactcheckError("git is not installed; diff --rev needs it") from None
+
+
+def _repository(root: Path) -> tuple[Path, str]:
+    """The work tree's top folder and the ledger's path inside it ('' or 'a/b/')."""
+    done = _git(root, "rev-parse", "--show-toplevel")
+    if done.returncode != 0:
+        raise FactcheckError(f"{root} is not in a git repository; diff --rev compares git revisions")
+    top = Path(done.stdout.decode().strip()).resolve()
+    inside = root.resolve().relative_to(top).as_posix()
+    return top, "" if inside == "." else inside + "/"
+
+
+def _is_ledger_file(name: str) -> bool:
+    path = PurePosixPath(name)
+    if name == CLAIMS_FILE:
+        return True
+    if len(path.parts) == 2 and path.parts[0] == CLAIMS_DIR:
+        return path.suffix == ".yaml"
+    return len(path.parts) == 2 and path.parts[0] == SOURCES_DIR and path.suffix in (".yaml", ".txt")
+
+
+def files_at(root: Path, revision: str) -> dict[str, bytes]:
+    """The ledger's files as they were at `revision`, keyed by path relative to the ledger root."""
+    top, prefix = _repository(root)
+    resolved = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
+    if resolved.returncode != 0:
+        raise FactcheckError(f"unknown revision {revision!r}")
+    commit = resolved.stdout.decode().strip()
+    listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *(
+        prefix + name for name in (CLAIMS_FILE, CLAIMS_DIR, SOURCES_DIR)))
+    if listing.returncode != 0:
+        raise FactcheckError(f"git ls-tree failed at {revision}: {listing.stderr.decode(errors='replace').strip()}")
+    blobs: dict[str, str] = {}
+    for entry in listing.stdout.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, name_bytes = entry.partition(b"\t")
+        kind, sha = meta.split()[1:3]
+        name = name_bytes.decode("utf-8", errors="surrogateescape")[len(prefix):]
+        if kind == b"blob" and _is_ledger_file(name):
+            blobs[name] = sha.decode()
+    if CLAIMS_FILE not in blobs and not any(n.startswith(CLAIMS_DIR + "/") for n in blobs):
+        raise FactcheckError(f"no ledger at {revision}: neither {prefix}{CLAIMS_FILE} nor {prefix}{CLAIMS_DIR}/ exists")
+    if CLAIMS_FILE in blobs and any(n.startswith(CLAIMS_DIR + "/") for n in blobs):
+        raise FactcheckError(f"the ledger at {revision} has both {CLAIMS_FILE} and {CLAIMS_DIR}/; it must keep one")
+    return _read_blobs(top, blobs)
+
+
+def _read_blobs(top: Path, blobs: dict[str, str]) -> dict[str, bytes]:
+    names = list(blobs)
+    done = _git(top, "cat-file", "--batch", stdin="".join(blobs[n] + "\n" for n in names).encode())
+    if done.returncode != 0:
+        raise FactcheckError(f"git cat-file failed: {done.stderr.decode(errors='replace').strip()}")
+    out, files, at = done.stdout, {}, 0
+    for name in names:
+        header_end = out.index(b"\n", at)
+        size = int(out[at:header_end].split()[2])
+        files[name] = out[header_end + 1:header_end + 1 + size]
+        at = header_end + 1 + size + 1
+    return files
+
+
+def ledger_at(root: Path, revision: str | None) -> Ledger:
+    """The ledger at a revision (None: the work tree), refused when it does not load cleanly."""
+    files = find_files(root) if revision is None else files_at(root, revision)
+    ledger = build_ledger(files)
+    errors = [p for p in ledger.problems if p.severity == "error"]
+    if errors:
+        where = "in the work tree" if revision is None else f"at {revision}"
+        first = errors[0]
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise FactcheckError(f"the ledger {where} does not load: {first.location}: {first.code}: {first.message}{more}")
+    return ledger
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a claim that differs, with its values before and after in words."""
+
+    field: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class ClaimChange:
+    """A claim present on both sides whose fields differ."""
+
+    claim: str
+    changes: tuple[FieldChange, ...]
+
+
+@dataclass(frozen=True)
+class SourceChange:
+    """A source whose snapshot was replaced (its sha256 changed) or whose metadata changed."""
+
+    source: str
+    what: str
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class LedgerDiff:
+    """What changed between two ledgers, claim by claim and source by source."""
+
+    before: str
+    after: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    changed: tuple[ClaimChange, ...]
+    sources_added: tuple[str, ...]
+    sources_removed: tuple[str, ...]
+    sources_changed: tuple[SourceChange, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.added or self.removed or self.changed or self.sources_added or self.sources_removed
+                    or self.sources_changed)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "claims_added": len(self.added), "claims_removed": len(self.removed), "claims_changed": len(self.changed),
+            "sources_added": len(self.sources_added), "sources_removed": len(self.sources_removed),
+            "sources_changed": len(self.sources_changed),
+        }
+
+
+def diff_ledgers(old: Ledger, new: Ledger, before: str, after: str) -> LedgerDiff:
+    """The claim-level difference between two ledgers; claims are matched by id, sources by id."""
+    old_claims = {r.claim.id: r.claim for r in old.claims}
+    new_claims = {r.claim.id: r.claim for r in new.claims}
+    changed = []
+    for claim_id in sorted(old_claims.keys() & new_claims.keys()):
+        changes = claim_changes(old_claims[claim_id], new_claims[claim_id])
+        if changes:
+            changed.append(ClaimChange(claim_id, tuple(changes)))
+    source_changes = []
+    for source_id in sorted(old.sources.keys() & new.sources.keys()):
+        a, b = old.sources[source_id], new.sources[source_id]
+        if a.digest != b.digest:
+            source_changes.append(SourceChange(source_id, "re-snapshotted (sha256 changed)", a.digest, b.digest))
+        elif a.meta != b.meta:
+            fields = [name for name in type(a.meta or b.meta).model_fields  # type: ignore[union-attr]
+                      if getattr(a.meta, name, None) != getattr(b.meta, name, None)]
+            source_changes.append(SourceChange(source_id, "metadata changed: " + ", ".join(fields), None, None))
+    return LedgerDiff(
+        before, after,
+        added=tuple(i for i in new_claims if i not in old_claims),
+        removed=tuple(i for i in old_claims if i not in new_claims),
+        changed=tuple(changed),
+        sources_added=tuple(sorted(new.sources.keys() - old.sources.keys())),
+        sources_removed=tuple(sorted(old.sources.keys() - new.sources.keys())),
+        sources_changed=tuple(source_changes),
+    )
+
+
+def claim_changes(old: Claim, new: Claim) -> list[FieldChange]:
+    """Each field that differs between two versions of a claim, named and put into words."""
+    found: list[FieldChange] = []
+    if old.status != new.status:
+        found.append(FieldChange("verdict", old.status, new.status))
+    if old.quantity != new.quantity:
+        found.append(FieldChange("figure", phrase(old.quantity) if old.quantity else None,
+                                 phrase(new.quantity) if new.quantity else None))
+    for name in ("text", "claimant", "date", "subject", "measure", "note"):
+        a, b = getattr(old, name), getattr(new, name)
+        if a != b:
+            found.append(FieldChange(name, None if a is None else str(a), None if b is None else str(b)))
+    for name in ("appearances", "evidence"):
+        a_quotes, b_quotes = [_quote_words(q) for q in getattr(old, name)], [_quote_words(q) for q in getattr(new, name)]
+        found += [FieldChange(f"{name}: quote added", None, q) for q in b_quotes if q not in a_quotes]
+        found += [FieldChange(f"{name}: quote removed", q, None) for q in a_quotes if q not in b_quotes]
+    found += [FieldChange("tags: added", None, t) for t in new.tags if t not in old.tags]
+    found += [FieldChange("tags: removed", t, None) for t in old.tags if t not in new.tags]
+    found += _history_changes(old, new)
+    return found
+
+
+def _quote_words(quote: Quote) -> str:
+    stance = getattr(quote, "stance", None)
+    return f"{quote.source}: {quote.text!r}" + (f" ({stance})" if stance else "")
+
+
+def _history_changes(old: Claim, new: Claim) -> list[FieldChange]:
+    kept = len(old.history)
+    if new.history[:kept] != old.history:
+        return [FieldChange("history rewritten", f"{len(old.history)} entries", f"{len(new.history)} entries")]
+    return [
+        FieldChange("history: entry added", None,
+                    f"{entry.date.isoformat()} {entry.status}" + (f" by {entry.by}" if entry.by else "")
+                    + (f": {entry.note}" if entry.note else ""))
+        for entry in new.history[kept:]
+    ]

@@ -1,0 +1,244 @@
+"""Claims over time: each subject's series, what the bounds allow between neighbours, and comparability."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from factcheck.errors import FactcheckError, did_you_mean
+from factcheck.model import Quantity, format_number, phrase
+from factcheck.store import ClaimRecord, Ledger
+
+DEFAULT_ABOUT_BAND = 0.10
+DAYS_PER_YEAR = 365.25
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A range of real numbers; either end may be infinite or open."""
+
+    low: float
+    high: float
+    low_open: bool = False
+    high_open: bool = False
+
+    @property
+    def bounded(self) -> bool:
+        return math.isfinite(self.low) and math.isfinite(self.high)
+
+
+def allowed_values(quantity: Quantity, about_band: float = DEFAULT_ABOUT_BAND) -> Interval:
+    """The values the words allow: a point, a floor, a ceiling, or a band around an `about` figure."""
+    value, bound = quantity.value, quantity.bound
+    if bound == "exactly":
+        return Interval(value, value)
+    if bound == "about":
+        spread = abs(value) * about_band
+        return Interval(value - spread, value + spread)
+    if bound == "more-than":
+        return Interval(value, INF, low_open=True, high_open=True)
+    if bound == "at-least":
+        return Interval(value, INF, high_open=True)
+    if bound == "fewer-than":
+        return Interval(-INF, value, low_open=True, high_open=True)
+    return Interval(-INF, value, low_open=True)  # at-most
+
+
+def change_between(before: Interval, after: Interval) -> Interval:
+    """The interval of `after - before` over every pair of values the two intervals allow."""
+    low = -INF if math.isinf(after.low) or math.isinf(before.high) else after.low - before.high
+    high = INF if math.isinf(after.high) or math.isinf(before.low) else after.high - before.low
+    return Interval(low, high, after.low_open or before.high_open, after.high_open or before.low_open)
+
+
+def describe_change(change: Interval) -> str:
+    """The change in words: "a rise of more than 200", or why it is undetermined."""
+    low, high = change.low, change.high
+    if math.isinf(low) and math.isinf(high):
+        return "undetermined: the bounds allow a fall, no change or a rise"
+    if low == high:
+        if low == 0:
+            return "no change"
+        return f"a {'rise' if low > 0 else 'fall'} of exactly {format_number(abs(low))}"
+    if low > 0 or (low == 0 and change.low_open):
+        words = f"a rise of {'more than' if change.low_open else 'at least'} {format_number(low)}"
+        if math.isfinite(high):
+            words += f" and {'less than' if change.high_open else 'at most'} {format_number(high)}"
+        return words
+    if high < 0 or (high == 0 and change.high_open):
+        words = f"a fall of {'more than' if change.high_open else 'at least'} {format_number(-high)}"
+        if math.isfinite(low):
+            words += f" and {'less than' if change.low_open else 'at most'} {format_number(-low)}"
+        return words
+    if math.isinf(low):
+        return (f"undetermined: anything from a fall of any size to a rise of "
+                f"{'less than' if change.high_open else 'at most'} {format_number(high)}")
+    if math.isinf(high):
+        return (f"undetermined: anything from a fall of {'less than' if change.low_open else 'at most'} "
+                f"{format_number(-low)} to a rise of any size")
+    return f"undetermined: between a fall of {format_number(-low)} and a rise of {format_number(high)}"
+
+
+@dataclass(frozen=True)
+class Point:
+    """One claim of a series, as the series shows it."""
+
+    claim: str
+    date: str
+    figure: str
+    value: float
+    bound: str
+    unit: str | None
+    measure: str | None
+    claimant: str
+    status: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """One difference between neighbours; `breaks` when it makes the numbers not like for like."""
+
+    kind: str
+    message: str
+    breaks: bool
+
+
+@dataclass(frozen=True)
+class Step:
+    """The change between two neighbouring claims of a series."""
+
+    before: Point
+    after: Point
+    days: int
+    stated_change: float
+    relative: float | None
+    per_year: float | None
+    allowed: Interval
+    allowed_words: str
+    warnings: tuple[Difference, ...]
+
+    @property
+    def comparable(self) -> bool:
+        return not any(w.breaks for w in self.warnings)
+
+
+@dataclass(frozen=True)
+class Trend:
+    """First to last over a series whose every step is like for like."""
+
+    days: int
+    stated_change: float
+    relative: float | None
+    per_year: float | None
+    allowed_words: str
+
+
+@dataclass(frozen=True)
+class Series:
+    """A subject's claims oldest first, the steps between them, and a trend when one may be drawn."""
+
+    subject: str
+    points: tuple[Point, ...]
+    steps: tuple[Step, ...]
+    trend: Trend | None
+    verdict: str
+    without_figure: tuple[str, ...]
+
+
+def build_series(ledger: Ledger, subjects: Sequence[str] = (), about_band: float | None = None) -> list[Series]:
+    """The series of every subject (or of those named, which must exist), in subject order."""
+    band = about_band if about_band is not None else (ledger.settings.about_band or DEFAULT_ABOUT_BAND)
+    grouped: dict[str, list[ClaimRecord]] = {}
+    for record in ledger.claims:
+        if record.claim.subject is not None:
+            grouped.setdefault(record.claim.subject, []).append(record)
+    for name in subjects:
+        if name not in grouped:
+            raise FactcheckError(f"unknown subject {name!r}: no claim in the ledger has it{did_you_mean(name, set(grouped))}")
+    chosen = list(dict.fromkeys(subjects)) if subjects else sorted(grouped)
+    return [series_of(name, grouped[name], band) for name in chosen]
+
+
+def series_of(subject: str, records: Iterable[ClaimRecord], about_band: float) -> Series:
+    """One subject's series; claims without a figure are named but take no part in the steps."""
+    ordered = sorted(records, key=lambda r: r.claim.date)  # stable: ledger order breaks ties
+    with_figure = [r for r in ordered if r.claim.quantity is not None]
+    points = tuple(_point(r) for r in with_figure)
+    steps = tuple(
+        _step(points[i], points[i + 1], with_figure[i].claim.quantity, with_figure[i + 1].claim.quantity, about_band)
+        for i in range(len(points) - 1)
+    )
+    trend = None
+    if steps and all(step.comparable for step in steps):
+        first, last = with_figure[0].claim.quantity, with_figure[-1].claim.quantity
+        assert first is not None and last is not None
+        whole = _step(points[0], points[-1], first, last, about_band)
+        trend = Trend(whole.days, whole.stated_change, whole.relative, whole.per_year, whole.allowed_words)
+    return Series(subject, points, steps, trend, _verdict(points, steps),
+                  tuple(r.claim.id for r in ordered if r.claim.quantity is None))
+
+
+def _verdict(points: Sequence[Point], steps: Sequence[Step]) -> str:
+    if len(points) < 2:
+        return "one claim with a figure: nothing to compare"
+    broken = [i for i, step in enumerate(steps, 1) if not step.comparable]
+    if broken:
+        names = ", ".join(str(i) for i in broken)
+        return f"not comparable at step {names}: no trend is drawn across it"
+    return "consistent: every step compares like for like"
+
+
+def _point(record: ClaimRecord) -> Point:
+    claim = record.claim
+    quantity = claim.quantity
+    assert quantity is not None
+    sources = tuple(dict.fromkeys(q.source for q in claim.appearances))
+    return Point(claim.id, claim.date.isoformat(), phrase(quantity), quantity.value, quantity.bound, quantity.unit,
+                 claim.measure, claim.claimant, claim.status, sources)
+
+
+def _step(before: Point, after: Point, q_before: Quantity | None, q_after: Quantity | None, band: float) -> Step:
+    assert q_before is not None and q_after is not None
+    days = (_date(after.date) - _date(before.date))
+    change = after.value - before.value
+    relative = change / before.value if before.value else None
+    per_year = change / (days / DAYS_PER_YEAR) if days else None
+    allowed = change_between(allowed_values(q_before, band), allowed_values(q_after, band))
+    return Step(before, after, days, change, relative, per_year, allowed, describe_change(allowed),
+                tuple(comparability(before, after)))
+
+
+def _date(iso: str) -> int:
+    import datetime as dt
+
+    return dt.date.fromisoformat(iso).toordinal()
+
+
+def comparability(before: Point, after: Point) -> list[Difference]:
+    """Each difference between two claims that makes their numbers less than like for like."""
+    found = []
+    if _norm(before.unit) != _norm(after.unit):
+        found.append(Difference("unit", f"different units: {_shown(before.unit)} then {_shown(after.unit)}", True))
+    if _norm(before.measure) != _norm(after.measure):
+        if before.measure and after.measure:
+            message = f"different measures: {before.measure!r} then {after.measure!r}"
+        else:
+            missing = before.claim if not before.measure else after.claim
+            message = f"the measure of {missing!r} is not recorded, so it cannot be shown to count the same thing"
+        found.append(Difference("measure", message, True))
+    if _norm(before.claimant) != _norm(after.claimant):
+        found.append(Difference(
+            "claimant", f"different claimants: {before.claimant!r} then {after.claimant!r}; they may count "
+                        "differently", False))
+    return found
+
+
+def _norm(text: str | None) -> str:
+    return " ".join((text or "").casefold().split())
+
+
+def _shown(unit: str | None) -> str:
+    return repr(unit) if unit else "no unit"

@@ -1,0 +1,130 @@
+"""Claims over time: interval arithmetic for every pair of bounds, comparability, the example's series."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import pytest
+
+from factcheck.model import Quantity
+from factcheck.timeline import Interval, Point, allowed_values, change_between, comparability, describe_change
+from tests.conftest import run
+
+INF = math.inf
+
+
+def q(bound: str, value: float) -> Quantity:
+    return Quantity(value=value, bound=bound)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("before, after, interval, words", [
+    (q("exactly", 800), q("exactly", 1000), Interval(200, 200), "a rise of exactly 200"),
+    (q("exactly", 1000), q("exactly", 800), Interval(-200, -200), "a fall of exactly 200"),
+    (q("exactly", 5), q("exactly", 5), Interval(0, 0), "no change"),
+    (q("exactly", 800), q("more-than", 1000), Interval(200, INF, True, True), "a rise of more than 200"),
+    (q("exactly", 800), q("at-least", 1000), Interval(200, INF, False, True), "a rise of at least 200"),
+    (q("more-than", 800), q("more-than", 1000), Interval(-INF, INF, True, True),
+     "undetermined: the bounds allow a fall, no change or a rise"),
+    (q("at-least", 800), q("at-most", 1000), Interval(-INF, 200, True, False),
+     "undetermined: anything from a fall of any size to a rise of at most 200"),
+    (q("at-most", 800), q("at-least", 1000), Interval(200, INF, False, True), "a rise of at least 200"),
+    (q("fewer-than", 800), q("more-than", 1000), Interval(200, INF, True, True), "a rise of more than 200"),
+    (q("more-than", 1000), q("fewer-than", 800), Interval(-INF, -200, True, True), "a fall of more than 200"),
+    (q("exactly", 1000), q("at-most", 800), Interval(-INF, -200, True, False), "a fall of at least 200"),
+    (q("more-than", 800), q("exactly", 1000), Interval(-INF, 200, True, True),
+     "undetermined: anything from a fall of any size to a rise of less than 200"),
+    (q("fewer-than", 800), q("exactly", 1000), Interval(200, INF, True, True), "a rise of more than 200"),
+    (q("at-most", 1000), q("exactly", 800), Interval(-200, INF, False, True),
+     "undetermined: anything from a fall of at most 200 to a rise of any size"),
+    (q("about", 800), q("about", 1000), Interval(20, 380), "a rise of at least 20 and at most 380"),
+    (q("about", 1000), q("about", 1050), Interval(-155, 255),
+     "undetermined: between a fall of 155 and a rise of 255"),
+    (q("about", 800), q("exactly", 1000), Interval(120, 280), "a rise of at least 120 and at most 280"),
+    (q("exactly", 800), q("about", 1000), Interval(100, 300), "a rise of at least 100 and at most 300"),
+    (q("about", 800), q("more-than", 1000), Interval(120, INF, True, True), "a rise of more than 120"),
+])
+def test_change_allowed_by_the_bounds(before: Quantity, after: Quantity, interval: Interval, words: str) -> None:
+    found = change_between(allowed_values(before), allowed_values(after))
+    assert found.low == pytest.approx(interval.low) and found.high == pytest.approx(interval.high)
+    assert (found.low_open, found.high_open) == (interval.low_open, interval.high_open)
+    assert describe_change(found) == words
+
+
+def test_about_band_is_a_setting() -> None:
+    assert allowed_values(q("about", 1000), 0.25) == Interval(750, 1250)
+
+
+def point(**fields: object) -> Point:
+    base: dict[str, object] = dict(claim="a", date="2023-01-01", figure="f", value=1.0, bound="exactly",
+                                   unit="weapons", measure="designs", claimant="Minister", status="unverified",
+                                   sources=("s",))
+    return Point(**{**base, **fields})  # type: ignore[arg-type]
+
+
+def test_comparability_rules() -> None:
+    assert comparability(point(), point(claim="b", unit="Weapons", measure=" designs ", claimant="minister")) == []
+    kinds = [(d.kind, d.breaks) for d in comparability(point(), point(unit="products", measure="in production",
+                                                                      claimant="President"))]
+    assert kinds == [("unit", True), ("measure", True), ("claimant", False)]
+    missing = comparability(point(), point(claim="b", measure=None))
+    assert [(d.kind, d.breaks) for d in missing] == [("measure", True)]
+    assert "'b' is not recorded" in missing[0].message
+
+
+def test_example_defence_output_series(example: Path) -> None:
+    result = run("-C", example, "diff", "az-defence-output", "--format", "json")
+    assert result.exit_code == 0
+    (series,) = json.loads(result.stdout)["subjects"]
+    assert [c["claim"] for c in series["claims"]] == ["az-weapons-in-development-2023", "az-military-products-2024"]
+    (step,) = series["steps"]
+    assert step["stated_change"]["absolute"] == 200 and step["stated_change"]["relative"] == 0.25
+    assert step["days"] == 361 and step["stated_change"]["per_year"] == pytest.approx(200 / (361 / 365.25))
+    assert step["allowed_change"] == {"low": None, "high": None, "low_open": True, "high_open": True,
+                                      "words": "undetermined: the bounds allow a fall, no change or a rise"}
+    assert step["comparable"] is False
+    assert [w["kind"] for w in step["warnings"]] == ["unit", "measure", "claimant"]
+    assert series["trend"] is None and series["verdict"].startswith("not comparable")
+
+
+def test_example_adex_series_is_consistent(example: Path) -> None:
+    (series,) = json.loads(run("-C", example, "diff", "--subject", "adex-edition", "--format", "json").stdout)[
+        "subjects"]
+    (step,) = series["steps"]
+    assert step["comparable"] is True and step["allowed_change"]["words"] == "a rise of exactly 1"
+    assert series["verdict"] == "consistent: every step compares like for like"
+    assert series["trend"]["stated_change"] == 1
+
+
+def test_table_and_markdown_say_it_in_words(example: Path) -> None:
+    table = run("-C", example, "diff").stdout
+    assert "the bounds allow  undetermined: the bounds allow a fall, no change or a rise" in table
+    assert "NOT COMPARABLE    different measures: 'new weapon designs under development' then " in table
+    assert "+200 (+25.0%) over 361 days" in table
+    markdown = run("-C", example, "diff", "--format", "markdown").stdout
+    assert "## adex-edition" in markdown and "**Not comparable**: different units" in markdown
+
+
+def test_single_claim_subject_has_no_steps(example: Path) -> None:
+    (series,) = json.loads(run("-C", example, "diff", "az-arms-buyers", "--format", "json").stdout)["subjects"]
+    assert series["steps"] == [] and len(series["claims"]) == 1
+
+
+def test_unknown_subject_is_exit_2(example: Path) -> None:
+    result = run("-C", example, "diff", "adex")
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr == ("factcheck: error: unknown subject 'adex': no claim in the ledger has it; "
+                             "did you mean 'adex-edition'?\n")
+
+
+def test_same_day_claims_keep_ledger_order_and_no_rate(tmp_path: Path) -> None:
+    (tmp_path / "claims.yaml").write_text(
+        "claims:\n"
+        "  - {id: b, text: t, claimant: c, date: 2024-01-01, subject: s, quantity: {value: 10, bound: exactly}}\n"
+        "  - {id: a, text: t, claimant: c, date: 2024-01-01, subject: s, quantity: {value: 0, bound: exactly}}\n"
+        "  - {id: z, text: t, claimant: c, date: 2023-01-01, subject: s}\n")
+    (series,) = json.loads(run("-C", tmp_path, "diff", "--format", "json").stdout)["subjects"]
+    assert [c["claim"] for c in series["claims"]] == ["b", "a"]
+    assert series["steps"][0]["stated_change"] == {"absolute": -10, "relative": -1.0, "per_year": None}
+    assert series["without_figure"] == ["z"]
