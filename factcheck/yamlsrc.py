@@ -184,8 +184,7 @@ class _Builder:
         return True
 
     def _problem(self, code: str, message: str, event: yaml.Event) -> None:
-        mark = event.start_mark
-        self.doc.problems.append(Problem(code, "error", message, Location(self.doc.path, mark.line + 1, mark.column + 1)))
+        self.doc.problems.append(Problem(code, "error", message, Location(self.doc.path, *_position(event))))
 
     def _child_path(self) -> Path_ | None:
         """The path of the value that starts now, or None when it starts in a key's place."""
@@ -210,17 +209,17 @@ class _Builder:
         self._check_node(event, _TAG + ("map" if is_map else "seq"))
         path = self._child_path()
         if path is not None:
-            self.doc.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            self.doc.positions[path] = _position(event)
         self.stack.append(_Frame(path if path is not None else ("?",), {} if is_map else []))
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         self._check_node(event, "scalar")
         path = self._child_path()
         if path is not None:
-            self.doc.positions[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            self.doc.positions[path] = _position(event)
         tag = event.tag
         if tag in (None, "!"):
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
         self._emit(self._value(tag, event.value, event), event)
 
     def _emit(self, value: Any, event: yaml.Event | None) -> None:
@@ -239,7 +238,7 @@ class _Builder:
                 frame.key, frame.discard = None, True
                 return
             key = event.value
-            mark = (event.start_mark.line + 1, event.start_mark.column + 1)
+            mark = _position(event)
             if key == "<<" and event.implicit[0]:
                 self._problem("schema", "merge keys (<<) are not allowed in a ledger: write the fields out", event)
                 frame.key, frame.discard = None, True
@@ -295,6 +294,11 @@ class _Builder:
         if tag == _TAG + "timestamp":
             return _timestamp(raw)
         return raw
+
+
+def _position(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _timestamp(raw: str) -> Any:

@@ -26,7 +26,7 @@ def problem(p: Problem) -> dict[str, Any]:
 
 def counts(found: Sequence[Problem]) -> dict[str, int]:
     """How many problems of each severity."""
-    tally = dict.fromkeys(SEVERITIES, 0)
+    tally: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     for p in found:
         tally[p.severity] += 1
     return tally

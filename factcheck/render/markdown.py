@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from factcheck.history import LedgerDiff
 from factcheck.render.escape import markdown as md
 from factcheck.render.numbers import per_year, percent, signed
-from factcheck.history import LedgerDiff
 from factcheck.timeline import Series
 
 
@@ -61,7 +61,7 @@ def ledger_diff(diff: LedgerDiff, summary: bool = False) -> str:
     for change in diff.changed:
         out.append(f"- Claim changed: **{md(change.claim)}**")
         for f in change.changes:
-            if f.before is None or f.after is None and f.field.endswith("removed"):
+            if f.before is None or (f.after is None and f.field.endswith("removed")):
                 out.append(f"  - {md(f.field)}: {_either(f.after if f.before is None else f.before)}")
             else:
                 out.append(f"  - {md(f.field)}: {_either(f.before)} → {_either(f.after)}")

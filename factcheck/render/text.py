@@ -8,8 +8,8 @@ from typing import Any
 
 from factcheck.errors import Problem
 from factcheck.history import LedgerDiff
-from factcheck.timeline import Series
 from factcheck.render.escape import terminal
+from factcheck.timeline import Series
 
 Styler = Callable[[str, str], str]
 
@@ -116,7 +116,8 @@ def series(all_series: Sequence[Series], style: Styler = plain) -> str:
     t = terminal
     out: list[str] = []
     for one in all_series:
-        out.append(style(f"{t(one.subject, one_line=True)}", "bold") + f"  ({len(one.points)} claim{'' if len(one.points) == 1 else 's'} with a figure)")
+        plural = "" if len(one.points) == 1 else "s"
+        out.append(style(t(one.subject, one_line=True), "bold") + f"  ({len(one.points)} claim{plural} with a figure)")
         out.append(f"  {t(one.verdict, one_line=True)}")
         rows = [{"date": p.date, "figure": p.figure, "claimant": p.claimant, "status": p.status,
                  "source": ", ".join(p.sources), "claim": p.claim} for p in one.points]
@@ -160,7 +161,7 @@ def ledger_diff(diff: LedgerDiff) -> str:
     for change in diff.changed:
         out.append(f"claim changed: {t(change.claim)}")
         for field in change.changes:
-            if field.before is None or field.after is None and field.field.endswith("removed"):
+            if field.before is None or (field.after is None and field.field.endswith("removed")):
                 out.append(f"  {t(field.field)}: {_either(field.after if field.before is None else field.before)}")
             else:
                 out.append(f"  {t(field.field)}: {_either(field.before)} -> {_either(field.after)}")
