@@ -47,6 +47,15 @@ def _styler(stream: Any) -> Callable[[str, str], str]:
     return lambda text, style: click.style(text, fg=colours.get(style), bold=style == "bold")
 
 
+def _path_prefix(root: Path) -> str:
+    """The ledger's folder relative to the current one ('' or 'desk/'), so CI paths point into the repository."""
+    try:
+        inside = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if inside == "." else inside + "/"
+
+
 def _load(ctx: click.Context) -> Ledger:
     from factcheck.store import load_ledger
 
@@ -132,7 +141,8 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
 
 @cli.command()
 @click.argument("claim_ids", nargs=-1, metavar="[ID]...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text",
+              show_default=True, help="github: workflow annotations; junit: JUnit XML; sarif: SARIF 2.1.0.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--stale-after", type=click.IntRange(min=1), metavar="DAYS",
               help="Warn about claims whose status has not changed for more than DAYS days "
@@ -142,8 +152,8 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
 def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: bool, stale_after: int | None,
            quiet: bool) -> None:
     """Run every check; print the problems, each at its file:line:column."""
-    from factcheck.checks import Options, exit_status, run_checks
-    from factcheck.render import jsonout, text
+    from factcheck.checks import REGISTRY, Options, exit_status, run_checks
+    from factcheck.render import github, jsonout, junit, sarif, text
 
     ledger = _load(ctx)
     for claim_id in claim_ids:
@@ -151,10 +161,16 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
     options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
     found = run_checks(ledger, options, claim_ids or None)
     status = exit_status(found, strict)
-    if fmt == "json":
-        click.echo(jsonout.verify_report(found, status == 0), nl=False)
-    else:
-        click.echo(text.problems(found, _styler(sys.stdout)), nl=False)
+    prefix = _path_prefix(_root(ctx))
+    renderers: dict[str, Callable[[], str]] = {
+        "text": lambda: text.problems(found, _styler(sys.stdout)),
+        "json": lambda: jsonout.verify_report(found, status == 0),
+        "github": lambda: github.workflow_commands(found, prefix),
+        "junit": lambda: junit.report(claim_ids or [r.claim.id for r in ledger.claims], found,
+                                      {"error", "warning"} if strict else {"error"}, prefix + "claims.yaml"),
+        "sarif": lambda: sarif.report(found, [(c.code, c.severity, c.description) for c in REGISTRY.values()], prefix),
+    }
+    click.echo(renderers[fmt](), nl=False)
     if not quiet:
         claims = len(claim_ids) if claim_ids else len(ledger.claims)
         click.echo(text.counts_line(jsonout.counts(found), claims, len(ledger.sources)), err=True)
@@ -216,6 +232,58 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
     }
     click.echo(renderers[fmt](), nl=False)
     _exit(1 if exit_code and not changes.empty else 0)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html", "json"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("--stale-after", type=click.IntRange(min=1), metavar="DAYS", help="As for verify.")
+@click.pass_context
+def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | None) -> None:
+    """The whole ledger for people: verdicts, problems, claims over time, every claim with its sources."""
+    from factcheck.checks import Options, exit_status, run_checks
+    from factcheck.render import html, jsonout, markdown
+    from factcheck.report import build_report
+    from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series
+
+    ledger = _load(ctx)
+    found = run_checks(ledger, Options(stale_after_days=stale_after or ledger.settings.stale_after_days))
+    band = ledger.settings.about_band or DEFAULT_ABOUT_BAND
+    data = build_report(ledger, found, build_series(ledger, about_band=band), band)
+    renderers: dict[str, Callable[[], str]] = {
+        "markdown": lambda: markdown.report(data),
+        "html": lambda: html.report(data),
+        "json": lambda: jsonout.dumps(data),
+    }
+    text = renderers[fmt]()
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from factcheck.files import write_atomic
+
+        write_atomic(Path(output), text.encode("utf-8"))
+        click.echo(f"factcheck: wrote {output}", err=True)
+    _exit(exit_status(found))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["claims", "source"]), default="claims")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the schema to FILE (atomically) instead of stdout.")
+def schema(kind: str, output: str | None) -> None:
+    """The JSON Schema of claims.yaml (claims) or of sources/<id>.yaml (source), for editors and validators."""
+    from factcheck.render import jsonout
+    from factcheck.schema import json_schema
+
+    text = jsonout.dumps(json_schema(kind))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from factcheck.files import write_atomic
+
+        write_atomic(Path(output), text.encode("utf-8"))
+    _exit(0)
 
 
 def main() -> None:

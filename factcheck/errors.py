@@ -32,6 +32,12 @@ class Problem:
     claim: str | None = None
     source: str | None = None
 
+    def as_data(self) -> dict[str, str | int | None]:
+        """The problem as SPEC.md's JSON object."""
+        loc = self.location
+        return {"code": self.code, "severity": self.severity, "message": self.message, "path": loc.path,
+                "line": loc.line, "column": loc.column, "claim": self.claim, "source": self.source}
+
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
         return (loc.path, loc.line, loc.column, self.code, self.message)

@@ -7,7 +7,7 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from factcheck.yamlsrc import BadDate, YamlBool
 
@@ -110,12 +110,14 @@ def _kind(value: Any) -> str:
     return type(value).__name__
 
 
-Text = Annotated[str, BeforeValidator(_as_text), AfterValidator(_not_blank)]
+Text = Annotated[str, BeforeValidator(_as_text), AfterValidator(_not_blank),
+                 WithJsonSchema({"type": "string", "pattern": "\\S"})]
 FreeText = Annotated[str, BeforeValidator(_as_text)]
-Slug = Annotated[str, BeforeValidator(_as_slug)]
+Slug = Annotated[str, BeforeValidator(_as_slug), WithJsonSchema({"type": "string", "pattern": SLUG_RE.pattern})]
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
 Number = Annotated[float, BeforeValidator(_as_number)]
-Sha256 = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^[0-9a-f]{64}$")]
+Sha256 = Annotated[str, BeforeValidator(_as_text), Field(pattern=r"^[0-9a-f]{64}$"),
+                   WithJsonSchema({"type": "string", "pattern": "^[0-9a-f]{64}$"})]
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
 
 
@@ -185,8 +187,10 @@ class Settings(_Record):
 
     name: Text | None = None
     publisher: Publisher | None = None
-    stale_after_days: Annotated[int, BeforeValidator(_as_positive_int)] | None = None
-    about_band: Annotated[float, BeforeValidator(_as_number), Field(gt=0, lt=1)] | None = None
+    stale_after_days: Annotated[int, BeforeValidator(_as_positive_int),
+                                WithJsonSchema({"type": "integer", "minimum": 1})] | None = None
+    about_band: Annotated[float, BeforeValidator(_as_number), Field(gt=0, lt=1),
+                          WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1})] | None = None
 
 
 class SourceMeta(_Record):
@@ -202,6 +206,13 @@ class SourceMeta(_Record):
     language: Text | None = None
     sha256: Sha256
     note: FreeText | None = None
+
+
+class ClaimsFile(_Record):
+    """The whole of a claims file, as editors and JSON Schema validators see it."""
+
+    ledger: Settings | None = None
+    claims: list[Claim]
 
 
 class ClaimsFileTop(_Record):

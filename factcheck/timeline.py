@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from factcheck.errors import FactcheckError, did_you_mean
 from factcheck.model import Quantity, format_number, phrase
@@ -242,3 +243,27 @@ def _norm(text: str | None) -> str:
 
 def _shown(unit: str | None) -> str:
     return repr(unit) if unit else "no unit"
+
+
+def series_data(series: Series) -> dict[str, Any]:
+    """A series as plain JSON-ready values; infinite interval ends become None."""
+
+    def end(value: float) -> float | None:
+        return value if math.isfinite(value) else None
+
+    return {
+        "subject": series.subject,
+        "verdict": series.verdict,
+        "claims": [{**asdict(p), "sources": list(p.sources)} for p in series.points],
+        "steps": [{
+            "from": step.before.claim, "to": step.after.claim, "days": step.days,
+            "stated_change": {"absolute": step.stated_change, "relative": step.relative, "per_year": step.per_year},
+            "allowed_change": {"low": end(step.allowed.low), "high": end(step.allowed.high),
+                               "low_open": step.allowed.low_open, "high_open": step.allowed.high_open,
+                               "words": step.allowed_words},
+            "comparable": step.comparable,
+            "warnings": [asdict(w) for w in step.warnings],
+        } for step in series.steps],
+        "trend": asdict(series.trend) if series.trend else None,
+        "without_figure": list(series.without_figure),
+    }

@@ -99,7 +99,7 @@ def test_example_adex_series_is_consistent(example: Path) -> None:
 
 def test_table_and_markdown_say_it_in_words(example: Path) -> None:
     table = run("-C", example, "diff").stdout
-    assert "the bounds allow  undetermined: the bounds allow a fall, no change or a rise" in table
+    assert "true change       undetermined: the bounds allow a fall, no change or a rise" in table
     assert "NOT COMPARABLE    different measures: 'new weapon designs under development' then " in table
     assert "+200 (+25.0%) over 361 days" in table
     markdown = run("-C", example, "diff", "--format", "markdown").stdout

@@ -35,3 +35,19 @@ def markdown(text: str) -> str:
     text = " ".join(text.split())  # a newline would end a table row or a list item
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
+
+
+def safe_url(url: str | None) -> str | None:
+    """The url when it is an http(s) address fit for a link; None for anything else (javascript:, data:, ...)."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    cleaned = url.strip()
+    if any(ord(c) < 0x20 or c in ' <>"`' for c in cleaned):
+        return None
+    try:
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    return cleaned if parts.scheme.lower() in ("http", "https") and parts.netloc else None

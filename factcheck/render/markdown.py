@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from factcheck.history import LedgerDiff
 from factcheck.render.escape import markdown as md
+from factcheck.render.escape import safe_url
 from factcheck.render.numbers import per_year, percent, signed
-from factcheck.timeline import Series
+from factcheck.timeline import Series, series_data
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
@@ -21,29 +23,33 @@ def series(all_series: Sequence[Series]) -> str:
     """Each subject as a section: its claims in a table, then its steps as a list."""
     out = ["# Claims over time", ""]
     for one in all_series:
-        out += [f"## {md(one.subject)}", "", f"*{md(one.verdict)}*", ""]
-        if one.points:
-            out.append(table(
-                ("Date", "Figure", "Claimant", "Status", "Source", "Claim"),
-                [(md(p.date), md(p.figure), md(p.claimant), md(p.status), md(", ".join(p.sources)), md(p.claim))
-                 for p in one.points],
-            ))
-        for number, step in enumerate(one.steps, 1):
-            out.append(f"- **Step {number}**, {md(step.before.claim)} → {md(step.after.claim)}: stated change "
-                       f"{md(signed(step.stated_change))} ({md(percent(step.relative))}) over {step.days} days "
-                       f"({md(per_year(step.per_year))}); the bounds allow {md(step.allowed_words)}.")
-            for difference in step.warnings:
-                label = "**Not comparable**" if difference.breaks else "Caution"
-                out.append(f"  - {label}: {md(difference.message)}")
-        if one.trend is not None:
-            trend = one.trend
-            out.append(f"- **Trend**: {md(signed(trend.stated_change))} ({md(percent(trend.relative))}) over "
-                       f"{trend.days} days ({md(per_year(trend.per_year))}); the bounds allow "
-                       f"{md(trend.allowed_words)}.")
-        if one.without_figure:
-            out.append(f"- Without a figure: {md(', '.join(one.without_figure))}")
-        out.append("")
+        out += _series_section(series_data(one), "##")
     return "\n".join(out)
+
+
+def _series_section(s: dict[str, Any], heading: str) -> list[str]:
+    out = [f"{heading} {md(s['subject'])}", "", f"*{md(s['verdict'])}*", ""]
+    if s["claims"]:
+        out.append(table(("Date", "Figure", "Claimant", "Status", "Source", "Claim"), [
+            (md(c["date"]), md(c["figure"]), md(c["claimant"]), md(c["status"]), md(", ".join(c["sources"])),
+             md(c["claim"])) for c in s["claims"]]))
+    for number, step in enumerate(s["steps"], 1):
+        stated = step["stated_change"]
+        out.append(f"- **Step {number}**, {md(step['from'])} → {md(step['to'])}: stated change "
+                   f"{md(signed(stated['absolute']))} ({md(percent(stated['relative']))}) over {step['days']} days "
+                   f"({md(per_year(stated['per_year']))}); true change: {md(step['allowed_change']['words'])}.")
+        for warning in step["warnings"]:
+            label = "**Not comparable**" if warning["breaks"] else "Caution"
+            out.append(f"  - {label}: {md(warning['message'])}")
+    trend = s["trend"]
+    if trend is not None:
+        out.append(f"- **Trend**: {md(signed(trend['stated_change']))} ({md(percent(trend['relative']))}) over "
+                   f"{trend['days']} days ({md(per_year(trend['per_year']))}); true change: "
+                   f"{md(trend['allowed_words'])}.")
+    if s["without_figure"]:
+        out.append(f"- Without a figure: {md(', '.join(s['without_figure']))}")
+    out.append("")
+    return out
 
 
 def ledger_diff(diff: LedgerDiff, summary: bool = False) -> str:
@@ -75,3 +81,38 @@ def ledger_diff(diff: LedgerDiff, summary: bool = False) -> str:
 
 def _either(value: str | None) -> str:
     return "*(none)*" if value is None else md(value)
+
+
+def report(data: dict[str, Any]) -> str:
+    """The report for a CI job summary or a wiki page."""
+    ledger = data["ledger"]
+    counts = data["counts"]
+    out = [f"# {md(ledger['name'] or 'Ledger report')}", ""]
+    out.append(f"Generated on {md(data['generated_on'])} by {md(data['generator'])}: {counts['claims']} claims, "
+               f"{counts['sources']} sources.")
+    out += ["", "## Verdicts", ""]
+    out.append(table([md(s) for s in counts["by_status"]], [[str(n) for n in counts["by_status"].values()]]))
+    problems = data["problems"]
+    tally = problems["counts"]
+    out += ["## Problems", "", f"{tally['error']} errors, {tally['warning']} warnings, {tally['info']} info.", ""]
+    if problems["items"]:
+        out.append(table(("Where", "Severity", "Check", "Message"), [
+            (md(f"{p['path']}:{p['line']}:{p['column']}"), md(p["severity"]), md(p["code"]), md(p["message"]))
+            for p in problems["items"]]))
+    out += ["## Claims over time", ""]
+    for one in data["series"]:
+        out += _series_section(one, "###")
+    out += ["## Claims", ""]
+    out.append(table(("Claim", "Verdict", "Claimant", "Date", "Text", "Sources"), [
+        (md(c["id"]), md(c["status"]), md(c["claimant"]), md(c["date"]), md(c["text"]),
+         "; ".join(_source_link(q) for q in c["quotes"]))
+        for c in data["claims"]]))
+    return "\n".join(out)
+
+
+def _source_link(quote: dict[str, Any]) -> str:
+    name = md(quote["title"] or quote["source"])
+    url = safe_url(quote["url"])
+    link = f"[{name}](<{url}>)" if url else name
+    retrieved = f", retrieved {md(quote['retrieved'])}" if quote["retrieved"] else ""
+    return f"{link} ({md(quote['kind'])}{retrieved})"

@@ -28,7 +28,3 @@ def per_year(value: float | None) -> str:
         return "n/a"
     return f"{value:+.1f} a year"
 
-
-def bound(value: float) -> float | None:
-    """An interval end for JSON: null for an infinite end."""
-    return value if math.isfinite(value) else None

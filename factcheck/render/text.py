@@ -128,7 +128,7 @@ def series(all_series: Sequence[Series], style: Styler = plain) -> str:
             out.append(f"  step {number}: {t(step.before.claim)} -> {t(step.after.claim)}")
             out.append(f"    stated change     {signed(step.stated_change)} ({percent(step.relative)}) "
                        f"over {step.days} days ({per_year(step.per_year)})")
-            out.append(f"    the bounds allow  {step.allowed_words}")
+            out.append(f"    true change       {step.allowed_words}")
             for difference in step.warnings:
                 label = "NOT COMPARABLE" if difference.breaks else "caution"
                 out.append(f"    {style(f'{label:<17}', 'warning' if difference.breaks else 'info')} "
@@ -136,7 +136,7 @@ def series(all_series: Sequence[Series], style: Styler = plain) -> str:
         if one.trend is not None:
             trend = one.trend
             out.append(f"  trend: {signed(trend.stated_change)} ({percent(trend.relative)}) over {trend.days} days "
-                       f"({per_year(trend.per_year)}); the bounds allow {trend.allowed_words}")
+                       f"({per_year(trend.per_year)}); true change: {trend.allowed_words}")
         if one.without_figure:
             out.append(f"  without a figure: {t(', '.join(one.without_figure))}")
         out.append("")

@@ -1,0 +1,87 @@
+"""A subject's series as a static SVG chart drawn by pygal: points labelled, bounds drawn, breaks marked."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+COMPARABLE = "#1f5fa8"
+NOT_COMPARABLE = "#c0392b"
+BOUND = "#7f8c8d"
+SVG = "http://www.w3.org/2000/svg"
+
+
+def series_chart(series: dict[str, Any], about_band: float) -> str | None:
+    """An inline SVG for one series (as `series_data` gives it), or None when it has no figure."""
+    claims = series["claims"]
+    if not claims:
+        return None
+    import pygal
+    from pygal.style import Style
+
+    values = [c["value"] for c in claims]
+    top = max(values) * 1.35 if max(values) > 0 else 1.0
+    bottom = min(0.0, min(values) * 1.35)
+    colours: list[str] = []
+    chart = pygal.DateLine(
+        js=[], disable_xml_declaration=True, width=760, height=360, print_labels=True, print_values=False,
+        legend_at_bottom=True, legend_at_bottom_columns=1, truncate_legend=-1, truncate_label=-1, show_y_guides=True,
+        range=(bottom, top), x_label_rotation=0, dots_size=5, explicit_size=False, margin_right=250, margin_left=20,
+        x_labels=sorted({dt.date.fromisoformat(c["date"]) for c in claims}),
+        x_value_formatter=lambda d: d.isoformat(), title=None,
+        style=Style(background="white", plot_background="white", font_family="system-ui, sans-serif",
+                    label_font_size=12, major_label_font_size=12, legend_font_size=12, value_label_font_size=12,
+                    stroke_width=3, colors=("#000000",)),
+    )
+    points = {c["claim"]: c for c in claims}
+
+    def point(claim: dict[str, Any]) -> dict[str, Any]:
+        return {"value": (dt.date.fromisoformat(claim["date"]), claim["value"]), "label": claim["figure"]}
+
+    bounds: list[Any] = []
+    for claim in claims:
+        reach = _reach(claim, top, bottom, about_band)
+        if reach is not None:
+            day = dt.date.fromisoformat(claim["date"])
+            bounds += [{"value": (day, reach[0])}, {"value": (day, reach[1]), "label": reach[2]}, None]
+    if bounds:
+        chart.add("what the bound allows (more than / at least: up; fewer than / at most: down; about: band)",
+                  bounds, allow_interruptions=True, dots_size=2, stroke_style={"width": 8, "linecap": "butt"})
+        colours.append(BOUND)
+    if len(claims) == 1:
+        chart.add("stated figure", [point(claims[0])], stroke=False)
+        colours.append(COMPARABLE)
+    for number, step in enumerate(series["steps"], 1):
+        title = f"step {number}: " + ("like for like" if step["comparable"] else "NOT COMPARABLE")
+        chart.add(title, [point(points[step["from"]]), point(points[step["to"]])],
+                  stroke_style={"width": 3, "dasharray": "0" if step["comparable"] else "8, 6"})
+        colours.append(COMPARABLE if step["comparable"] else NOT_COMPARABLE)
+    chart.config.style.colors = tuple(colours)
+    return _without_scripts(str(chart.render(is_unicode=True)))
+
+
+def _without_scripts(svg: str) -> str:
+    """The SVG without pygal's inline configuration script: the report runs no script at all."""
+    import xml.etree.ElementTree as ET
+
+    ET.register_namespace("", SVG)
+    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+    root = ET.fromstring(svg)
+    for parent in list(root.iter()):
+        for child in list(parent):
+            if child.tag in ("script", f"{{{SVG}}}script"):
+                parent.remove(child)
+    return ET.tostring(root, encoding="unicode")
+
+
+def _reach(claim: dict[str, Any], top: float, bottom: float, about_band: float) -> tuple[float, float, str] | None:
+    """Where the bound lets the true value lie, and the words for the end of that reach."""
+    value, bound = claim["value"], claim["bound"]
+    if bound in ("more-than", "at-least"):
+        return value, top, "\u2191 no upper limit"
+    if bound in ("fewer-than", "at-most"):
+        return value, bottom, "\u2193 no lower limit"
+    if bound == "about":
+        spread = abs(value) * about_band
+        return value - spread, value + spread, f"about: \u00b1{about_band:.0%}"
+    return None

