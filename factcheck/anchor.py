@@ -213,3 +213,72 @@ def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and text[end - 1].isalnum() and text[end].isalnum():
         end += 1
     return start, end
+
+
+FORGIVING_MIN_SCORE = 90.0
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where words typed by a person are in a snapshot, and what forgave the difference."""
+
+    start: int
+    end: int
+    how: str  # exact, normalized, case, typos
+
+
+def locate_forgiving(snapshot: Snapshot, typed: str) -> Located | Missing:
+    """Find words as a person typed them: exactly, folded, in any case, or with small typos.
+
+    The span returned is in the snapshot's own characters, so the caller stores what the source says,
+    never what was typed.
+    """
+    typed = typed.strip()
+    found = snapshot.find(typed)
+    if isinstance(found, Found) and len(found.spans) == 1:
+        return Located(found.start, found.end, found.kind)
+    folded, starts, ends = snapshot._folded
+    lowered, lowered_quote = _lower_keeping_length(folded), _lower_keeping_length(fold(typed).strip())
+    at = lowered.find(lowered_quote) if lowered_quote else -1
+    if at >= 0:
+        return Located(starts[at], ends[at + len(lowered_quote) - 1], "case")
+    if len(lowered_quote) >= MIN_SUGGESTION_LENGTH:
+        from rapidfuzz import fuzz
+
+        alignment = fuzz.partial_ratio_alignment(lowered_quote, lowered)
+        if alignment is not None and alignment.score >= FORGIVING_MIN_SCORE and alignment.dest_end > alignment.dest_start:
+            start, end = _widen_to_words(folded, alignment.dest_start, alignment.dest_end)
+            while start < end and folded[start] == " ":
+                start += 1
+            while end > start and folded[end - 1] == " ":
+                end -= 1
+            return Located(starts[start], ends[end - 1], "typos")
+    return snapshot._missing(typed)
+
+
+def _lower_keeping_length(text: str) -> str:
+    """Lowercase, character by character, keeping any character whose lower form is not one character."""
+    return "".join(low if len(low := char.lower()) == 1 else char for char in text)
+
+
+def pin(snapshot: Snapshot, start: int, end: int, width: int = 32) -> tuple[str | None, str | None]:
+    """A prefix and suffix that single out this occurrence when the same words occur more than once."""
+    exact = snapshot.text[start:end]
+    if snapshot.text.count(exact) <= 1:
+        return None, None
+    for size in range(8, max(width, 8) * 4 + 1, 8):
+        prefix = _word_trim(snapshot.text[max(0, start - size):start], from_left=True) or None
+        suffix = _word_trim(snapshot.text[end:end + size], from_left=False) or None
+        found = snapshot.find(exact, prefix, suffix)
+        if isinstance(found, Found) and found.start == start:
+            return prefix, suffix
+    return None, None
+
+
+def _word_trim(text: str, *, from_left: bool) -> str:
+    """Cut a context window back to whole words (the edge word may have been cut mid-way)."""
+    if from_left and " " in text:
+        return text[text.index(" ") + 1:] if not text[0].isspace() else text.lstrip()
+    if not from_left and " " in text:
+        return text[:text.rindex(" ")] if not text[-1].isspace() else text.rstrip()
+    return text

@@ -9,7 +9,7 @@ from functools import cached_property
 
 from factcheck.anchor import Found, Missing, Snapshot
 from factcheck.errors import Location, Problem, Severity
-from factcheck.model import Quote
+from factcheck.model import Claim, Quote
 from factcheck.numbers import read_numbers
 from factcheck.store import ClaimRecord, Ledger
 
@@ -184,9 +184,8 @@ def check_sources_unmodified(ctx: Context) -> Iterator[Problem]:
         )
 
 
-def missing_support(record: ClaimRecord) -> str | None:
+def missing_support(claim: Claim) -> str | None:
     """What the claim's verdict lacks to be supported by its evidence, or None when it lacks nothing."""
-    claim = record.claim
     stances = {quote.stance for quote in claim.evidence}
     has_note = bool((claim.note or "").strip()) or bool(claim.history and (claim.history[-1].note or "").strip())
     needs = {
@@ -202,7 +201,7 @@ def missing_support(record: ClaimRecord) -> str | None:
 @_check("status-unsupported", "error", "A verdict lacks the evidence (or note) it needs.")
 def check_status_supported(ctx: Context) -> Iterator[Problem]:
     for record in ctx.ledger.claims:
-        lack = missing_support(record)
+        lack = missing_support(record.claim)
         if lack is not None:
             yield problem(
                 "status-unsupported",

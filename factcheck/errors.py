@@ -44,7 +44,15 @@ class Problem:
 
 
 class FactcheckError(Exception):
-    """The command could not do its job (no ledger, unreadable file, git failed)."""
+    """The command could not do its job (no ledger, unreadable file, git failed): exit 2."""
+
+    exit_code = 2
+
+
+class RefusedError(FactcheckError):
+    """The data does not allow what was asked (a verdict without its evidence, a quote not found): exit 1."""
+
+    exit_code = 1
 
 
 def did_you_mean(name: str, known: list[str] | set[str]) -> str:

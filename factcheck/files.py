@@ -10,18 +10,112 @@ from factcheck.errors import FactcheckError
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, fsync, then rename over it."""
+    """Write `data` to `path` through a temporary file in the same folder, fsync, then rename over it.
+
+    A symbolic link is followed, so the file it points to is replaced and the link stays; the file keeps
+    its permission bits (a new one gets the usual ones under the umask).
+    """
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    except OSError as exc:
+        raise FactcheckError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise FactcheckError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
+            os.fchmod(stream.fileno(), mode)
             os.fsync(stream.fileno())
         os.replace(temporary, path)
+        _sync_folder(folder)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
-        raise FactcheckError(f"cannot write {path}: {exc.strerror}") from None
+        raise FactcheckError(f"cannot write {path}: {exc.strerror}; the file is unchanged") from None
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the rename itself durable."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+LOCK_NAME = ".factcheck.lock"
+TEMP_SUFFIX = ".tmp"
+
+
+class LedgerLock:
+    """An exclusive lock on a ledger for the length of one write command.
+
+    It is an advisory `flock` on `.factcheck.lock` in the ledger's folder, so a killed writer never leaves
+    a stale lock behind: the system drops it with the process. A second writer waits up to
+    `FACTCHECK_LOCK_WAIT` seconds (default 10), then stops with the pid of the holder.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._handle: int | None = None
+
+    def __enter__(self) -> LedgerLock:
+        import fcntl
+        import time
+
+        wait = float(os.environ.get("FACTCHECK_LOCK_WAIT", "10"))
+        path = self.root / LOCK_NAME
+        try:
+            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            raise FactcheckError(f"cannot create the lock {path}: {exc.strerror}") from None
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(handle, 64, 0).decode(errors="replace").strip() or "unknown"
+                    os.close(handle)
+                    raise FactcheckError(
+                        f"the ledger is locked by pid {holder} (another factcheck is writing); try again when it "
+                        "is done") from None
+                time.sleep(0.05)
+        os.ftruncate(handle, 0)
+        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        self._handle = handle
+        clean_stale_temporaries(self.root)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._handle is not None:
+            os.close(self._handle)  # closing drops the flock
+            self._handle = None
+
+
+def clean_stale_temporaries(root: Path) -> list[Path]:
+    """Remove temporary files a killed writer left in the ledger (called with the lock held)."""
+    removed = []
+    for folder in (root, root / "claims", root / "sources"):
+        if not folder.is_dir():
+            continue
+        for path in folder.glob(f".*{TEMP_SUFFIX}"):
+            if path.is_file() and not path.is_symlink() and path.name.count(".") >= 3:
+                path.unlink(missing_ok=True)
+                removed.append(path)
+    return removed

@@ -21,6 +21,16 @@ def _git(repo: Path, *args: str, stdin: bytes | None = None) -> subprocess.Compl
         raise FactcheckError("git is not installed; diff --rev needs it") from None
 
 
+def git_user_name(root: Path) -> str | None:
+    """git's user.name for the ledger's repository, or None when git or the setting is missing."""
+    try:
+        done = _git(root, "config", "user.name")
+    except FactcheckError:
+        return None
+    name = done.stdout.decode(errors="replace").strip()
+    return name if done.returncode == 0 and name else None
+
+
 def _repository(root: Path) -> tuple[Path, str]:
     """The work tree's top folder and the ledger's path inside it ('' or 'a/b/')."""
     done = _git(root, "rev-parse", "--show-toplevel")

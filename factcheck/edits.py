@@ -1,0 +1,286 @@
+"""The editing commands' work: new ledgers, sources, claims, quotes and verdicts, written safely.
+
+Every write holds the ledger's lock, splices the change into the file's text (yamledit), reads the
+result back and compares it with what was meant before writing it atomically (files).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from factcheck.anchor import Located, Snapshot, locate_forgiving, pin
+from factcheck.checks import missing_support
+from factcheck.errors import FactcheckError, RefusedError
+from factcheck.files import LOCK_NAME, LedgerLock, write_atomic
+from factcheck.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, SourceMeta
+from factcheck.schema import json_schema
+from factcheck.store import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Ledger, build_ledger, find_files, load_ledger
+from factcheck.yamledit import Flow, YamlText, block
+
+SIMILAR_CLAIM_SCORE = 85.0
+FORGIVEN = {
+    "exact": "",
+    "normalized": " (found after folding whitespace, quotes or dashes; the source's own characters were stored)",
+    "case": " (found ignoring case; the source's own characters were stored)",
+    "typos": " (found despite small differences; the source's own words were stored)",
+}
+
+NEW_LEDGER = """\
+# yaml-language-server: $schema=schema/claims.schema.json
+#
+# A ledger of claims. Each claim is tied to the exact words of the sources it appears in
+# (sources/<id>.txt, added with `factcheck source add`) and of the evidence that bears on it.
+# `factcheck verify` checks it all; `factcheck --help` lists the commands.
+#
+# A claim looks like this (add them with `factcheck claim add` or by hand):
+#
+#   - id: minister-weapons-2023            # a slug: a-z, 0-9, '.', '_', '-'
+#     text: Azerbaijan is working on more than 800 new weapons.
+#     claimant: Minister of Defence Industry
+#     date: 2023-09-29
+#     subject: defence-output               # claims on one quantity share a subject
+#     quantity: {value: 800, bound: more-than, unit: weapons}
+#     measure: new weapon designs under development
+#     status: unverified
+#     appearances:                          # added with `factcheck quote ID SOURCE "words"`
+#       - source: azernews-2023-09-29
+#         text: Azerbaijan is currently working on more than 800 new weapons
+
+ledger:
+  name: {name}
+
+claims: []
+"""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a write command did, for the CLI to tell."""
+
+    path: Path
+    message: str
+    warnings: tuple[str, ...] = ()
+
+
+def init_ledger(folder: Path, name: str | None = None) -> list[Path]:
+    """Start a ledger in `folder`: claims.yaml with a commented example, sources/, the JSON Schemas."""
+    if (folder / CLAIMS_FILE).exists() or (folder / CLAIMS_DIR).exists():
+        raise FactcheckError(f"{folder} already holds a ledger; nothing was changed")
+    if folder.exists() and not folder.is_dir():
+        raise FactcheckError(f"{folder} exists and is not a folder")
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / SOURCES_DIR).mkdir(exist_ok=True)
+    (folder / "schema").mkdir(exist_ok=True)
+    written = []
+    title = name or folder.resolve().name or "claims"
+    files = {
+        folder / "schema" / "claims.schema.json": _json(json_schema("claims")),
+        folder / "schema" / "source.schema.json": _json(json_schema("source")),
+        folder / CLAIMS_FILE: NEW_LEDGER.replace("{name}", block(title, 0)[0]),
+    }
+    for path, text in files.items():
+        write_atomic(path, text.encode("utf-8"))
+        written.append(path)
+    ignore = folder / ".gitignore"
+    lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.exists() else []
+    if LOCK_NAME not in lines:
+        write_atomic(ignore, ("\n".join([*lines, LOCK_NAME]) + "\n").encode("utf-8"))
+        written.append(ignore)
+    return written
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+
+
+def add_source(root: Path, snapshot: bytes, source_id: str, meta: dict[str, Any]) -> Outcome:
+    """Copy a snapshot into sources/ byte for byte and record its metadata with its sha256."""
+    if not SLUG_RE.match(source_id):
+        raise FactcheckError(f"{source_id!r} is not a valid source id: use lowercase letters, digits, '.', '_' and "
+                             "'-', starting with a letter or digit")
+    try:
+        snapshot.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FactcheckError(f"the snapshot is not UTF-8 text: byte 0x{snapshot[exc.start]:02x} at offset "
+                             f"{exc.start}; convert it to UTF-8 first") from None
+    fields = {"sha256": hashlib.sha256(snapshot).hexdigest(), **{k: v for k, v in meta.items() if v not in (None, [])}}
+    fields.setdefault("retrieved", dt.date.today())
+    try:
+        validated = SourceMeta.model_validate(fields)
+    except ValidationError as exc:
+        raise FactcheckError(_validation_message(exc)) from None
+    ordered = {name: value for name in SourceMeta.model_fields
+               if (value := getattr(validated, name)) not in (None, [])}
+    _require_ledger(root)
+    sources = root / SOURCES_DIR
+    with LedgerLock(root):
+        for suffix in ("txt", "yaml"):
+            if (sources / f"{source_id}.{suffix}").exists() or (sources / f"{source_id}.{suffix}").is_symlink():
+                raise FactcheckError(f"source {source_id!r} already exists ({SOURCES_DIR}/{source_id}.{suffix}); "
+                                     "a snapshot is never replaced: add the new capture under a new id")
+        sources.mkdir(exist_ok=True)
+        modeline = "# yaml-language-server: $schema=../schema/source.schema.json\n" \
+            if (root / "schema" / "source.schema.json").exists() else ""
+        text = modeline + "\n".join(block(ordered, 0)) + "\n"
+        write_atomic(sources / f"{source_id}.txt", snapshot)
+        write_atomic(sources / f"{source_id}.yaml", text.encode("utf-8"))
+    return Outcome(sources / f"{source_id}.yaml", f"added source {source_id!r} (sha256 {fields['sha256']})")
+
+
+def add_claim(root: Path, fields: dict[str, Any]) -> Outcome:
+    """Append a claim; warn when an existing claim reads nearly the same."""
+    try:
+        claim = Claim.model_validate(fields)
+    except ValidationError as exc:
+        raise FactcheckError(_validation_message(exc)) from None
+    with LedgerLock(root):
+        ledger = load_ledger(root)
+        if ledger.find(claim.id) is not None:
+            raise FactcheckError(f"claim {claim.id!r} already exists at {ledger.require(claim.id).locate('id')}")
+        path = _append_target(root)
+        data = _claim_data(claim)
+        _rewrite(root, path, lambda yaml_text: yaml_text.append_claim(data),
+                 lambda claims: [*claims, claim])
+        warnings = tuple(_similar_claims(ledger, claim))
+    return Outcome(path, f"added claim {claim.id!r} to {path.relative_to(root).as_posix()}", warnings)
+
+
+def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str | None) -> Outcome:
+    """Find typed words in a source forgivingly and attach the source's own exact words to a claim."""
+    with LedgerLock(root):
+        ledger = load_ledger(root)
+        record = ledger.require(claim_id)
+        source = ledger.sources.get(source_id)
+        if source is None or source.text is None or source.meta is None:
+            known = ", ".join(sorted(ledger.sources)) or "none"
+            raise FactcheckError(f"no usable source {source_id!r} (a snapshot and its metadata); sources: {known}")
+        snapshot = Snapshot(source.text)
+        found = locate_forgiving(snapshot, typed)
+        if not isinstance(found, Located):
+            hint = f"; closest passage ({found.score:g}% similar): {found.closest!r}" if found.closest else ""
+            raise RefusedError(f"not found in {source_id!r}: {found.reason}{hint}; nothing was written")
+        exact = source.text[found.start:found.end]
+        prefix, suffix = pin(snapshot, found.start, found.end)
+        values: dict[str, Any] = {"source": source_id, "text": exact}
+        if prefix:
+            values["prefix"] = prefix
+        if suffix:
+            values["suffix"] = suffix
+        key = "appearances" if stance is None else "evidence"
+        quote: Quote = Quote(**values) if stance is None else Evidence(**values, stance=stance)
+        if stance is not None:
+            values["stance"] = stance
+        existing = getattr(record.claim, key)
+        if any(q.source == quote.source and q.text == quote.text for q in existing):
+            raise RefusedError(f"claim {claim_id!r} already quotes these words of {source_id!r}; nothing was written")
+        path = root / record.doc.path
+        updated = record.claim.model_copy(update={key: [*existing, quote]})
+        _rewrite(root, path, lambda yaml_text: yaml_text.append_to_claim_list(claim_id, key, values),
+                 lambda claims: [updated if c.id == claim_id else c for c in claims])
+    kind = "an appearance" if stance is None else f"{stance} evidence"
+    return Outcome(path, f"added {kind} to {claim_id!r}: {exact!r}{FORGIVEN[found.how]}")
+
+
+def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str | None,
+               date: dt.date | None, force: bool) -> Outcome:
+    """Set a verdict and append it to the claim's history, refusing one its evidence does not carry."""
+    with LedgerLock(root):
+        ledger = load_ledger(root)
+        record = ledger.require(claim_id)
+        entry = HistoryEntry(date=date or dt.date.today(), status=status, note=note, by=by)  # type: ignore[arg-type]
+        updated = record.claim.model_copy(update={"status": status, "history": [*record.claim.history, entry]})
+        lack = missing_support(updated)
+        if lack is not None and not force:
+            raise RefusedError(f"status {status!r} needs {lack}; add it first (factcheck quote {claim_id} SOURCE "
+                               "WORDS --stance ...) or pass --force; nothing was written")
+        path = root / record.doc.path
+        entry_data = {k: v for k, v in entry.model_dump(mode="python").items() if v is not None}
+
+        def edit(yaml_text: YamlText) -> str:
+            step = YamlText(yaml_text.set_claim_value(claim_id, "status", status), yaml_text.path)
+            return step.append_to_claim_list(claim_id, "history", entry_data)
+
+        _rewrite(root, path, edit, lambda claims: [updated if c.id == claim_id else c for c in claims])
+    forced = " (forced: " + lack + " is missing)" if lack is not None else ""
+    return Outcome(path, f"{claim_id}: status {record.claim.status} -> {status}{forced}")
+
+
+def _require_ledger(root: Path) -> None:
+    find_files(root)
+
+
+def _append_target(root: Path) -> Path:
+    if (root / CLAIMS_FILE).is_file():
+        return root / CLAIMS_FILE
+    files = sorted((root / CLAIMS_DIR).glob("*.yaml"))
+    if not files:
+        raise FactcheckError(f"{root / CLAIMS_DIR} holds no .yaml file to add the claim to")
+    return files[-1]
+
+
+def _claim_data(claim: Claim) -> dict[str, Any]:
+    data = claim.model_dump(mode="python", exclude_none=True)
+    data = {key: value for key, value in data.items() if value != []}
+    if "quantity" in data:
+        value = data["quantity"]["value"]
+        data["quantity"] = Flow({**data["quantity"], "value": int(value) if float(value).is_integer() else value})
+    return data
+
+
+def _rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
+             expect: Callable[[list[Claim]], list[Claim]]) -> None:
+    """Splice an edit into one file, check the result reads as intended, then write it atomically."""
+    name = path.relative_to(root).as_posix()
+    raw = path.read_bytes()
+    try:
+        old_text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FactcheckError(f"{name} is not UTF-8; fix it first (factcheck verify names the byte)") from None
+    before = build_ledger({name: raw})
+    blocking = [p for p in before.problems if p.code in ("yaml-syntax", "duplicate-key")]
+    if blocking:
+        first = blocking[0]
+        raise FactcheckError(f"{first.location}: {first.code}: {first.message}; fix the file before editing it")
+    new_text = edit(YamlText(old_text, name))
+    bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
+    new_raw = (bom + new_text).encode("utf-8")
+    after = build_ledger({name: new_raw})
+    wanted = expect([r.claim for r in before.claims])
+    if [r.claim for r in after.claims] != wanted or _codes(after) - _codes(before):
+        raise FactcheckError(f"the edit of {name} would not read back as intended; nothing was written "
+                             "(please report this with the file)")
+    write_atomic(path, new_raw)
+
+
+def _codes(ledger: Ledger) -> Counter[tuple[str, str]]:
+    return Counter((p.code, p.message) for p in ledger.problems)
+
+
+def _similar_claims(ledger: Ledger, claim: Claim) -> list[str]:
+    from rapidfuzz import fuzz, process
+
+    texts = {r.claim.id: r.claim.text for r in ledger.claims}
+    best = process.extractOne(claim.text, texts, scorer=fuzz.token_sort_ratio, processor=str.casefold)
+    if best is None or best[1] < SIMILAR_CLAIM_SCORE:
+        return []
+    text, score, claim_id = best
+    return [f"claim {claim_id!r} reads nearly the same ({score:.0f}% similar): {text!r}"]
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in error["loc"] if "[" not in str(p))
+        message = str(error["msg"]).removeprefix("Value error, ")
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)

@@ -1,0 +1,199 @@
+"""Edit YAML text in place: splice new lines or values where the parser's marks say, touching nothing else.
+
+Every byte outside the splice stays as it was (comments, quoting, blank lines, key order), and the cost
+is that of one parse, whatever the size of the file. Callers re-read the result and compare it with what
+they meant to write before anything reaches the disk.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import yaml
+
+from factcheck.errors import FactcheckError
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+
+class Flow(dict[str, Any]):
+    """A mapping to be written on one line: `{value: 800, bound: more-than}`."""
+
+
+class _Emitter(yaml.SafeDumper):
+    """Block lists indented under their key, as people write them."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
+
+
+_Emitter.add_representer(Flow, lambda dumper, data: dumper.represent_mapping(
+    "tag:yaml.org,2002:map", data.items(), flow_style=True))
+
+
+def block(value: Any, indent: int) -> list[str]:
+    """`value` as block-style YAML lines, each indented by `indent` spaces (no trailing newlines)."""
+    text = yaml.dump(value, Dumper=_Emitter, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                     width=1_000_000)
+    if text.endswith("...\n"):  # a lone scalar carries a document end marker
+        text = text[: -len("...\n")]
+    return [" " * indent + line if line else line for line in text.rstrip("\n").split("\n")]
+
+
+def flow(value: Any) -> str:
+    """`value` in flow style: JSON, which is valid YAML wherever flow style is; dates as ISO text."""
+    return json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+
+
+class YamlText:
+    """One YAML file's text with its node tree, for splicing."""
+
+    def __init__(self, text: str, path: str) -> None:
+        self.text = text
+        self.path = path
+        try:
+            self.root = yaml.compose(text, Loader=_Loader)  # noqa: S506 - nodes only, nothing constructed
+        except yaml.YAMLError as exc:
+            raise FactcheckError(f"{path} does not parse; fix it first ({exc})") from None
+        if not isinstance(self.root, yaml.MappingNode):
+            raise FactcheckError(f"{path}: the top of the file is not a mapping")
+
+    # -- finding nodes -------------------------------------------------------------------------------
+
+    def top_value(self, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+        return _entry(self.root, key)
+
+    def claim(self, claim_id: str) -> yaml.MappingNode:
+        """The mapping node of the claim with this id."""
+        entry = self.top_value("claims")
+        if entry is not None and isinstance(entry[1], yaml.SequenceNode):
+            for item in entry[1].value:
+                found = _entry(item, "id") if isinstance(item, yaml.MappingNode) else None
+                if found is not None and isinstance(found[1], yaml.ScalarNode) and found[1].value == claim_id:
+                    return item
+        raise FactcheckError(f"{self.path}: no claim with id {claim_id!r}")
+
+    # -- edits: each returns the new text ------------------------------------------------------------
+
+    def append_claim(self, claim: dict[str, Any]) -> str:
+        """Append a claim to the top-level `claims:` list."""
+        entry = self.top_value("claims")
+        if entry is None:
+            return self._append_top_key("claims", [claim])
+        key, value = entry
+        return self._append_item(key, value, claim)
+
+    def append_to_claim_list(self, claim_id: str, key: str, item: dict[str, Any]) -> str:
+        """Append `item` to the list under `key` of a claim, creating the key when it is missing."""
+        mapping = self.claim(claim_id)
+        entry = _entry(mapping, key)
+        if entry is None:
+            return self._add_key(mapping, key, [item])
+        return self._append_item(entry[0], entry[1], item)
+
+    def set_claim_value(self, claim_id: str, key: str, value: Any) -> str:
+        """Set a scalar field of a claim, replacing its value or adding the key."""
+        mapping = self.claim(claim_id)
+        entry = _entry(mapping, key)
+        if entry is None:
+            return self._add_key(mapping, key, value)
+        node = entry[1]
+        if not isinstance(node, yaml.ScalarNode) or node.style in ("|", ">"):
+            raise FactcheckError(f"{self.path}: {key!r} of claim {claim_id!r} is not a one-line value")
+        new = flow(value) if mapping.flow_style else block(value, 0)[0]
+        return self._splice(node.start_mark.index, node.end_mark.index, new)
+
+    # -- splicing ------------------------------------------------------------------------------------
+
+    def _splice(self, start: int, end: int, new: str) -> str:
+        return self.text[:start] + new + self.text[end:]
+
+    def _append_item(self, key: yaml.Node, sequence: yaml.Node, item: Any) -> str:
+        if isinstance(sequence, yaml.ScalarNode) and sequence.tag.endswith(":null"):
+            start, end = sequence.start_mark.index, sequence.end_mark.index
+            if start == end:  # `claims:` with nothing after it
+                return self._insert_lines(self._line_end(key.end_mark.index),
+                                          self._item_lines(item, key.start_mark.column + 2))
+            return self._splice(start, end, "\n" + "\n".join(self._item_lines(item, key.start_mark.column + 2)))
+        if not isinstance(sequence, yaml.SequenceNode):
+            raise FactcheckError(f"{self.path}:{key.start_mark.line + 1}: the value of this key is not a list")
+        if sequence.flow_style and not sequence.value:  # `claims: []` becomes a block list
+            lines = self._item_lines(item, key.start_mark.column + 2)
+            return self._splice(key.end_mark.index + 1, sequence.end_mark.index, "\n" + "\n".join(lines))
+        if sequence.flow_style:
+            close = sequence.end_mark.index - 1
+            return self._splice(close, close, ", " + flow(item))
+        last = sequence.value[-1]
+        dash = self._dash_column(last)
+        return self._insert_lines(self._after_node(last), self._item_lines(item, dash))
+
+    def _add_key(self, mapping: yaml.MappingNode, key: str, value: Any) -> str:
+        if mapping.flow_style:
+            close = mapping.end_mark.index - 1
+            separator = ", " if mapping.value else ""
+            return self._splice(close, close, f"{separator}{key}: {flow(value)}")
+        last_key, last_value = mapping.value[-1]
+        indent = last_key.start_mark.column
+        if isinstance(value, list):
+            lines = [" " * indent + f"{key}:"]
+            for item in value:
+                lines += self._item_lines(item, indent + 2)
+        else:
+            lines = [" " * indent + f"{key}: {block(value, 0)[0]}"]
+        return self._insert_lines(self._after_node(last_value, floor=last_key), lines)
+
+    def _append_top_key(self, key: str, value: Any) -> str:
+        text = self.text if self.text.endswith("\n") or not self.text else self.text + "\n"
+        lines = [f"{key}:"] + [line for item in value for line in self._item_lines(item, 2)]
+        return text + "\n".join(lines) + "\n"
+
+    def _item_lines(self, item: Any, dash: int) -> list[str]:
+        lines = block(item, dash + 2)
+        first = lines[0]
+        lines[0] = " " * dash + "- " + first[dash + 2:]
+        return lines
+
+    def _dash_column(self, item: yaml.Node) -> int:
+        line_start = self.text.rfind("\n", 0, item.start_mark.index) + 1
+        dash = self.text.rfind("-", line_start, item.start_mark.index)
+        return dash - line_start if dash >= 0 else item.start_mark.column
+
+    def _after_node(self, node: yaml.Node, floor: yaml.Node | None = None) -> int:
+        """The offset just after the last line that holds `node`'s content (trailing comments excluded)."""
+        lowest = (floor or node).start_mark.line
+        leaf = node
+        while isinstance(leaf, yaml.SequenceNode | yaml.MappingNode) and leaf.value and not leaf.flow_style:
+            last = leaf.value[-1]
+            leaf = last[1] if isinstance(leaf, yaml.MappingNode) else last
+        line = leaf.end_mark.line
+        node = leaf
+        lines = self.text.split("\n")
+        if node.end_mark.column == 0 and line > lowest:
+            line -= 1
+        while line > lowest and (not lines[line].strip() or lines[line].lstrip().startswith("#")):
+            line -= 1
+        return sum(len(text) + 1 for text in lines[: line + 1])
+
+    def _line_end(self, index: int) -> int:
+        end = self.text.find("\n", index)
+        return len(self.text) if end < 0 else end + 1
+
+    def _insert_lines(self, at: int, lines: list[str]) -> str:
+        text = self.text
+        if at > len(text):  # the last line had no newline
+            return text + "\n" + "\n".join(lines) + "\n"
+        return text[:at] + "\n".join(lines) + "\n" + text[at:]
+
+
+def _entry(mapping: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:
+    if not isinstance(mapping, yaml.MappingNode):
+        return None
+    for key_node, value_node in mapping.value:
+        if isinstance(key_node, yaml.ScalarNode) and key_node.value == key:
+            return key_node, value_node
+    return None
