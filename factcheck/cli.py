@@ -29,14 +29,18 @@ class _CommandFailed(click.ClickException):
         click.echo(f"factcheck: error: {self.format_message()}", err=True)
 
 
+class _CommandRefused(_CommandFailed):
+    """A RefusedError on its way out: the data does not allow it, exit 1."""
+
+    exit_code = 1
+
+
 class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except FactcheckError as exc:
-            failure = _CommandFailed(str(exc))
-            failure.exit_code = exc.exit_code
-            raise failure from None
+            raise (_CommandRefused if exc.exit_code == 1 else _CommandFailed)(str(exc)) from None
 
 
 def _root(ctx: click.Context) -> Path:
@@ -405,6 +409,51 @@ def status(ctx: click.Context, claim_id: str, status: str, note: str, by: str | 
     root = _root(ctx)
     outcome = set_status(root, claim_id, status, note, by or git_user_name(root), _today_option(date_), force)
     click.echo(f"factcheck: {outcome.message}", err=True)
+    _exit(0)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Change nothing; name the files that would change and exit 1.")
+@click.pass_context
+def fmt(ctx: click.Context, check: bool) -> None:
+    """Rewrite the ledger's YAML in one canonical layout (key order, indentation, quoting), keeping comments."""
+    from factcheck.layout import format_ledger
+
+    changed = [r.path for r in format_ledger(_root(ctx), check) if r.changed]
+    for path in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+    if not changed:
+        click.echo("factcheck: every file is in canonical layout", err=True)
+    _exit(1 if check and changed else 0)
+
+
+@cli.command()
+@click.argument("source_id", metavar="SOURCE")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--untracked", is_flag=True, help="Only figures no claim tracks yet.")
+@click.pass_context
+def extract(ctx: click.Context, source_id: str, fmt: str, untracked: bool) -> None:
+    """The sentences of a source that state quantities, each parsed into value, bound and unit, and whether
+    the ledger already tracks it."""
+    from dataclasses import asdict
+
+    from factcheck.errors import did_you_mean
+    from factcheck.extract import extract as find_mentions
+    from factcheck.render import jsonout, text
+
+    ledger = _load(ctx)
+    source = ledger.sources.get(source_id)
+    if source is None or source.text is None:
+        raise FactcheckError(f"no readable snapshot for source {source_id!r}{did_you_mean(source_id, set(ledger.sources))}")
+    mentions = [m for m in find_mentions(ledger, source_id, source.text) if not (untracked and m.tracked_by)]
+    if fmt == "json":
+        click.echo(jsonout.dumps([{**asdict(m), "tracked_by": list(m.tracked_by)} for m in mentions]), nl=False)
+    else:
+        from factcheck.model import BOUND_WORDS, format_number
+
+        rows = [{"figure": f"{BOUND_WORDS[m.bound]}{format_number(m.value)} {m.unit}", "as written": m.words,
+                 "tracked by": ", ".join(m.tracked_by) or "-", "sentence": m.sentence} for m in mentions]
+        click.echo(text.table(rows, ("figure", "as written", "tracked by", "sentence"), max_text=70) + "\n", nl=False)
     _exit(0)
 
 

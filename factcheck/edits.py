@@ -197,7 +197,7 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
     with LedgerLock(root):
         ledger = load_ledger(root)
         record = ledger.require(claim_id)
-        entry = HistoryEntry(date=date or dt.date.today(), status=status, note=note, by=by)  # type: ignore[arg-type]
+        entry = HistoryEntry.model_validate({"date": date or dt.date.today(), "status": status, "note": note, "by": by})
         updated = record.claim.model_copy(update={"status": status, "history": [*record.claim.history, entry]})
         lack = missing_support(updated)
         if lack is not None and not force:

@@ -57,7 +57,7 @@ class YamlText:
         self.text = text
         self.path = path
         try:
-            self.root = yaml.compose(text, Loader=_Loader)  # noqa: S506 - nodes only, nothing constructed
+            self.root = yaml.compose(text, Loader=_Loader)
         except yaml.YAMLError as exc:
             raise FactcheckError(f"{path} does not parse; fix it first ({exc})") from None
         if not isinstance(self.root, yaml.MappingNode):
@@ -75,6 +75,7 @@ class YamlText:
             for item in entry[1].value:
                 found = _entry(item, "id") if isinstance(item, yaml.MappingNode) else None
                 if found is not None and isinstance(found[1], yaml.ScalarNode) and found[1].value == claim_id:
+                    assert isinstance(item, yaml.MappingNode)
                     return item
         raise FactcheckError(f"{self.path}: no claim with id {claim_id!r}")
 

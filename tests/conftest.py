@@ -61,6 +61,7 @@ def example(tmp_path: Path) -> Path:
     target.mkdir()
     shutil.copy(REPO / "claims.yaml", target / "claims.yaml")
     shutil.copytree(REPO / "sources", target / "sources")
+    shutil.copytree(REPO / "schema", target / "schema")
     return target
 
 
