@@ -57,11 +57,12 @@ class YamlText:
         self.text = text
         self.path = path
         try:
-            self.root = yaml.compose(text, Loader=_Loader)
+            root = yaml.compose(text, Loader=_Loader)  # nodes only: nothing is constructed
         except yaml.YAMLError as exc:
             raise FactcheckError(f"{path} does not parse; fix it first ({exc})") from None
-        if not isinstance(self.root, yaml.MappingNode):
+        if not isinstance(root, yaml.MappingNode):
             raise FactcheckError(f"{path}: the top of the file is not a mapping")
+        self.root: yaml.MappingNode = root
 
     # -- finding nodes -------------------------------------------------------------------------------
 
