@@ -215,6 +215,39 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
     return Outcome(path, f"{claim_id}: status {record.claim.status} -> {status}{forced}")
 
 
+def import_claims(root: Path, incoming: list[dict[str, Any]], dry_run: bool) -> tuple[list[Claim], list[str]]:
+    """Add imported claims whose ids are not in the ledger yet; the others are named as already there."""
+    def plan(ledger: Ledger) -> tuple[list[Claim], list[str]]:
+        known = {r.claim.id for r in ledger.claims}
+        new, present = [], []
+        for fields in incoming:
+            if fields["id"] in known:
+                present.append(fields["id"])
+                continue
+            try:
+                new.append(Claim.model_validate(fields))
+            except ValidationError as exc:
+                raise FactcheckError(f"imported claim {fields['id']!r}: {_validation_message(exc)}") from None
+            known.add(fields["id"])
+        return new, present
+
+    if dry_run:
+        return plan(load_ledger(root))
+    with LedgerLock(root):
+        new, present = plan(load_ledger(root))
+        if new:
+            path = _append_target(root)
+
+            def edit(yaml_text: YamlText) -> str:
+                text = yaml_text.text
+                for claim in new:
+                    text = YamlText(text, yaml_text.path).append_claim(_claim_data(claim))
+                return text
+
+            _rewrite(root, path, edit, lambda claims: [*claims, *new])
+    return new, present
+
+
 def _require_ledger(root: Path) -> None:
     find_files(root)
 

@@ -173,6 +173,7 @@ class Claim(_Record):
     tags: TextList = []
     note: FreeText | None = None
     history: Annotated[list[HistoryEntry], BeforeValidator(_as_list)] = []
+    appearance_urls: TextList = []
 
 
 class Publisher(_Record):
@@ -182,11 +183,32 @@ class Publisher(_Record):
     url: Text | None = None
 
 
+class Rating(_Record):
+    """How one verdict is published in ClaimReview: a number on the scale (none for no number) and a label."""
+
+    value: Number | None = None
+    label: Text
+
+
+class RatingScale(_Record):
+    """The numeric scale of exported reviews and its direction; by default 1 = false ... 5 = true."""
+
+    best: Number = 5
+    worst: Number = 1
+    supported: Rating = Rating(value=5, label="True")
+    misleading: Rating = Rating(value=2, label="Misleading")
+    conflicting: Rating = Rating(value=3, label="Mixed")
+    refuted: Rating = Rating(value=1, label="False")
+    unverifiable: Rating = Rating(value=None, label="Unverifiable")
+
+
 class Settings(_Record):
     """The optional top-level `ledger:` mapping of claims.yaml."""
 
     name: Text | None = None
     publisher: Publisher | None = None
+    review_base_url: Text | None = None
+    rating_scale: RatingScale | None = None
     stale_after_days: Annotated[int, BeforeValidator(_as_positive_int),
                                 WithJsonSchema({"type": "integer", "minimum": 1})] | None = None
     about_band: Annotated[float, BeforeValidator(_as_number), Field(gt=0, lt=1),

@@ -54,8 +54,8 @@ def test_schema_problems_are_located_at_the_node(ledger: Callable[..., Path]) ->
             date: 2023-09-29T10:00:00
     """)
     assert located(root) == [
-        ("schema", "claims.yaml:3:3", "unknown field 'colour'; the fields are name, publisher, stale_after_days, "
-                                      "about_band"),
+        ("schema", "claims.yaml:3:3", "unknown field 'colour'; the fields are name, publisher, review_base_url, "
+                                      "rating_scale, stale_after_days, about_band"),
         ("schema", "claims.yaml:7:15", "claimant: 'no' is read by YAML as a true/false value, not as text; "
                                        "put it in quotes if it is meant as text"),
         ("schema", "claims.yaml:8:11", "date: '2023-02-30' is not a real date (day is out of range for month)"),
