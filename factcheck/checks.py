@@ -107,6 +107,11 @@ def problem(code: str, message: str, location: Location, claim: str | None = Non
 _register("yaml-syntax", "error", "A file cannot be parsed as YAML (or is not UTF-8).")
 _register("duplicate-key", "error", "A mapping repeats a key; plain YAML loaders silently keep only one.")
 _register("schema", "error", "A field is missing, unknown, or of the wrong type or value.")
+_register("yaml-alias", "error", "An anchor, alias or merge key: refused, since expanding them can exhaust memory.")
+_register("yaml-tag", "error", "A YAML tag (!!python/object, !custom): refused, a ledger holds plain data only.")
+_register("yaml-depth", "error", "Nesting deeper than a ledger ever needs: refused before it can exhaust the stack.")
+_register("file-too-large", "error", "A file larger than the size limit: not read at all.")
+_register("source-unsafe", "error", "A source file that is a symbolic link or resolves outside sources/: not read.")
 _register("source-incomplete", "error", "A source has a snapshot without metadata, or metadata without a snapshot.")
 _register("source-encoding", "error", "A source snapshot is not UTF-8 text.")
 

@@ -26,7 +26,7 @@ class _CommandFailed(click.ClickException):
     exit_code = 2
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"factcheck: error: {self.format_message()}", err=True)
+        click.echo(f"factcheck: error: {terminal(self.format_message(), one_line=True)}", err=True)
 
 
 class _CommandRefused(_CommandFailed):
@@ -75,7 +75,8 @@ def _report_load_problems(ledger: Ledger) -> bool:
     if errors:
         first = errors[0]
         more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
-        click.echo(f"factcheck: the ledger has errors: {first.location}: {first.code}: {first.message}{more}; "
+        message = f"{first.location}: {first.code}: {first.message}{more}"
+        click.echo(f"factcheck: the ledger has errors: {terminal(message, one_line=True)}; "
                    "run 'factcheck verify' to see them all", err=True)
     return bool(errors)
 

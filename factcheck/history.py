@@ -9,7 +9,7 @@ from pathlib import Path, PurePosixPath
 
 from factcheck.errors import FactcheckError
 from factcheck.model import Claim, Quote, phrase
-from factcheck.store import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Ledger, build_ledger, find_files
+from factcheck.store import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Ledger, Refused, build_ledger, find_files
 
 
 def _git(repo: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
@@ -50,7 +50,7 @@ def _is_ledger_file(name: str) -> bool:
     return len(path.parts) == 2 and path.parts[0] == SOURCES_DIR and path.suffix in (".yaml", ".txt")
 
 
-def files_at(root: Path, revision: str) -> dict[str, bytes]:
+def files_at(root: Path, revision: str) -> dict[str, bytes | Refused]:
     """The ledger's files as they were at `revision`, keyed by path relative to the ledger root."""
     top, prefix = _repository(root)
     resolved = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
@@ -62,27 +62,33 @@ def files_at(root: Path, revision: str) -> dict[str, bytes]:
     if listing.returncode != 0:
         raise FactcheckError(f"git ls-tree failed at {revision}: {listing.stderr.decode(errors='replace').strip()}")
     blobs: dict[str, str] = {}
+    links: dict[str, bytes | Refused] = {}
     for entry in listing.stdout.split(b"\0"):
         if not entry:
             continue
         meta, _, name_bytes = entry.partition(b"\t")
-        kind, sha = meta.split()[1:3]
+        mode, kind, sha = meta.split()[:3]
         name = name_bytes.decode("utf-8", errors="surrogateescape")[len(prefix):]
-        if kind == b"blob" and _is_ledger_file(name):
+        if kind != b"blob" or not _is_ledger_file(name):
+            continue
+        if mode == b"120000":  # a symbolic link: its blob is the link's target, not the file
+            links[name] = Refused("source-unsafe", "a symbolic link in the repository; it was not read")
+        else:
             blobs[name] = sha.decode()
-    if CLAIMS_FILE not in blobs and not any(n.startswith(CLAIMS_DIR + "/") for n in blobs):
+    if CLAIMS_FILE not in blobs and not any(n.startswith(CLAIMS_DIR + "/") for n in blobs) and not links:
         raise FactcheckError(f"no ledger at {revision}: neither {prefix}{CLAIMS_FILE} nor {prefix}{CLAIMS_DIR}/ exists")
     if CLAIMS_FILE in blobs and any(n.startswith(CLAIMS_DIR + "/") for n in blobs):
         raise FactcheckError(f"the ledger at {revision} has both {CLAIMS_FILE} and {CLAIMS_DIR}/; it must keep one")
-    return _read_blobs(top, blobs)
+    return {**_read_blobs(top, blobs), **links}
 
 
-def _read_blobs(top: Path, blobs: dict[str, str]) -> dict[str, bytes]:
+def _read_blobs(top: Path, blobs: dict[str, str]) -> dict[str, bytes | Refused]:
     names = list(blobs)
     done = _git(top, "cat-file", "--batch", stdin="".join(blobs[n] + "\n" for n in names).encode())
     if done.returncode != 0:
         raise FactcheckError(f"git cat-file failed: {done.stderr.decode(errors='replace').strip()}")
-    out, files, at = done.stdout, {}, 0
+    out, at = done.stdout, 0
+    files: dict[str, bytes | Refused] = {}
     for name in names:
         header_end = out.index(b"\n", at)
         size = int(out[at:header_end].split()[2])

@@ -10,7 +10,7 @@ from typing import Any
 from factcheck.errors import FactcheckError
 from factcheck.files import LedgerLock, write_atomic
 from factcheck.model import Claim, Evidence, HistoryEntry, Publisher, Quantity, Settings, SourceMeta
-from factcheck.store import SOURCES_DIR, find_files
+from factcheck.store import SOURCES_DIR, Refused, find_files
 from factcheck.yamlsrc import parse
 
 INDENT = {"mapping": 2, "sequence": 4, "offset": 2}
@@ -87,7 +87,7 @@ def format_ledger(root: Path, check: bool) -> list[Formatted]:
         files = find_files(root)
         results = []
         for name, raw in sorted(files.items()):
-            if name.endswith(".txt"):
+            if name.endswith(".txt") or isinstance(raw, Refused):
                 continue
             kind = "source" if name.startswith(SOURCES_DIR + "/") else "claims"
             results.append(_format_file(name, raw, kind))

@@ -69,7 +69,9 @@ def _claim(ledger: Ledger, claim: Any) -> dict[str, Any]:
 
 def _source(source: SourceRecord) -> dict[str, Any]:
     meta = source.meta
-    fields: dict[str, Any] = {"id": source.id}
+    fields: dict[str, Any] = dict.fromkeys(("title", "publisher", "authors", "url", "archive_url", "published",
+                                            "retrieved", "sha256"))
+    fields["id"] = source.id
     if meta is not None:
         fields.update({
             "title": meta.title, "publisher": meta.publisher, "authors": list(meta.authors), "url": meta.url,

@@ -75,8 +75,38 @@ class Ledger:
         return record
 
 
-def find_files(root: Path) -> dict[str, bytes]:
-    """Read the files that make up the ledger at `root`, keyed by their path relative to it."""
+DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A ledger file that was not read, and why: it stands in the file map in place of the bytes."""
+
+    code: str
+    reason: str
+
+
+LedgerFiles = Mapping[str, "bytes | Refused"]
+
+
+def max_file_bytes() -> int:
+    """The size limit of one file: FACTCHECK_MAX_FILE_SIZE (in MiB) or 256 MiB."""
+    import os
+
+    setting = os.environ.get("FACTCHECK_MAX_FILE_SIZE")
+    try:
+        return int(float(setting) * 1024 * 1024) if setting else DEFAULT_MAX_FILE_BYTES
+    except ValueError:
+        raise FactcheckError(f"FACTCHECK_MAX_FILE_SIZE={setting!r} is not a number of MiB") from None
+
+
+def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Refused]:
+    """Read the files that make up the ledger at `root`, keyed by their path relative to it.
+
+    A file over the size limit, or a source file that is a symbolic link or resolves outside sources/,
+    is not read: a Refused stands in its place.
+    """
+    limit = max_file_bytes() if limit is None else limit
     if not root.is_dir():
         raise FactcheckError(f"{root}: no such folder")
     single, split = root / CLAIMS_FILE, root / CLAIMS_DIR
@@ -91,12 +121,28 @@ def find_files(root: Path) -> dict[str, bytes]:
     sources = root / SOURCES_DIR
     if sources.is_dir():
         names += [f"{SOURCES_DIR}/{p.name}" for p in sorted(sources.iterdir()) if p.suffix in (".yaml", ".txt")]
-    files: dict[str, bytes] = {}
+    inside = sources.resolve() if sources.is_dir() else None
+    files: dict[str, bytes | Refused] = {}
     for name in names:
+        path = root / name
+        if name.startswith(SOURCES_DIR + "/"):
+            if path.is_symlink():
+                files[name] = Refused("source-unsafe", "a symbolic link: snapshots and their metadata must be "
+                                                       "regular files inside sources/; it was not read")
+                continue
+            if inside is not None and not path.resolve().is_relative_to(inside):
+                files[name] = Refused("source-unsafe", "resolves outside sources/; it was not read")
+                continue
         try:
-            files[name] = (root / name).read_bytes()
+            with path.open("rb") as stream:
+                data = stream.read(limit + 1)
         except OSError as exc:
-            raise FactcheckError(f"{root / name}: cannot read: {exc.strerror}") from None
+            raise FactcheckError(f"{path}: cannot read: {exc.strerror}") from None
+        if len(data) > limit:
+            files[name] = Refused("file-too-large", f"larger than the limit of {limit} bytes "
+                                                    "(FACTCHECK_MAX_FILE_SIZE, in MiB); it was not read")
+            continue
+        files[name] = data
     return files
 
 
@@ -105,13 +151,17 @@ def load_ledger(root: Path) -> Ledger:
     return build_ledger(find_files(root))
 
 
-def build_ledger(files: Mapping[str, bytes]) -> Ledger:
+def build_ledger(files: Mapping[str, bytes | Refused]) -> Ledger:
     """Build a ledger from its files' bytes, keyed by path relative to the ledger root."""
     ledger = Ledger()
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
     settings_doc: Document | None = None
     for name in claim_files:
-        doc = parse(files[name], name)
+        raw = files[name]
+        if isinstance(raw, Refused):
+            ledger.problems.append(Problem(raw.code, "error", raw.reason, Location(name)))
+            continue
+        doc = parse(raw, name)
         ledger.problems.extend(doc.problems)
         settings = _load_claims_file(doc, ledger)
         if settings is not None:
@@ -170,7 +220,7 @@ def _raw_id(raw: Any) -> str | None:
     return None
 
 
-def _load_sources(files: Mapping[str, bytes], ledger: Ledger) -> None:
+def _load_sources(files: Mapping[str, bytes | Refused], ledger: Ledger) -> None:
     prefix = SOURCES_DIR + "/"
     for name in sorted(files):
         if not name.startswith(prefix) or "/" in name[len(prefix):]:
@@ -184,9 +234,16 @@ def _load_sources(files: Mapping[str, bytes], ledger: Ledger) -> None:
             ))
             continue
         record = ledger.sources.setdefault(stem, SourceRecord(stem))
+        data = files[name]
+        if isinstance(data, Refused):
+            ledger.problems.append(Problem(data.code, "error", data.reason, Location(name), source=stem))
+            if suffix == "txt":
+                record.snapshot_path = name
+            else:
+                record.meta_path = name
+            continue
         if suffix == "txt":
             record.snapshot_path = name
-            data = files[name]
             record.digest = hashlib.sha256(data).hexdigest()
             try:
                 record.text = data.decode("utf-8")
@@ -197,7 +254,7 @@ def _load_sources(files: Mapping[str, bytes], ledger: Ledger) -> None:
                     _offset_location(name, data, exc.start), source=stem,
                 ))
         elif suffix == "yaml":
-            doc = parse(files[name], name)
+            doc = parse(data, name)
             record.meta_doc, record.meta_path = doc, name
             ledger.problems.extend(Problem(p.code, p.severity, p.message, p.location, source=stem) for p in doc.problems)
             if doc.problems and doc.data is None:

@@ -171,7 +171,8 @@ class _Builder:
             self._scalar(event)
         elif isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
             if len(self.stack) >= MAX_DEPTH:
-                self._problem("schema", f"nested deeper than {MAX_DEPTH} levels; the rest of the file is not read", event)
+                self._problem("yaml-depth", f"nested deeper than {MAX_DEPTH} levels; the rest of the file is not read",
+                              event)
                 self.doc.data = None
                 return False
             self._start(event)
@@ -179,7 +180,11 @@ class _Builder:
             frame = self.stack.pop()
             self._emit(frame.data, None)
         elif isinstance(event, yaml.AliasEvent):
-            self._problem("schema", f"the alias *{event.anchor} is not allowed in a ledger: write the value out", event)
+            self._problem("yaml-alias", f"the alias *{event.anchor} is not allowed in a ledger: write the value out",
+                          event)
+            path = self._child_path()
+            if path is not None:
+                self.doc.positions[path] = _position(event)
             self._emit(None, event)
         return True
 
@@ -199,10 +204,11 @@ class _Builder:
 
     def _check_node(self, event: yaml.NodeEvent, expected_tag: str) -> None:
         if event.anchor is not None:
-            self._problem("schema", f"the anchor &{event.anchor} is not allowed in a ledger: write values out", event)
+            self._problem("yaml-alias", f"the anchor &{event.anchor} is not allowed in a ledger: write values out",
+                          event)
         tag = getattr(event, "tag", None)
         if tag not in (None, "!", expected_tag) and not (expected_tag == "scalar" and tag in _STANDARD_TAGS):
-            self._problem("schema", f"the tag {tag!r} is not allowed in a ledger", event)
+            self._problem("yaml-tag", f"the tag {tag!r} is not allowed in a ledger", event)
 
     def _start(self, event: yaml.MappingStartEvent | yaml.SequenceStartEvent) -> None:
         is_map = isinstance(event, yaml.MappingStartEvent)
@@ -240,7 +246,7 @@ class _Builder:
             key = event.value
             mark = _position(event)
             if key == "<<" and event.implicit[0]:
-                self._problem("schema", "merge keys (<<) are not allowed in a ledger: write the fields out", event)
+                self._problem("yaml-alias", "merge keys (<<) are not allowed in a ledger: write the fields out", event)
                 frame.key, frame.discard = None, True
             elif key in frame.data:
                 first = self.doc.key_positions[(*frame.path, key)]

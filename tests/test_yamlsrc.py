@@ -66,10 +66,10 @@ def test_dates_impossible_dates_and_date_times() -> None:
     (b"a: 1\n---\nb: 2\n", [("yaml-syntax", 2, 1)]),
     (b"a: \"\xff\"\n", [("yaml-syntax", 1, 5)]),
     (b"a: x\x00\n", [("yaml-syntax", 1, 5)]),
-    (b"a: &x [1]\nb: *x\n", [("schema", 1, 4), ("schema", 2, 4)]),
-    (b"a: !!python/object:os.system x\n", [("schema", 1, 4)]),
-    (b"a: !custom x\n", [("schema", 1, 4)]),
-    (b"base: {x: 1}\nc:\n  <<: {y: 2}\n", [("schema", 3, 3)]),
+    (b"a: &x [1]\nb: *x\n", [("yaml-alias", 1, 4), ("yaml-alias", 2, 4)]),
+    (b"a: !!python/object:os.system x\n", [("yaml-tag", 1, 4)]),
+    (b"a: !custom x\n", [("yaml-tag", 1, 4)]),
+    (b"base: {x: 1}\nc:\n  <<: {y: 2}\n", [("yaml-alias", 3, 3)]),
     (b"? [a]\n: b\n", [("schema", 1, 1)]),
 ])
 def test_bad_input_is_a_located_problem(text: bytes, expected: list[tuple[str, int, int]]) -> None:
@@ -84,7 +84,7 @@ def test_bom_and_crlf_are_read() -> None:
 
 def test_deep_nesting_is_refused_without_recursion() -> None:
     doc = parse(b"a: " + b"[" * 30000, "f.yaml")
-    assert [(p.code, p.location.line) for p in doc.problems] == [("schema", 1)]
+    assert [(p.code, p.location.line) for p in doc.problems] == [("yaml-depth", 1)]
     assert "nested deeper" in doc.problems[0].message
     assert doc.data is None
 
