@@ -133,7 +133,11 @@ def add_source(root: Path, snapshot: bytes, source_id: str, meta: dict[str, Any]
             if (root / "schema" / "source.schema.json").exists() else ""
         text = modeline + "\n".join(block(ordered, 0)) + "\n"
         write_atomic(sources / f"{source_id}.txt", snapshot)
-        write_atomic(sources / f"{source_id}.yaml", text.encode("utf-8"))
+        try:
+            write_atomic(sources / f"{source_id}.yaml", text.encode("utf-8"))
+        except FactcheckError:
+            (sources / f"{source_id}.txt").unlink(missing_ok=True)  # no snapshot without its metadata
+            raise
     return Outcome(sources / f"{source_id}.yaml", f"added source {source_id!r} (sha256 {fields['sha256']})")
 
 

@@ -96,10 +96,14 @@ class LedgerLock:
                         f"the ledger is locked by pid {holder} (another factcheck is writing); try again when it "
                         "is done") from None
                 time.sleep(0.05)
-        os.ftruncate(handle, 0)
-        os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+        try:
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, f"{os.getpid()}\n".encode(), 0)
+            clean_stale_temporaries(self.root)
+        except OSError as exc:
+            os.close(handle)
+            raise FactcheckError(f"cannot take the lock {path}: {exc.strerror}; nothing was changed") from None
         self._handle = handle
-        clean_stale_temporaries(self.root)
         return self
 
     def __exit__(self, *exc: object) -> None:

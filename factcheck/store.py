@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -91,8 +92,6 @@ LedgerFiles = Mapping[str, "bytes | Refused"]
 
 def max_file_bytes() -> int:
     """The size limit of one file: FACTCHECK_MAX_FILE_SIZE (in MiB) or 256 MiB."""
-    import os
-
     setting = os.environ.get("FACTCHECK_MAX_FILE_SIZE")
     try:
         return int(float(setting) * 1024 * 1024) if setting else DEFAULT_MAX_FILE_BYTES
@@ -135,10 +134,11 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Refuse
                 continue
         try:
             with path.open("rb") as stream:
-                data = stream.read(limit + 1)
+                size = os.fstat(stream.fileno()).st_size
+                data = b"" if size > limit else stream.read()
         except OSError as exc:
             raise FactcheckError(f"{path}: cannot read: {exc.strerror}") from None
-        if len(data) > limit:
+        if size > limit or len(data) > limit:
             files[name] = Refused("file-too-large", f"larger than the limit of {limit} bytes "
                                                     "(FACTCHECK_MAX_FILE_SIZE, in MiB); it was not read")
             continue

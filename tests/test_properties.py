@@ -1,0 +1,105 @@
+"""Property-based tests: whatever ledger text is generated, the command line ends with exit 0, 1 or 2 and a
+message, never a traceback or a hang, within a time and memory bound."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import tracemalloc
+from pathlib import Path
+
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from factcheck.cli import cli
+
+SNAPSHOT = "Today more than 1000 military products are produced in Azerbaijan.\n"
+BUDGET = int(os.environ.get("FACTCHECK_FUZZ_EXAMPLES", "120"))
+MEMORY_LIMIT = 256 * 1024 * 1024
+
+KEYS = ["id", "text", "claimant", "date", "status", "subject", "quantity", "value", "bound", "unit", "measure",
+        "appearances", "evidence", "source", "stance", "prefix", "suffix", "tags", "note", "history", "by", "claims",
+        "ledger", "name", "publisher", "rating_scale", "<<", "? complex"]
+SCALARS = ["c1", "c2", "src", "2024-09-24", "2023-02-30", "2024-09-24T10:00:00", "yes", "no", "on", "~", "null",
+           "1000", "1:30", "017", "0x1F", ".inf", "-.nan", "more-than", "about", "supported", "refuted",
+           "conflicting", "misleading", "unverifiable", "supports", "refutes", "context", "'quoted: text'",
+           '"esc \\e[31m \\u202e \\x00"', "&anchor x", "*anchor", "!!python/object:os.system", "!tag x", "[", "]",
+           "{", "}", "|", ">-", "- item", "\"unterminated", "%", "@", "`", "#comment", "more than 1000 military"]
+FORMATS = [["verify", "--format", "json"], ["verify", "--format", "github"], ["verify", "--format", "junit"],
+           ["verify", "--format", "sarif"], ["list", "--format", "csv"], ["report", "--format", "markdown"],
+           ["report", "--format", "html"], ["diff", "--format", "json"], ["export", "--format", "annotations"],
+           ["export", "--format", "claimreview"], ["show", "c1"], ["fmt", "--check"]]
+
+
+@st.composite
+def yamlish(draw: st.DrawFn) -> str:
+    """Text shaped like a ledger, with every kind of trap mixed in."""
+    lines = ["claims:"] if draw(st.booleans()) else []
+    for _ in range(draw(st.integers(0, 25))):
+        indent = " " * draw(st.sampled_from([0, 2, 4, 6, 8, 3, 5]))
+        dash = draw(st.sampled_from(["", "- ", "  - "]))
+        key = draw(st.sampled_from(KEYS))
+        value = draw(st.one_of(st.sampled_from(SCALARS), st.text(max_size=20).map(json.dumps), st.just("")))
+        lines.append(f"{indent}{dash}{key}: {value}")
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\r\n", "\n---\n", "\n..."]))
+
+
+LEDGER_TEXT = st.one_of(yamlish(), st.text(max_size=300), st.binary(max_size=300).map(
+    lambda b: b.decode("latin-1")))
+
+
+def run_everything(claims: bytes, meta: bytes | None) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "claims.yaml").write_bytes(claims)
+        (root / "sources").mkdir()
+        (root / "sources" / "src.txt").write_text(SNAPSHOT)
+        (root / "sources" / "src.yaml").write_bytes(
+            meta if meta is not None else f"sha256: {hashlib.sha256(SNAPSHOT.encode()).hexdigest()}\n".encode())
+        tracemalloc.start()
+        try:
+            for args in FORMATS:
+                result = CliRunner().invoke(cli, ["-C", str(root), *args], catch_exceptions=False)
+                assert result.exit_code in (0, 1, 2), (args, result.exit_code)
+                if result.exit_code == 2:
+                    assert result.stderr.startswith(("factcheck: error: ", "Usage:", "Error:")), (args, result.stderr)
+            assert tracemalloc.get_traced_memory()[1] < MEMORY_LIMIT
+        finally:
+            tracemalloc.stop()
+
+
+@settings(max_examples=BUDGET, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
+@given(LEDGER_TEXT)
+def test_any_claims_file_ends_in_a_clean_exit(text: str) -> None:
+    run_everything(text.encode("utf-8", errors="surrogatepass"), None)
+
+
+@settings(max_examples=BUDGET // 2, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
+@given(st.binary(max_size=400))
+def test_any_bytes_end_in_a_clean_exit(data: bytes) -> None:
+    run_everything(data, None)
+
+
+GOOD_CLAIM = ("claims:\n  - id: c1\n    text: t\n    claimant: c\n    date: 2024-09-24\n"
+              "    appearances:\n      - {source: src, text: more than 1000 military products}\n")
+
+
+@settings(max_examples=BUDGET // 2, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
+@given(yamlish())
+def test_any_source_metadata_ends_in_a_clean_exit(meta: str) -> None:
+    run_everything(GOOD_CLAIM.encode(), meta.encode("utf-8", errors="surrogatepass"))
+
+
+@settings(max_examples=BUDGET, deadline=2_000)
+@given(st.text(max_size=200), st.text(max_size=40))
+def test_quote_matching_never_fails_or_lies(snapshot: str, quote: str) -> None:
+    from factcheck.anchor import Found, Snapshot
+
+    found = Snapshot(snapshot).find(quote)
+    if isinstance(found, Found):
+        assert 0 <= found.start <= found.end <= len(snapshot)
+        if found.kind == "exact" and len(found.spans) == 1:
+            assert snapshot[found.start:found.end] == quote.strip()
