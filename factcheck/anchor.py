@@ -32,39 +32,103 @@ def fold(text: str) -> str:
     return fold_with_spans(text)[0]
 
 
-def fold_with_spans(text: str) -> tuple[str, list[int], list[int]]:
-    """`fold(text)` plus, for each folded character, the start and end of the original it came from."""
+# What folding changes: runs of two or more whitespace characters, and non-ASCII characters (with the
+# combining marks after them, and an ASCII letter before such marks). Everything between is copied.
+_CHANGES = re.compile(r"\s{2,}|[^\x00-\x7f]")
+_ONE_SPACE = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " "))
+
+
+class Spans:
+    """For each folded character, the original span it came from: `starts[k]`, `ends[k]`.
+
+    Kept as the few places where folding changed the text, so a snapshot of any size costs a handful
+    of entries and a lookup is a binary search.
+    """
+
+    def __init__(self, changes: list[tuple[int, int, int, int]]) -> None:
+        self._changes = changes  # (folded start, folded length, original start, original end), in order
+        self._keys = [change[0] for change in changes]
+        self.starts = _Lookup(self, 0)
+        self.ends = _Lookup(self, 1)
+
+    def span(self, k: int) -> tuple[int, int]:
+        import bisect
+
+        i = bisect.bisect_right(self._keys, k) - 1
+        if i < 0:
+            return k, k + 1
+        folded_start, folded_length, original_start, original_end = self._changes[i]
+        if k < folded_start + folded_length:
+            return original_start, original_end
+        at = k - (folded_start + folded_length) + original_end
+        return at, at + 1
+
+
+class _Lookup:
+    def __init__(self, spans: Spans, which: int) -> None:
+        self._spans, self._which = spans, which
+
+    def __getitem__(self, k: int) -> int:
+        return self._spans.span(k)[self._which]
+
+
+def _replacement(piece: str) -> str:
+    if piece.isspace():
+        return " "
+    return _ASCII_SPACE.sub(" ", unicodedata.normalize("NFKC", piece).translate(_TRANSLATE))
+
+
+def fold_with_spans(text: str) -> tuple[str, _Lookup, _Lookup]:
+    """`fold(text)` plus where each folded character came from (`starts[k]`, `ends[k]`)."""
+    pieces: list[str] = []
+    changes: list[tuple[int, int, int, int]] = []
+    folded_length = copied_to = 0
+    length = len(text)
+    for match in _CHANGES.finditer(text):
+        start, end = match.span()
+        if start < copied_to:
+            continue  # taken already, as combining marks of the character before
+        if start > copied_to and unicodedata.combining(text[start]) and text[start - 1].isascii() \
+                and not text[start - 1].isspace():
+            start -= 1  # the ASCII letter before composes with its marks: fold them together
+        while end < length and unicodedata.combining(text[end]) and not text[start].isspace():
+            end += 1
+        replacement = _replacement(text[start:end])
+        pieces.append(text[copied_to:start])
+        folded_length += start - copied_to
+        pieces.append(replacement)
+        changes.append((folded_length, len(replacement), start, end))
+        folded_length += len(replacement)
+        copied_to = end
+    pieces.append(text[copied_to:])
+    folded = "".join(pieces).translate(_ONE_SPACE)
+    if "  " in folded:  # a replacement met a space: fold character by character instead
+        return _fold_slowly(text)
+    spans = Spans(changes)
+    return folded, spans.starts, spans.ends
+
+
+def _fold_slowly(text: str) -> tuple[str, _Lookup, _Lookup]:
     out: list[str] = []
-    starts: list[int] = []
-    ends: list[int] = []
+    changes: list[tuple[int, int, int, int]] = []
     index, length = 0, len(text)
     while index < length:
-        char = text[index]
         end = index + 1
-        while end < length and unicodedata.combining(text[end]):
-            end += 1
-        if char.isspace():
-            if not out or out[-1] != " ":
-                out.append(" ")
-                starts.append(index)
-                ends.append(end)
-            else:
-                ends[-1] = end
-            index = end
-            continue
-        piece = text[index:end]
-        if not piece.isascii():
-            piece = unicodedata.normalize("NFKC", piece).translate(_TRANSLATE)
-            piece = _ASCII_SPACE.sub(" ", piece)
-        for folded in piece:
-            if folded == " " and out and out[-1] == " ":
-                ends[-1] = end
-                continue
-            out.append(folded)
-            starts.append(index)
-            ends.append(end)
+        if text[index].isspace():
+            while end < length and text[end].isspace():
+                end += 1
+        else:
+            while end < length and unicodedata.combining(text[end]):
+                end += 1
+        replacement = _replacement(text[index:end])
+        if replacement.startswith(" ") and out and out[-1] == " ":
+            replacement = replacement[1:]
+        if replacement != text[index:end]:
+            changes.append((len(out), len(replacement), index, end))
+        out.extend(replacement)
         index = end
-    return "".join(out), starts, ends
+    spans = Spans(changes)
+    return "".join(out), spans.starts, spans.ends
 
 
 def split_ellipsis(quote: str) -> list[str]:
@@ -99,7 +163,7 @@ class Snapshot:
         self.text = text
 
     @cached_property
-    def _folded(self) -> tuple[str, list[int], list[int]]:
+    def _folded(self) -> tuple[str, _Lookup, _Lookup]:
         return fold_with_spans(self.text)
 
     def find(self, quote: str, prefix: str | None = None, suffix: str | None = None) -> Found | Missing:

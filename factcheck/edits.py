@@ -148,7 +148,7 @@ def add_claim(root: Path, fields: dict[str, Any]) -> Outcome:
     except ValidationError as exc:
         raise FactcheckError(_validation_message(exc)) from None
     with LedgerLock(root):
-        ledger = load_ledger(root)
+        ledger = load_ledger(root, fill_cache=False)
         if ledger.find(claim.id) is not None:
             raise FactcheckError(f"claim {claim.id!r} already exists at {ledger.require(claim.id).locate('id')}")
         path = _append_target(root)
@@ -162,7 +162,7 @@ def add_claim(root: Path, fields: dict[str, Any]) -> Outcome:
 def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str | None) -> Outcome:
     """Find typed words in a source forgivingly and attach the source's own exact words to a claim."""
     with LedgerLock(root):
-        ledger = load_ledger(root)
+        ledger = load_ledger(root, fill_cache=False)
         record = ledger.require(claim_id)
         source = ledger.sources.get(source_id)
         if source is None or source.text is None or source.meta is None:
@@ -199,7 +199,7 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
                date: dt.date | None, force: bool) -> Outcome:
     """Set a verdict and append it to the claim's history, refusing one its evidence does not carry."""
     with LedgerLock(root):
-        ledger = load_ledger(root)
+        ledger = load_ledger(root, fill_cache=False)
         record = ledger.require(claim_id)
         entry = HistoryEntry.model_validate({"date": date or dt.date.today(), "status": status, "note": note, "by": by})
         updated = record.claim.model_copy(update={"status": status, "history": [*record.claim.history, entry]})
@@ -236,9 +236,9 @@ def import_claims(root: Path, incoming: list[dict[str, Any]], dry_run: bool) -> 
         return new, present
 
     if dry_run:
-        return plan(load_ledger(root))
+        return plan(load_ledger(root, fill_cache=False))
     with LedgerLock(root):
-        new, present = plan(load_ledger(root))
+        new, present = plan(load_ledger(root, fill_cache=False))
         if new:
             path = _append_target(root)
 

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
 from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta
+from factcheck.fastyaml import fast_parse
 from factcheck.yamlsrc import Document, Path_, YamlBool, parse
 
 CLAIMS_FILE = "claims.yaml"
@@ -146,13 +147,72 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Refuse
     return files
 
 
-def load_ledger(root: Path) -> Ledger:
-    """Load the ledger at `root` from disk."""
-    return build_ledger(find_files(root))
+def load_ledger(root: Path, *, fill_cache: bool = True) -> Ledger:
+    """Load the ledger at `root` from disk, through the cache of validated data when it can.
+
+    Commands that are about to change the ledger pass `fill_cache=False`: they read the cache but
+    never add an entry that their own write is about to make useless.
+    """
+    from factcheck import cache
+
+    files = find_files(root)
+    if not cache.enabled():
+        return build_ledger(files)
+    entry = cache.key(files)
+    cached = cache.read(root, entry)
+    if cached is not None:
+        try:
+            return build_ledger(files, cached)
+        except (ValidationError, KeyError, TypeError, ValueError):
+            pass  # an entry of another shape: read the files instead
+    ledger = build_ledger(files)
+    if fill_cache and not ledger.problems:
+        cache.write(root, entry, _cache_value(ledger))
+    return ledger
 
 
-def build_ledger(files: Mapping[str, bytes | Refused]) -> Ledger:
-    """Build a ledger from its files' bytes, keyed by path relative to the ledger root."""
+def _cache_value(ledger: Ledger) -> dict[str, Any]:
+    claims: dict[str, dict[str, Any]] = {}
+    for record in ledger.claims:
+        part = claims.setdefault(record.doc.path, {"claims": []})
+        part["claims"].append(record.claim.model_dump(mode="json", exclude_defaults=True))
+    settings = ledger.settings.model_dump(mode="json", exclude_defaults=True)
+    metas = {source.id: source.meta.model_dump(mode="json", exclude_defaults=True)
+             for source in ledger.sources.values() if source.meta is not None}
+    return {"claims": claims, "settings": settings, "sources": metas}
+
+
+def build_ledger(files: Mapping[str, bytes | Refused], cached: dict[str, Any] | None = None) -> Ledger:
+    """Build a ledger from its files' bytes, keyed by path relative to the ledger root.
+
+    With `cached` (validated data from the cache for exactly these files), the YAML is not parsed again:
+    positions are found from the text only when a problem needs one.
+    """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()  # reading makes many objects and frees none: collecting meanwhile only costs time
+    try:
+        return _from_cache(files, cached) if cached is not None else _build_ledger(files)
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
+
+
+def _from_cache(files: Mapping[str, bytes | Refused], cached: dict[str, Any]) -> Ledger:
+    ledger = Ledger(settings=Settings.model_validate(cached["settings"]))
+    for name, part in sorted(cached["claims"].items()):
+        raw = files[name]
+        assert isinstance(raw, bytes)
+        doc = Document(name, {"claims": part["claims"]}, text=raw.decode("utf-8-sig"))
+        ledger.claims.extend(ClaimRecord(Claim.model_validate(data), doc, ("claims", index))
+                             for index, data in enumerate(part["claims"]))
+    _load_sources(files, ledger, cached["sources"])
+    return ledger
+
+
+def _build_ledger(files: Mapping[str, bytes | Refused]) -> Ledger:
     ledger = Ledger()
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
     settings_doc: Document | None = None
@@ -161,9 +221,14 @@ def build_ledger(files: Mapping[str, bytes | Refused]) -> Ledger:
         if isinstance(raw, Refused):
             ledger.problems.append(Problem(raw.code, "error", raw.reason, Location(name)))
             continue
-        doc = parse(raw, name)
-        ledger.problems.extend(doc.problems)
-        settings = _load_claims_file(doc, ledger)
+        fast = _claims_fast(raw, name)
+        if fast is not None:
+            doc, settings, records = fast
+            ledger.claims.extend(records)
+        else:
+            doc = parse(raw, name)
+            ledger.problems.extend(doc.problems)
+            settings = _load_claims_file(doc, ledger)
         if settings is not None:
             if settings_doc is not None:
                 ledger.problems.append(Problem(
@@ -175,6 +240,21 @@ def build_ledger(files: Mapping[str, bytes | Refused]) -> Ledger:
                 ledger.settings, settings_doc = settings, doc
     _load_sources(files, ledger)
     return ledger
+
+
+def _claims_fast(raw: bytes, name: str) -> tuple[Document, Settings | None, list[ClaimRecord]] | None:
+    """A claims file read by the fast path, or None at the first sign that it needs the exact reader."""
+    doc = fast_parse(raw, name)
+    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("claims"), list):
+        return None
+    top = {key: value for key, value in doc.data.items() if key != "claims"}
+    try:
+        settings = ClaimsFileTop.model_validate({**top, "claims": []}).ledger
+        records = [ClaimRecord(Claim.model_validate(raw_claim), doc, ("claims", index))
+                   for index, raw_claim in enumerate(doc.data["claims"])]
+    except ValidationError:
+        return None
+    return doc, settings, records
 
 
 def _load_claims_file(doc: Document, ledger: Ledger) -> Settings | None:
@@ -220,7 +300,8 @@ def _raw_id(raw: Any) -> str | None:
     return None
 
 
-def _load_sources(files: Mapping[str, bytes | Refused], ledger: Ledger) -> None:
+def _load_sources(files: Mapping[str, bytes | Refused], ledger: Ledger,
+                  cached: dict[str, Any] | None = None) -> None:
     prefix = SOURCES_DIR + "/"
     for name in sorted(files):
         if not name.startswith(prefix) or "/" in name[len(prefix):]:
@@ -253,7 +334,17 @@ def _load_sources(files: Mapping[str, bytes | Refused], ledger: Ledger) -> None:
                     f"the snapshot is not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
                     _offset_location(name, data, exc.start), source=stem,
                 ))
+        elif suffix == "yaml" and cached is not None:
+            record.meta, record.meta_path = SourceMeta.model_validate(cached[stem]), name
+            record.meta_doc = Document(name, cached[stem], text=data.decode("utf-8-sig"))
         elif suffix == "yaml":
+            fast = fast_parse(data, name)
+            if fast is not None and isinstance(fast.data, dict):
+                try:
+                    record.meta, record.meta_doc, record.meta_path = SourceMeta.model_validate(fast.data), fast, name
+                    continue
+                except ValidationError:
+                    pass
             doc = parse(data, name)
             record.meta_doc, record.meta_path = doc, name
             ledger.problems.extend(Problem(p.code, p.severity, p.message, p.location, source=stem) for p in doc.problems)

@@ -70,16 +70,25 @@ class BadDate:
 
 @dataclass
 class Document:
-    """One parsed YAML file: its data, where each node is, and what went wrong."""
+    """One parsed YAML file: its data, where each node is, and what went wrong.
+
+    A document read by the fast path has no positions yet: `text` is kept, and the first `locate`
+    finds them (see fastyaml), so the cost of exact locations is paid only for files with problems.
+    """
 
     path: str
     data: Any = None
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    text: str | None = None
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """The location of the node at `path`, or of its nearest ancestor that exists."""
+        if self.text is not None and path not in self.positions:
+            from factcheck.fastyaml import find_positions
+
+            find_positions(self, path)
         if key and path in self.key_positions:
             return Location(self.path, *self.key_positions[path])
         while path:

@@ -89,5 +89,9 @@ def test_context_shows_the_words_around() -> None:
 def test_fold_agrees_with_its_span_map(text: str) -> None:
     folded, starts, ends = fold_with_spans(text)
     assert fold(text) == folded
-    assert len(starts) == len(ends) == len(folded)
-    assert all(0 <= s < e <= len(text) for s, e in zip(starts, ends, strict=True))
+    spans = [(starts[k], ends[k]) for k in range(len(folded))]
+    assert all(0 <= s < e <= len(text) for s, e in spans)
+    assert all(a[0] <= b[0] for a, b in zip(spans, spans[1:]))  # in the order of the original
+    for k, char in enumerate(folded):  # a character copied as it was maps to itself
+        if text[spans[k][0]:spans[k][1]] == char:
+            assert spans[k][1] - spans[k][0] == 1

@@ -60,7 +60,7 @@ class Faults:
 
 def snapshot_of(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".factcheck.lock"}
+            if p.is_file() and p.name != ".factcheck.lock" and ".factcheck-cache" not in p.parts}
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))

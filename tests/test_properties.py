@@ -9,6 +9,7 @@ import os
 import tempfile
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
@@ -103,3 +104,67 @@ def test_quote_matching_never_fails_or_lies(snapshot: str, quote: str) -> None:
         assert 0 <= found.start <= found.end <= len(snapshot)
         if found.kind == "exact" and len(found.spans) == 1:
             assert snapshot[found.start:found.end] == quote.strip()
+
+
+def _loaded(claims: bytes, meta: bytes) -> tuple[Any, ...]:
+    from factcheck.store import build_ledger
+
+    ledger = build_ledger({"claims.yaml": claims, "sources/src.yaml": meta,
+                           "sources/src.txt": SNAPSHOT.encode()})
+    problems = sorted((p.code, str(p.location), p.message) for p in ledger.problems)
+    return ([r.claim for r in ledger.claims], ledger.settings, ledger.sources["src"].meta, problems,
+            [str(r.locate("text")) for r in ledger.claims])
+
+
+@settings(max_examples=BUDGET, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
+@given(yamlish(), yamlish())
+def test_the_fast_reader_agrees_with_the_exact_one(claims: str, meta: str) -> None:
+    from unittest import mock
+
+    from factcheck import fastyaml
+
+    data = claims.encode("utf-8", errors="surrogatepass"), meta.encode("utf-8", errors="surrogatepass")
+    fast = _loaded(*data)
+    with mock.patch.object(fastyaml, "yaml_rs", None):
+        exact = _loaded(*data)
+    assert fast == exact
+
+
+SLUGS = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,12}", fullmatch=True)
+WORDS = st.one_of(st.text(min_size=1, max_size=30), st.sampled_from(["no", "yes", "1000", "1_000", "017", "1:30",
+                                                                     "2024-09-24", "~", "null", "1e3", "on", "#x"]))
+
+
+@st.composite
+def plain_ledger(draw: st.DrawFn) -> str:
+    """A well-formed ledger as PyYAML writes it, with awkward words inside."""
+    import yaml
+
+    claims = []
+    for _ in range(draw(st.integers(1, 6))):
+        claim: dict[str, Any] = {"id": draw(SLUGS), "text": draw(WORDS), "claimant": draw(WORDS),
+                                 "date": draw(st.dates())}
+        if draw(st.booleans()):
+            claim["quantity"] = {"value": draw(st.one_of(st.integers(-10**6, 10**6), st.floats(-1e6, 1e6))),
+                                 "bound": draw(st.sampled_from(["exactly", "about", "more-than"]))}
+        if draw(st.booleans()):
+            claim["appearances"] = [{"source": "src", "text": draw(WORDS)}]
+        if draw(st.booleans()):
+            claim["tags"] = draw(st.lists(WORDS, max_size=3))
+        claims.append(claim)
+    return str(yaml.safe_dump({"claims": claims}, allow_unicode=draw(st.booleans()),
+                              default_flow_style=draw(st.sampled_from([False, None, True]))))
+
+
+@settings(max_examples=BUDGET, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
+@given(plain_ledger())
+def test_the_fast_reader_agrees_on_well_formed_ledgers(claims: str) -> None:
+    from unittest import mock
+
+    from factcheck import fastyaml
+
+    meta = f"sha256: {hashlib.sha256(SNAPSHOT.encode()).hexdigest()}\n".encode()
+    fast = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
+    with mock.patch.object(fastyaml, "yaml_rs", None):
+        exact = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
+    assert fast == exact

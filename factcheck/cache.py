@@ -1,0 +1,69 @@
+"""A cache of validated ledger data, keyed by the content of every YAML file, in `.factcheck-cache/`.
+
+The key is a hash of each file's bytes (not its time stamp), the tool's version and the Python version,
+so any change to any file is a miss and nothing stale is ever served. Entries are written through a
+temporary file and a rename, so concurrent runs and a killed writer leave either a whole entry or none;
+an entry that cannot be read is ignored. Only ledgers that load without a problem are cached.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from factcheck import __version__
+
+CACHE_DIR = ".factcheck-cache"
+FORMAT = 1
+KEEP = 3
+
+
+def enabled() -> bool:
+    """False when FACTCHECK_NO_CACHE is set (the CLI's --no-cache sets it)."""
+    return not os.environ.get("FACTCHECK_NO_CACHE")
+
+
+def key(files: Mapping[str, Any]) -> str:
+    """A key that changes with the content of any YAML file of the ledger."""
+    digest = hashlib.sha256(f"{__version__}|{FORMAT}|{sys.version_info[:2]}".encode())
+    for name in sorted(files):
+        data = files[name]
+        if name.endswith(".yaml") and isinstance(data, bytes):
+            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        elif name.endswith(".yaml"):
+            digest.update(name.encode() + b"\0refused")
+    return digest.hexdigest()
+
+
+def read(root: Path, entry: str) -> Any:
+    """The cached value for a key, or None."""
+    path = root / CACHE_DIR / f"{entry}.marshal"
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def write(root: Path, entry: str, value: Any) -> None:
+    """Store a value under a key, keeping the few newest entries; a cache that cannot be written is skipped."""
+    from factcheck.errors import FactcheckError
+    from factcheck.files import write_atomic
+
+    folder = root / CACHE_DIR
+    try:
+        folder.mkdir(exist_ok=True)
+        write_atomic(folder / f"{entry}.marshal", marshal.dumps(value))
+        entries = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+        for stray in folder.glob(".*.tmp"):
+            if time.time() - stray.stat().st_mtime > 600:  # a writer killed ten minutes ago or more
+                stray.unlink(missing_ok=True)
+    except (OSError, FactcheckError):
+        return

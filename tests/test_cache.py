@@ -1,0 +1,76 @@
+"""The cache of validated data: used when nothing changed, never stale, safe to share, easy to bypass."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+from factcheck import fastyaml
+from factcheck.cache import CACHE_DIR
+from factcheck.store import load_ledger
+from tests.conftest import run
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR).glob("*.marshal")) if (root / CACHE_DIR).is_dir() else []
+
+
+def test_a_warm_run_reads_no_yaml_and_says_the_same(example: Path) -> None:
+    cold = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
+    assert len(entries(example)) == 1
+    with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")), \
+            mock.patch("factcheck.store.parse", side_effect=AssertionError("parsed again")):
+        warm = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
+    assert json.loads(warm.stdout) == json.loads(cold.stdout)  # located problems included
+    assert len(json.loads(warm.stdout)["problems"]) == 11
+
+
+def test_any_change_of_content_is_seen_even_with_the_same_time_stamp(example: Path) -> None:
+    run("-C", example, "verify")
+    claims = example / "claims.yaml"
+    stat = claims.stat()
+    text = claims.read_text(encoding="utf-8")
+    claims.write_text(text.replace("claimant: News.Az", "claimant: News.Ax", 1), encoding="utf-8")
+    os.utime(claims, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert load_ledger(example).require("adex-2024-fifth-edition").claim.claimant == "News.Ax"
+    source = example / "sources" / "newsaz-2024-09-24.yaml"
+    stat = source.stat()
+    source.write_text(source.read_text(encoding="utf-8").replace("language: en", "language: az"), encoding="utf-8")
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    meta = load_ledger(example).sources["newsaz-2024-09-24"].meta
+    assert meta is not None and meta.language == "az"
+
+
+def test_a_broken_entry_is_ignored(example: Path) -> None:
+    run("-C", example, "list")
+    (entry,) = entries(example)
+    entry.write_bytes(b"\x00not marshal")
+    assert run("-C", example, "verify").exit_code == 0
+    entry.write_bytes(__import__("marshal").dumps({"claims": 5}))
+    assert run("-C", example, "verify").exit_code == 0
+
+
+def test_a_ledger_with_problems_is_not_cached(tmp_path: Path) -> None:
+    (tmp_path / "claims.yaml").write_text("claims:\n  - {id: a, text: t}\n")
+    run("-C", tmp_path, "verify")
+    assert entries(tmp_path) == []
+
+
+def test_no_cache_bypasses_it(example: Path) -> None:
+    assert run("-C", example, "--no-cache", "verify").exit_code == 0
+    assert not (example / CACHE_DIR).exists()
+    os.environ.pop("FACTCHECK_NO_CACHE", None)
+
+
+def test_concurrent_runs_share_it(example: Path) -> None:
+    runs = [subprocess.Popen([sys.executable, "-m", "factcheck", "-C", str(example), "verify", "--format", "json"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(6)]
+    outputs = [r.communicate(timeout=120)[0] for r in runs]
+    assert [r.returncode for r in runs] == [0] * 6
+    assert len({o for o in outputs}) == 1
+    assert len(entries(example)) == 1 and not list((example / CACHE_DIR).glob(".*.tmp"))
+    assert run("-C", example, "verify").exit_code == 0
