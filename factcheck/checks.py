@@ -113,7 +113,14 @@ _register("yaml-depth", "error", "Nesting deeper than a ledger ever needs: refus
 _register("file-too-large", "error", "A file larger than the size limit: not read at all.")
 _register("source-unsafe", "error", "A source file that is a symbolic link or resolves outside sources/: not read.")
 _register("source-incomplete", "error", "A source has a snapshot without metadata, or metadata without a snapshot.")
-_register("source-encoding", "error", "A source snapshot is not UTF-8 text.")
+
+
+@_check("source-encoding", "error", "A source snapshot is not UTF-8 text.")
+def check_snapshot_encoding(ctx: Context) -> Iterator[Problem]:
+    for source in ctx.ledger.sources.values():
+        found = source.encoding_error()
+        if found is not None:
+            yield found
 
 
 @_check("duplicate-id", "error", "Two claims share an id.")

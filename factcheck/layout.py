@@ -10,7 +10,7 @@ from typing import Any
 from factcheck.errors import FactcheckError
 from factcheck.files import LedgerLock, write_atomic
 from factcheck.model import Claim, Evidence, HistoryEntry, Publisher, Quantity, Settings, SourceMeta
-from factcheck.store import SOURCES_DIR, Refused, find_files
+from factcheck.store import SOURCES_DIR, Refused, as_bytes, find_files
 from factcheck.yamlsrc import parse
 
 INDENT = {"mapping": 2, "sequence": 4, "offset": 2}
@@ -48,8 +48,8 @@ def format_text(text: str, kind: str, name: str = "<text>") -> str:
     yaml.width = 4096
     try:
         data = yaml.load(text)
-    except YAMLError as exc:
-        raise FactcheckError(f"{name}: cannot be formatted: {exc}") from None
+    except (YAMLError, ValueError, TypeError, OverflowError) as exc:  # ruamel.yaml's date parsing raises ValueError
+        raise FactcheckError(f"{name}: cannot be formatted: {exc}; fix it first (factcheck verify)") from None
     if kind == "claims":
         _order(data, ["ledger", "claims"])
         settings: Any = data.get("ledger") if hasattr(data, "get") else None
@@ -90,7 +90,7 @@ def format_ledger(root: Path, check: bool) -> list[Formatted]:
             if name.endswith(".txt") or isinstance(raw, Refused):
                 continue
             kind = "source" if name.startswith(SOURCES_DIR + "/") else "claims"
-            results.append(_format_file(name, raw, kind))
+            results.append(_format_file(name, as_bytes(raw), kind))
         if not check:
             for result in results:
                 if result.changed:

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +44,39 @@ class SourceRecord:
     meta_doc: Document | None = None
     meta_path: str | None = None
     snapshot_path: str | None = None
-    text: str | None = None
-    digest: str | None = None
+    snapshot: bytes | Deferred | None = None
+
+    @cached_property
+    def raw(self) -> bytes | None:
+        """The snapshot's bytes, read when first needed (listing a ledger never reads them)."""
+        if isinstance(self.snapshot, Deferred):
+            return self.snapshot.read()
+        return self.snapshot
+
+    @cached_property
+    def digest(self) -> str | None:
+        return hashlib.sha256(self.raw).hexdigest() if self.raw is not None else None
+
+    @cached_property
+    def text(self) -> str | None:
+        """The snapshot as text, or None when it is missing or not UTF-8 (see `encoding_error`)."""
+        try:
+            return self.raw.decode("utf-8") if self.raw is not None else None
+        except UnicodeDecodeError:
+            return None
+
+    def encoding_error(self) -> Problem | None:
+        """A located `source-encoding` problem when the snapshot is not UTF-8."""
+        raw = self.raw
+        if raw is None or self.snapshot_path is None:
+            return None
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return Problem("source-encoding", "error",
+                           f"the snapshot is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                           _offset_location(self.snapshot_path, raw, exc.start), source=self.id)
+        return None
 
     def locate(self, *sub: str | int) -> Location:
         if self.meta_doc is not None:
@@ -81,6 +113,24 @@ DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 
 
 @dataclass(frozen=True)
+class Deferred:
+    """A snapshot found but not read yet: most commands never need its bytes."""
+
+    path: Path
+
+    def read(self) -> bytes:
+        try:
+            return self.path.read_bytes()
+        except OSError as exc:
+            raise FactcheckError(f"{self.path}: cannot read: {exc.strerror}") from None
+
+
+def as_bytes(data: bytes | Deferred) -> bytes:
+    """The bytes of a file, read now if they were deferred."""
+    return data.read() if isinstance(data, Deferred) else data
+
+
+@dataclass(frozen=True)
 class Refused:
     """A ledger file that was not read, and why: it stands in the file map in place of the bytes."""
 
@@ -100,7 +150,7 @@ def max_file_bytes() -> int:
         raise FactcheckError(f"FACTCHECK_MAX_FILE_SIZE={setting!r} is not a number of MiB") from None
 
 
-def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Refused]:
+def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferred | Refused]:
     """Read the files that make up the ledger at `root`, keyed by their path relative to it.
 
     A file over the size limit, or a source file that is a symbolic link or resolves outside sources/,
@@ -122,7 +172,7 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Refuse
     if sources.is_dir():
         names += [f"{SOURCES_DIR}/{p.name}" for p in sorted(sources.iterdir()) if p.suffix in (".yaml", ".txt")]
     inside = sources.resolve() if sources.is_dir() else None
-    files: dict[str, bytes | Refused] = {}
+    files: dict[str, bytes | Deferred | Refused] = {}
     for name in names:
         path = root / name
         if name.startswith(SOURCES_DIR + "/"):
@@ -134,11 +184,17 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Refuse
                 files[name] = Refused("source-unsafe", "resolves outside sources/; it was not read")
                 continue
         try:
-            with path.open("rb") as stream:
-                size = os.fstat(stream.fileno()).st_size
-                data = b"" if size > limit else stream.read()
+            if name.endswith(".txt"):
+                size, data = path.stat().st_size, b""
+            else:
+                with path.open("rb") as stream:
+                    size = os.fstat(stream.fileno()).st_size
+                    data = b"" if size > limit else stream.read()
         except OSError as exc:
             raise FactcheckError(f"{path}: cannot read: {exc.strerror}") from None
+        if name.endswith(".txt") and size <= limit:
+            files[name] = Deferred(path)
+            continue
         if size > limit or len(data) > limit:
             files[name] = Refused("file-too-large", f"larger than the limit of {limit} bytes "
                                                     "(FACTCHECK_MAX_FILE_SIZE, in MiB); it was not read")
@@ -182,7 +238,7 @@ def _cache_value(ledger: Ledger) -> dict[str, Any]:
     return {"claims": claims, "settings": settings, "sources": metas}
 
 
-def build_ledger(files: Mapping[str, bytes | Refused], cached: dict[str, Any] | None = None) -> Ledger:
+def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any] | None = None) -> Ledger:
     """Build a ledger from its files' bytes, keyed by path relative to the ledger root.
 
     With `cached` (validated data from the cache for exactly these files), the YAML is not parsed again:
@@ -200,19 +256,19 @@ def build_ledger(files: Mapping[str, bytes | Refused], cached: dict[str, Any] | 
             gc.enable()
 
 
-def _from_cache(files: Mapping[str, bytes | Refused], cached: dict[str, Any]) -> Ledger:
+def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any]) -> Ledger:
     ledger = Ledger(settings=Settings.model_validate(cached["settings"]))
     for name, part in sorted(cached["claims"].items()):
         raw = files[name]
-        assert isinstance(raw, bytes)
-        doc = Document(name, {"claims": part["claims"]}, text=raw.decode("utf-8-sig"))
+        assert not isinstance(raw, Refused)
+        doc = Document(name, {"claims": part["claims"]}, text=as_bytes(raw).decode("utf-8-sig"))
         ledger.claims.extend(ClaimRecord(Claim.model_validate(data), doc, ("claims", index))
                              for index, data in enumerate(part["claims"]))
     _load_sources(files, ledger, cached["sources"])
     return ledger
 
 
-def _build_ledger(files: Mapping[str, bytes | Refused]) -> Ledger:
+def _build_ledger(files: Mapping[str, bytes | Deferred | Refused]) -> Ledger:
     ledger = Ledger()
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
     settings_doc: Document | None = None
@@ -221,6 +277,7 @@ def _build_ledger(files: Mapping[str, bytes | Refused]) -> Ledger:
         if isinstance(raw, Refused):
             ledger.problems.append(Problem(raw.code, "error", raw.reason, Location(name)))
             continue
+        raw = as_bytes(raw)
         fast = _claims_fast(raw, name)
         if fast is not None:
             doc, settings, records = fast
@@ -300,7 +357,7 @@ def _raw_id(raw: Any) -> str | None:
     return None
 
 
-def _load_sources(files: Mapping[str, bytes | Refused], ledger: Ledger,
+def _load_sources(files: Mapping[str, bytes | Deferred | Refused], ledger: Ledger,
                   cached: dict[str, Any] | None = None) -> None:
     prefix = SOURCES_DIR + "/"
     for name in sorted(files):
@@ -324,20 +381,12 @@ def _load_sources(files: Mapping[str, bytes | Refused], ledger: Ledger,
                 record.meta_path = name
             continue
         if suffix == "txt":
-            record.snapshot_path = name
-            record.digest = hashlib.sha256(data).hexdigest()
-            try:
-                record.text = data.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                ledger.problems.append(Problem(
-                    "source-encoding", "error",
-                    f"the snapshot is not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start}",
-                    _offset_location(name, data, exc.start), source=stem,
-                ))
+            record.snapshot_path, record.snapshot = name, data
         elif suffix == "yaml" and cached is not None:
             record.meta, record.meta_path = SourceMeta.model_validate(cached[stem]), name
-            record.meta_doc = Document(name, cached[stem], text=data.decode("utf-8-sig"))
+            record.meta_doc = Document(name, cached[stem], text=as_bytes(data).decode("utf-8-sig"))
         elif suffix == "yaml":
+            data = as_bytes(data)
             fast = fast_parse(data, name)
             if fast is not None and isinstance(fast.data, dict):
                 try:

@@ -194,3 +194,14 @@ def test_the_core_never_imports_click() -> None:
     assert core and not [p.name for p in core if re.search(r"^\s*(import click|from click)", p.read_text(), re.M)]
     render = [p for p in (REPO / "factcheck" / "render").rglob("*.py")]
     assert not [p.name for p in render if "click" in p.read_text()]
+
+
+def test_the_fast_table_looks_like_tabulate() -> None:
+    from tabulate import tabulate
+
+    from factcheck.render.text import simple_table
+
+    body = [["c1", "2024-01-01", "more than 800 weapons", "Ünïcode text"], ["c22", "2023-09-29", "", "短い"],
+            ["c3", "", "x", "trailing"]]
+    headers = ["id", "date", "figure", "text"]
+    assert simple_table(body, headers) == tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)

@@ -303,3 +303,14 @@ def test_extract_finds_the_figures_and_what_is_tracked(example: Path) -> None:
     assert "more than 33 years" in untracked.stdout and "new weapons" not in untracked.stdout
 
 
+
+
+def test_fmt_refuses_what_it_cannot_read_without_a_traceback(tmp_path: Path) -> None:
+    (tmp_path / "claims.yaml").write_text("claims: []\n")
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "s.yaml").write_text("published: 2023-02-30\n")
+    (tmp_path / "sources" / "s.txt").write_text("x")
+    result = run("-C", tmp_path, "fmt", "--check")
+    assert result.exit_code == 2
+    assert result.stderr == ("factcheck: error: sources/s.yaml: cannot be formatted: day is out of range for month; "
+                             "fix it first (factcheck verify)\n")

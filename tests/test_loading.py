@@ -165,7 +165,6 @@ def test_source_files(tmp_path: Path) -> None:
     assert located(tmp_path) == [
         ("schema", "sources/Not Slug.txt:1:1", "'Not Slug' is not a valid source id: name source files with "
                                               "lowercase letters, digits, '.', '_' and '-'"),
-        ("source-encoding", "sources/bad.txt:2:1", "the snapshot is not UTF-8: byte 0xc3 at offset 3"),
         ("schema", "sources/meta.yaml:1:9", "sha256: 'nothex' is not a lowercase hexadecimal sha256 digest of 64 "
                                             "characters"),
         ("schema", "sources/meta.yaml:2:10", "authors: 'no' is read by YAML as a true/false value; input should be "
@@ -173,3 +172,8 @@ def test_source_files(tmp_path: Path) -> None:
         ("schema", "sources/meta.yaml:3:12", "published: 2023-09-29T10:00:00 is a date and time; write the date "
                                              "alone, as YYYY-MM-DD"),
     ]
+    from factcheck.checks import Options, run_checks
+
+    encoding = [p for p in run_checks(load_ledger(tmp_path), Options()) if p.code == "source-encoding"]
+    assert [(str(p.location), p.message) for p in encoding] == [
+        ("sources/bad.txt:2:1", "the snapshot is not UTF-8: byte 0xc3 at offset 3")]

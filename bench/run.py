@@ -1,0 +1,184 @@
+"""Time whole processes on synthetic ledgers, with the baselines measured in the same run.
+
+    python -m bench [--sizes 1000,10000,100000] [--runs 3] [--out bench/results]
+
+For each size: PyYAML's C loader parsing claims.yaml alone (the baseline of every ratio), check-jsonschema
+validating the same file against `factcheck schema` (at 10,000 claims and below), and factcheck's
+`--help`, `list`, `verify`, `diff` and `report --format html`, cold (no cache) and warm, each the median of
+several runs, with the peak memory of the process. Prints a table and writes every figure and every ratio
+to a JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.generate import generate
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {"list cold": 0.15, "list warm": 0.05, "verify cold": 0.2, "verify warm": 0.08, "diff cold": 0.25,
+           "report cold": 0.25}
+MEMORY_TARGET_MB = 600
+PYTHON = sys.executable
+
+
+def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """Wall time in seconds, peak resident memory in MB, and exit code of one whole process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024, process.returncode
+
+
+def median_of(runs: int, command: list[str], before: Any = None) -> dict[str, float]:
+    times, memory = [], []
+    for _ in range(runs):
+        if before is not None:
+            before()
+        elapsed, peak, _ = timed(command)
+        times.append(elapsed)
+        memory.append(peak)
+    return {"seconds": statistics.median(times), "peak_mb": max(memory), "runs": runs}
+
+
+def ledger(size: int) -> Path:
+    folder = HERE / "data" / str(size)
+    if not (folder / "claims.yaml").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"generating a ledger of {size} claims in {folder}", file=sys.stderr)
+        generate(folder, size)
+    return folder
+
+
+def measure(size: int, runs: int, with_jsonschema: bool) -> dict[str, Any]:
+    root = ledger(size)
+    claims = root / "claims.yaml"
+    factcheck = [PYTHON, "-m", "factcheck", "-C", str(root)]
+    cache = root / ".factcheck-cache"
+    report = Path(tempfile.mkdtemp()) / "report.html"
+
+    def clear() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    figures: dict[str, Any] = {"claims": size, "claims_yaml_mb": round(claims.stat().st_size / 1e6, 1)}
+    print(f"[{size}] baseline: PyYAML CSafeLoader parse", file=sys.stderr)
+    figures["baseline parse"] = median_of(runs, [PYTHON, "-c", "import sys, yaml; yaml.load(open(sys.argv[1], 'rb'), "
+                                                 "Loader=yaml.CSafeLoader)", str(claims)])
+    if with_jsonschema:
+        print(f"[{size}] baseline: check-jsonschema", file=sys.stderr)
+        schema = Path(tempfile.mkdtemp()) / "claims.schema.json"
+        subprocess.run([*factcheck, "schema", "-o", str(schema)], check=True)
+        figures["check-jsonschema"] = median_of(runs, [PYTHON, "-m", "check_jsonschema", "--schemafile", str(schema),
+                                                       str(claims)])
+    commands = {"list": ["list"], "verify": ["verify"], "diff": ["diff"],
+                "report": ["report", "--format", "html", "-o", str(report)]}
+    for name, args in commands.items():
+        print(f"[{size}] factcheck {name}", file=sys.stderr)
+        figures[f"{name} cold"] = median_of(runs, [*factcheck, *args], before=clear)
+        timed([*factcheck, "list"])  # fill the cache
+        figures[f"{name} warm"] = median_of(runs, [*factcheck, *args])
+    base = figures["baseline parse"]["seconds"]
+    for name in [k for k in figures if k.endswith((" cold", " warm"))]:
+        figures[name]["ratio_to_parse"] = round(figures[name]["seconds"] / base, 4)
+    if with_jsonschema:
+        figures["check-jsonschema"]["times_slower_than_verify_cold"] = round(
+            figures["check-jsonschema"]["seconds"] / figures["verify cold"]["seconds"], 1)
+    return figures
+
+
+def startup(runs: int) -> dict[str, Any]:
+    click = median_of(max(runs, 5), [PYTHON, "-c", "import click"])
+    helped = median_of(max(runs, 5), [PYTHON, "-m", "factcheck", "--help"])
+    return {"import click": click, "factcheck --help": helped,
+            "help_ratio_to_import_click": round(helped["seconds"] / click["seconds"], 2)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000", help="claims per ledger, comma-separated")
+    parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is kept)")
+    parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON file")
+    options = parser.parse_args(argv)
+    sizes = [int(s) for s in options.sizes.split(",")]
+    results: dict[str, Any] = {
+        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        "startup": startup(options.runs),
+        "sizes": {str(size): measure(size, options.runs, with_jsonschema=size <= 10_000) for size in sizes},
+    }
+    results["slopes"] = slopes(results["sizes"])
+    results["targets"] = targets(results)
+    options.out.mkdir(parents=True, exist_ok=True)
+    path = options.out / f"bench-{results['date'][:19].replace(':', '')}.json"
+    path.write_text(json.dumps(results, indent=2) + "\n")
+    print(table(results))
+    print(f"\nwrote {path}")
+    return 0
+
+
+def slopes(sizes: dict[str, Any]) -> dict[str, list[float]]:
+    """How each time grows from one size to the next, against the growth of the ledger."""
+    ordered = sorted(sizes, key=int)
+    found: dict[str, list[float]] = {}
+    for name in ["baseline parse"] + [f"{c} {w}" for c in ("list", "verify", "diff", "report") for w in ("cold", "warm")]:
+        found[name] = [round((sizes[b][name]["seconds"] / sizes[a][name]["seconds"]) / (int(b) / int(a)), 2)
+                       for a, b in zip(ordered, ordered[1:])]
+    return found
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    checks = []
+    largest = max(results["sizes"], key=int)
+    figures = results["sizes"][largest]
+    for name, limit in TARGETS.items():
+        ratio = figures[name]["ratio_to_parse"]
+        checks.append({"target": f"{name} at {largest} <= {limit} x parse", "value": ratio, "met": ratio <= limit})
+    peak = max(v["peak_mb"] for size in results["sizes"].values() for k, v in size.items()
+               if isinstance(v, dict) and "peak_mb" in v and k not in ("baseline parse", "check-jsonschema"))
+    checks.append({"target": f"peak memory <= {MEMORY_TARGET_MB} MB", "value": peak, "met": peak <= MEMORY_TARGET_MB})
+    ratio = results["startup"]["help_ratio_to_import_click"]
+    checks.append({"target": "--help <= 1.6 x import click", "value": ratio, "met": ratio <= 1.6})
+    if "10000" in results["sizes"]:
+        times = results["sizes"]["10000"]["check-jsonschema"]["times_slower_than_verify_cold"]
+        checks.append({"target": "check-jsonschema at 10000 >= 10 x verify cold", "value": times, "met": times >= 10})
+    return checks
+
+
+def table(results: dict[str, Any]) -> str:
+    rows = [f"{'figure':<22}" + "".join(f"{size + ' claims':>26}" for size in results["sizes"])]
+    names = ["baseline parse", "check-jsonschema"] + [f"{c} {w}" for c in ("list", "verify", "diff", "report")
+                                                        for w in ("cold", "warm")]
+    for name in names:
+        cells = []
+        for size in results["sizes"].values():
+            figure = size.get(name)
+            if figure is None:
+                cells.append(f"{'-':>26}")
+                continue
+            ratio = f" ({figure['ratio_to_parse']:.3f}x)" if "ratio_to_parse" in figure else ""
+            cells.append(f"{figure['seconds']:>8.2f}s {figure['peak_mb']:>5.0f}MB{ratio:>10}")
+        rows.append(f"{name:<22}" + "".join(cells))
+    start = results["startup"]
+    rows.append(f"\nimport click {start['import click']['seconds'] * 1000:.0f} ms; factcheck --help "
+                f"{start['factcheck --help']['seconds'] * 1000:.0f} ms ({start['help_ratio_to_import_click']}x)")
+    rows.append("slopes (time growth / ledger growth, 1 = linear): " + json.dumps(results["slopes"]))
+    rows += [f"{'met ' if t['met'] else 'MISSED'} {t['target']}: {t['value']}" for t in results["targets"]]
+    return "\n".join(rows)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
