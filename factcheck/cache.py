@@ -29,14 +29,19 @@ def enabled() -> bool:
     return not os.environ.get("FACTCHECK_NO_CACHE")
 
 
-def key(files: Mapping[str, Any]) -> str:
-    """A key that changes with the content of any YAML file of the ledger."""
-    digest = hashlib.sha256(f"{__version__}|{FORMAT}|{sys.version_info[:2]}".encode())
+def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "") -> str:
+    """A key that changes with the content of any YAML file of the ledger (and of every snapshot, if asked)."""
+    digest = hashlib.sha256(f"{__version__}|{FORMAT}|{sys.version_info[:2]}|{extra}".encode())
     for name in sorted(files):
+        if not (name.endswith(".yaml") or (snapshots and name.endswith(".txt"))):
+            continue
         data = files[name]
-        if name.endswith(".yaml") and isinstance(data, bytes):
+        read = getattr(data, "read", None)
+        if read is not None and not isinstance(data, bytes):
+            data = read()
+        if isinstance(data, bytes):
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
-        elif name.endswith(".yaml"):
+        else:
             digest.update(name.encode() + b"\0refused")
     return digest.hexdigest()
 
@@ -59,7 +64,8 @@ def write(root: Path, entry: str, value: Any) -> None:
     try:
         folder.mkdir(exist_ok=True)
         write_atomic(folder / f"{entry}.marshal", marshal.dumps(value))
-        entries = sorted(folder.glob("*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+        kind = entry.split("-", 1)[0]
+        entries = sorted(folder.glob(f"{kind}-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
         for stray in folder.glob(".*.tmp"):

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 
 from factcheck.anchor import Found, Missing, Snapshot
 from factcheck.errors import Location, Problem, Severity
@@ -326,3 +327,45 @@ def exit_status(problems: Iterable[Problem], strict: bool = False) -> int:
     """1 when an error (or, with strict, a warning) is among the problems; else 0."""
     failing = {"error", "warning"} if strict else {"error"}
     return 1 if any(p.severity in failing for p in problems) else 0
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What verify found, with the claims and sources it looked at."""
+
+    problems: list[Problem]
+    claim_ids: list[str]
+    sources: int
+
+
+def verify_ledger(root: Path, options: Options) -> Verification:
+    """Every problem of the ledger at `root`; from the cache when no file changed since the same run today.
+
+    Without `stale_after_days` in the options, the ledger's own setting applies.
+    """
+    from factcheck import cache
+    from factcheck.store import find_files, load_files
+
+    files = find_files(root)
+    entry = None
+    if cache.enabled():
+        extra = f"{options.stale_after_days}|{options.today.isoformat()}"
+        entry = "verify-" + cache.key(files, snapshots=True, extra=extra)
+        hit = cache.read(root, entry)
+        if isinstance(hit, dict):
+            try:
+                found = [Problem(p[0], p[1], p[2], Location(p[3], p[4], p[5]), p[6], p[7]) for p in hit["problems"]]
+                return Verification(found, list(hit["claims"]), int(hit["sources"]))
+            except (KeyError, IndexError, TypeError, ValueError):
+                pass
+    ledger = load_files(root, files)
+    if options.stale_after_days is None and ledger.settings.stale_after_days is not None:
+        options = Options(ledger.settings.stale_after_days, options.today)
+    found = run_checks(ledger, options)
+    result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources))
+    if entry is not None:
+        cache.write(root, entry, {
+            "problems": [(p.code, p.severity, p.message, p.location.path, p.location.line, p.location.column,
+                          p.claim, p.source) for p in found],
+            "claims": result.claim_ids, "sources": result.sources})
+    return result

@@ -163,28 +163,32 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
 def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: bool, stale_after: int | None,
            quiet: bool) -> None:
     """Run every check; print the problems, each at its file:line:column."""
-    from factcheck.checks import REGISTRY, Options, exit_status, run_checks
+    from factcheck.checks import REGISTRY, Options, exit_status, run_checks, verify_ledger
     from factcheck.render import github, jsonout, junit, sarif, text
 
-    ledger = _load(ctx)
-    for claim_id in claim_ids:
-        ledger.require(claim_id)
-    options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
-    found = run_checks(ledger, options, claim_ids or None)
+    if claim_ids:
+        ledger = _load(ctx)
+        for claim_id in claim_ids:
+            ledger.require(claim_id)
+        options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
+        found = run_checks(ledger, options, claim_ids)
+        checked, sources = list(claim_ids), len(ledger.sources)
+    else:
+        outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after))
+        found, checked, sources = outcome.problems, outcome.claim_ids, outcome.sources
     status = exit_status(found, strict)
     prefix = _path_prefix(_root(ctx))
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: text.problems(found, _styler(sys.stdout)),
         "json": lambda: jsonout.verify_report(found, status == 0),
         "github": lambda: github.workflow_commands(found, prefix),
-        "junit": lambda: junit.report(claim_ids or [r.claim.id for r in ledger.claims], found,
+        "junit": lambda: junit.report(checked, found,
                                       {"error", "warning"} if strict else {"error"}, prefix + "claims.yaml"),
         "sarif": lambda: sarif.report(found, [(c.code, c.severity, c.description) for c in REGISTRY.values()], prefix),
     }
     click.echo(renderers[fmt](), nl=False)
     if not quiet:
-        claims = len(claim_ids) if claim_ids else len(ledger.claims)
-        click.echo(text.counts_line(jsonout.counts(found), claims, len(ledger.sources)), err=True)
+        click.echo(text.counts_line(jsonout.counts(found), len(checked), sources), err=True)
     _exit(status)
 
 

@@ -209,12 +209,16 @@ def load_ledger(root: Path, *, fill_cache: bool = True) -> Ledger:
     Commands that are about to change the ledger pass `fill_cache=False`: they read the cache but
     never add an entry that their own write is about to make useless.
     """
+    return load_files(root, find_files(root), fill_cache=fill_cache)
+
+
+def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, fill_cache: bool = True) -> Ledger:
+    """The ledger made of files already found at `root`, through the cache when it can."""
     from factcheck import cache
 
-    files = find_files(root)
     if not cache.enabled():
         return build_ledger(files)
-    entry = cache.key(files)
+    entry = "ledger-" + cache.key(files)
     cached = cache.read(root, entry)
     if cached is not None:
         try:

@@ -21,7 +21,7 @@ def entries(root: Path) -> list[Path]:
 
 def test_a_warm_run_reads_no_yaml_and_says_the_same(example: Path) -> None:
     cold = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
-    assert len(entries(example)) == 1
+    assert [p.name.split("-")[0] for p in entries(example)] == ["ledger", "verify"]
     with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")), \
             mock.patch("factcheck.store.parse", side_effect=AssertionError("parsed again")):
         warm = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
@@ -48,6 +48,7 @@ def test_any_change_of_content_is_seen_even_with_the_same_time_stamp(example: Pa
 def test_a_broken_entry_is_ignored(example: Path) -> None:
     run("-C", example, "list")
     (entry,) = entries(example)
+    assert entry.name.startswith("ledger-")
     entry.write_bytes(b"\x00not marshal")
     assert run("-C", example, "verify").exit_code == 0
     entry.write_bytes(__import__("marshal").dumps({"claims": 5}))
@@ -56,8 +57,10 @@ def test_a_broken_entry_is_ignored(example: Path) -> None:
 
 def test_a_ledger_with_problems_is_not_cached(tmp_path: Path) -> None:
     (tmp_path / "claims.yaml").write_text("claims:\n  - {id: a, text: t}\n")
-    run("-C", tmp_path, "verify")
-    assert entries(tmp_path) == []
+    first = run("-C", tmp_path, "verify")
+    assert not [p for p in entries(tmp_path) if p.name.startswith("ledger-")]
+    again = run("-C", tmp_path, "verify")  # what verify found is kept: the same files, the same problems
+    assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout) == (1, again.stdout)
 
 
 def test_no_cache_bypasses_it(example: Path) -> None:
@@ -72,5 +75,15 @@ def test_concurrent_runs_share_it(example: Path) -> None:
     outputs = [r.communicate(timeout=120)[0] for r in runs]
     assert [r.returncode for r in runs] == [0] * 6
     assert len({o for o in outputs}) == 1
-    assert len(entries(example)) == 1 and not list((example / CACHE_DIR).glob(".*.tmp"))
+    assert len(entries(example)) == 2 and not list((example / CACHE_DIR).glob(".*.tmp"))
     assert run("-C", example, "verify").exit_code == 0
+
+
+def test_a_changed_snapshot_is_seen_by_a_warm_verify(example: Path) -> None:
+    assert run("-C", example, "verify").exit_code == 0
+    snapshot = example / "sources" / "newsaz-2024-09-24.txt"
+    stat = snapshot.stat()
+    snapshot.write_bytes(snapshot.read_bytes().replace(b"Azerbiajan", b"Azerbaijan"))
+    os.utime(snapshot, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    result = run("-C", example, "verify")
+    assert result.exit_code == 1 and "source-modified" in result.stdout
