@@ -119,4 +119,6 @@ def generate(folder: Path, claims: int, seed: int = 20261122) -> None:
                                       f" note: {_q('checked against an independent report')}, by: Desk}}"]
         if rng.random() < 0.2:
             lines.append(f"    tags: [{rng.choice(UNITS)}, batch-{number % 7}]")
+        if rng.random() < 0.6:
+            lines.append(f"    note: {_q(_sentence(rng) + ' ' + _sentence(rng))}")
     (folder / "claims.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")

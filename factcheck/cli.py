@@ -117,10 +117,12 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
     from factcheck import listing
     from factcheck.render import csvout, jsonout, text, yamlout
 
-    ledger = _load(ctx)
+    from factcheck.store import load_ledger
+
+    ledger = load_ledger(_root(ctx), rows_only=True)
     filters = listing.Filters(statuses, subjects, tags, sources, claimant,
                               since.date() if since else None, until.date() if until else None, latest)
-    rows = [listing.row(r) for r in listing.select(ledger, filters)]
+    rows = listing.select(listing.rows_of(ledger), filters, set(ledger.sources))
     renderers: dict[str, Callable[[], str]] = {
         "table": lambda: text.table(rows, ("id", "date", "status", "claimant", "figure", "text")) + "\n",
         "json": lambda: jsonout.dumps(rows),
@@ -254,21 +256,23 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write the report to FILE (atomically) instead of stdout.")
 @click.option("--stale-after", type=click.IntRange(min=1), metavar="DAYS", help="As for verify.")
+@click.option("--charts", type=click.IntRange(min=0), default=40, show_default=True, metavar="N",
+              help="HTML: draw charts for the N subjects with the most claims; the others get their tables.")
 @click.pass_context
-def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | None) -> None:
+def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | None, charts: int) -> None:
     """The whole ledger for people: verdicts, problems, claims over time, every claim with its sources."""
-    from factcheck.checks import Options, exit_status, run_checks
+    from factcheck.checks import Options, exit_status, verify_ledger
     from factcheck.render import html, jsonout, markdown
     from factcheck.report import build_report
     from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series
 
+    found = verify_ledger(_root(ctx), Options(stale_after_days=stale_after)).problems
     ledger = _load(ctx)
-    found = run_checks(ledger, Options(stale_after_days=stale_after or ledger.settings.stale_after_days))
     band = ledger.settings.about_band or DEFAULT_ABOUT_BAND
     data = build_report(ledger, found, build_series(ledger, about_band=band), band)
     renderers: dict[str, Callable[[], str]] = {
         "markdown": lambda: markdown.report(data),
-        "html": lambda: html.report(data),
+        "html": lambda: html.report(data, charts),
         "json": lambda: jsonout.dumps(data),
     }
     text = renderers[fmt]()

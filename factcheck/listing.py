@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from factcheck.errors import FactcheckError, did_you_mean
-from factcheck.model import phrase
+from factcheck.model import phrase_of
 from factcheck.store import ClaimRecord, Ledger
 
 COLUMNS = ("id", "date", "status", "claimant", "subject", "figure", "measure", "sources", "tags", "text")
@@ -28,43 +28,49 @@ class Filters:
     latest: bool = False
 
 
-def select(ledger: Ledger, filters: Filters) -> list[ClaimRecord]:
-    """The claims that pass every filter, in ledger order; unknown subjects, tags or sources are an error."""
-    _require_known("subject", filters.subjects, {r.claim.subject for r in ledger.claims if r.claim.subject})
-    _require_known("tag", filters.tags, {t for r in ledger.claims for t in r.claim.tags})
-    _require_known("source", filters.sources, set(ledger.sources))
+def rows_of(ledger: Ledger) -> list[dict[str, Any]]:
+    """Every claim as a row (from the cache when the ledger came from it)."""
+    return ledger.rows if ledger.rows is not None else [row(record) for record in ledger.claims]
+
+
+def select(rows: list[dict[str, Any]], filters: Filters, sources: set[str]) -> list[dict[str, Any]]:
+    """The rows that pass every filter, in ledger order; unknown subjects, tags or sources are an error."""
+    _require_known("subject", filters.subjects, {r["subject"] for r in rows if r["subject"]})
+    _require_known("tag", filters.tags, {t for r in rows for t in r["tags"]})
+    _require_known("source", filters.sources, sources)
     claimant = filters.claimant.casefold() if filters.claimant else None
+    since = filters.since.isoformat() if filters.since else None
+    until = filters.until.isoformat() if filters.until else None
     chosen = []
-    for record in ledger.claims:
-        claim = record.claim
-        if filters.statuses and claim.status not in filters.statuses:
+    for candidate in rows:
+        if filters.statuses and candidate["status"] not in filters.statuses:
             continue
-        if filters.subjects and claim.subject not in filters.subjects:
+        if filters.subjects and candidate["subject"] not in filters.subjects:
             continue
-        if filters.tags and not set(filters.tags) & set(claim.tags):
+        if filters.tags and not set(filters.tags) & set(candidate["tags"]):
             continue
-        if filters.sources and not set(filters.sources) & sources_of(record):
+        if filters.sources and not set(filters.sources) & set(candidate["sources"]):
             continue
-        if claimant and claimant not in claim.claimant.casefold():
+        if claimant and claimant not in candidate["claimant"].casefold():
             continue
-        if filters.since and claim.date < filters.since:
+        if since and candidate["date"] < since:
             continue
-        if filters.until and claim.date > filters.until:
+        if until and candidate["date"] > until:
             continue
-        chosen.append(record)
+        chosen.append(candidate)
     if filters.latest:
         chosen = latest_of_subjects(chosen)
     return chosen
 
 
-def latest_of_subjects(records: list[ClaimRecord]) -> list[ClaimRecord]:
+def latest_of_subjects(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Only the newest claim of each subject (the later one in the ledger on a tie); claims without one stay."""
-    newest: dict[str, ClaimRecord] = {}
-    for record in records:
-        subject = record.claim.subject
-        if subject is not None and (subject not in newest or record.claim.date >= newest[subject].claim.date):
-            newest[subject] = record
-    return [r for r in records if r.claim.subject is None or newest[r.claim.subject] is r]
+    newest: dict[str, dict[str, Any]] = {}
+    for candidate in rows:
+        subject = candidate["subject"]
+        if subject is not None and (subject not in newest or candidate["date"] >= newest[subject]["date"]):
+            newest[subject] = candidate
+    return [r for r in rows if r["subject"] is None or newest[r["subject"]] is r]
 
 
 def sources_of(record: ClaimRecord) -> set[str]:
@@ -73,19 +79,38 @@ def sources_of(record: ClaimRecord) -> set[str]:
 
 
 def row(record: ClaimRecord) -> dict[str, Any]:
-    """A claim as one row: the same keys and values for table, JSON, CSV and YAML."""
+    """A claim as one row: the same keys and values for table, JSON, CSV and YAML (as `row_of` gives them)."""
     claim = record.claim
+    quantity = claim.quantity
     return {
         "id": claim.id,
         "date": claim.date.isoformat(),
         "status": claim.status,
         "claimant": claim.claimant,
         "subject": claim.subject,
-        "figure": phrase(claim.quantity) if claim.quantity else None,
+        "figure": phrase_of(quantity.value, quantity.bound, quantity.unit) if quantity else None,
         "measure": claim.measure,
         "sources": sorted(sources_of(record)),
         "tags": list(claim.tags),
         "text": claim.text,
+    }
+
+
+def row_of(claim: dict[str, Any]) -> dict[str, Any]:
+    """The row of a claim given as JSON-mode data (as the cache keeps it)."""
+    quantity = claim.get("quantity")
+    quotes = [*claim.get("appearances", ()), *claim.get("evidence", ())]
+    return {
+        "id": claim["id"],
+        "date": claim["date"],
+        "status": claim.get("status", "unverified"),
+        "claimant": claim["claimant"],
+        "subject": claim.get("subject"),
+        "figure": phrase_of(quantity["value"], quantity["bound"], quantity.get("unit")) if quantity else None,
+        "measure": claim.get("measure"),
+        "sources": sorted({quote["source"] for quote in quotes}),
+        "tags": list(claim.get("tags", ())),
+        "text": claim["text"],
     }
 
 

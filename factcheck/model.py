@@ -168,12 +168,12 @@ class Claim(_Record):
     quantity: Quantity | None = None
     measure: Text | None = None
     status: Status = "unverified"
-    appearances: Annotated[list[Quote], BeforeValidator(_as_list)] = []
-    evidence: Annotated[list[Evidence], BeforeValidator(_as_list)] = []
-    tags: TextList = []
+    appearances: Annotated[list[Quote], BeforeValidator(_as_list)] = Field(default_factory=list)
+    evidence: Annotated[list[Evidence], BeforeValidator(_as_list)] = Field(default_factory=list)
+    tags: TextList = Field(default_factory=list)
     note: FreeText | None = None
-    history: Annotated[list[HistoryEntry], BeforeValidator(_as_list)] = []
-    appearance_urls: TextList = []
+    history: Annotated[list[HistoryEntry], BeforeValidator(_as_list)] = Field(default_factory=list)
+    appearance_urls: TextList = Field(default_factory=list)
 
 
 class Publisher(_Record):
@@ -220,7 +220,7 @@ class SourceMeta(_Record):
 
     title: Text | None = None
     publisher: Text | None = None
-    authors: TextList = []
+    authors: TextList = Field(default_factory=list)
     url: Text | None = None
     archive_url: Text | None = None
     published: Date | None = None
@@ -257,5 +257,9 @@ def format_number(value: float) -> str:
 
 def phrase(quantity: Quantity) -> str:
     """The figure with its bound in words: "more than 800 weapons"."""
-    unit = f" {quantity.unit}" if quantity.unit else ""
-    return f"{BOUND_WORDS[quantity.bound]}{format_number(quantity.value)}{unit}"
+    return phrase_of(quantity.value, quantity.bound, quantity.unit)
+
+
+def phrase_of(value: float, bound: str, unit: str | None) -> str:
+    """`phrase` from the parts of a quantity."""
+    return f"{BOUND_WORDS[bound]}{format_number(value)}{f' {unit}' if unit else ''}"

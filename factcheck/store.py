@@ -92,6 +92,7 @@ class Ledger:
     claims: list[ClaimRecord] = field(default_factory=list)
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    rows: list[dict[str, Any]] | None = None  # read with rows_only: the claims as list rows, and no claims
 
     def find(self, claim_id: str) -> ClaimRecord | None:
         for record in self.claims:
@@ -153,8 +154,9 @@ def max_file_bytes() -> int:
 def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferred | Refused]:
     """Read the files that make up the ledger at `root`, keyed by their path relative to it.
 
-    A file over the size limit, or a source file that is a symbolic link or resolves outside sources/,
-    is not read: a Refused stands in its place.
+    Snapshots are only found here and read when a command needs them. A file over the size limit, or a
+    source file that is a symbolic link (the only way a file in sources/ can lead outside it), is not
+    read: a Refused stands in its place.
     """
     limit = max_file_bytes() if limit is None else limit
     if not root.is_dir():
@@ -163,26 +165,22 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
     if single.is_file() and split.is_dir():
         raise FactcheckError(f"{root}: both {CLAIMS_FILE} and {CLAIMS_DIR}/ exist; a ledger keeps its claims in one of them")
     if single.is_file():
-        names = [CLAIMS_FILE]
+        entries = [(CLAIMS_FILE, single, False)]
     elif split.is_dir():
-        names = [f"{CLAIMS_DIR}/{p.name}" for p in sorted(split.iterdir()) if p.suffix == ".yaml" and p.is_file()]
+        entries = [(f"{CLAIMS_DIR}/{e.name}", Path(e.path), False) for e in _listing(split)
+                   if e.name.endswith(".yaml") and e.is_file()]
     else:
         raise FactcheckError(f"no ledger in {root}: neither {CLAIMS_FILE} nor {CLAIMS_DIR}/ exists (use --root DIR)")
     sources = root / SOURCES_DIR
     if sources.is_dir():
-        names += [f"{SOURCES_DIR}/{p.name}" for p in sorted(sources.iterdir()) if p.suffix in (".yaml", ".txt")]
-    inside = sources.resolve() if sources.is_dir() else None
+        entries += [(f"{SOURCES_DIR}/{e.name}", Path(e.path), e.is_symlink()) for e in _listing(sources)
+                    if e.name.endswith((".yaml", ".txt"))]
     files: dict[str, bytes | Deferred | Refused] = {}
-    for name in names:
-        path = root / name
-        if name.startswith(SOURCES_DIR + "/"):
-            if path.is_symlink():
-                files[name] = Refused("source-unsafe", "a symbolic link: snapshots and their metadata must be "
-                                                       "regular files inside sources/; it was not read")
-                continue
-            if inside is not None and not path.resolve().is_relative_to(inside):
-                files[name] = Refused("source-unsafe", "resolves outside sources/; it was not read")
-                continue
+    for name, path, link in entries:
+        if link:
+            files[name] = Refused("source-unsafe", "a symbolic link: snapshots and their metadata must be "
+                                                   "regular files inside sources/; it was not read")
+            continue
         try:
             if name.endswith(".txt"):
                 size, data = path.stat().st_size, b""
@@ -192,28 +190,37 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
                     data = b"" if size > limit else stream.read()
         except OSError as exc:
             raise FactcheckError(f"{path}: cannot read: {exc.strerror}") from None
-        if name.endswith(".txt") and size <= limit:
-            files[name] = Deferred(path)
-            continue
         if size > limit or len(data) > limit:
             files[name] = Refused("file-too-large", f"larger than the limit of {limit} bytes "
                                                     "(FACTCHECK_MAX_FILE_SIZE, in MiB); it was not read")
-            continue
-        files[name] = data
+        elif name.endswith(".txt"):
+            files[name] = Deferred(path)
+        else:
+            files[name] = data
     return files
 
 
-def load_ledger(root: Path, *, fill_cache: bool = True) -> Ledger:
+def _listing(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as scan:
+        return sorted(scan, key=lambda entry: entry.name)
+
+
+def load_ledger(root: Path, *, fill_cache: bool = True, rows_only: bool = False) -> Ledger:
     """Load the ledger at `root` from disk, through the cache of validated data when it can.
 
     Commands that are about to change the ledger pass `fill_cache=False`: they read the cache but
     never add an entry that their own write is about to make useless.
     """
-    return load_files(root, find_files(root), fill_cache=fill_cache)
+    return load_files(root, find_files(root), fill_cache=fill_cache, rows_only=rows_only)
 
 
-def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, fill_cache: bool = True) -> Ledger:
-    """The ledger made of files already found at `root`, through the cache when it can."""
+def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, fill_cache: bool = True,
+               rows_only: bool = False) -> Ledger:
+    """The ledger made of files already found at `root`, through the cache when it can.
+
+    With `rows_only`, a ledger found in the cache comes with its `rows` for listing and no claims, which
+    saves building a hundred thousand models to print a table.
+    """
     from factcheck import cache
 
     if not cache.enabled():
@@ -222,6 +229,8 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
     cached = cache.read(root, entry)
     if cached is not None:
         try:
+            if rows_only:
+                return _rows_from_cache(files, cached)
             return build_ledger(files, cached)
         except (ValidationError, KeyError, TypeError, ValueError):
             pass  # an entry of another shape: read the files instead
@@ -260,14 +269,24 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
             gc.enable()
 
 
+def _rows_from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any]) -> Ledger:
+    from factcheck.listing import row_of
+
+    ledger = Ledger(settings=Settings.model_validate(cached["settings"]))
+    ledger.rows = [row_of(data) for _, part in sorted(cached["claims"].items()) for data in part["claims"]]
+    ledger.sources = {stem: SourceRecord(stem) for stem in cached["sources"]}
+    return ledger
+
+
 def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any]) -> Ledger:
     ledger = Ledger(settings=Settings.model_validate(cached["settings"]))
     for name, part in sorted(cached["claims"].items()):
         raw = files[name]
         assert not isinstance(raw, Refused)
-        doc = Document(name, {"claims": part["claims"]}, text=as_bytes(raw).decode("utf-8-sig"))
+        doc = Document(name, text=as_bytes(raw).decode("utf-8-sig"))
         ledger.claims.extend(ClaimRecord(Claim.model_validate(data), doc, ("claims", index))
                              for index, data in enumerate(part["claims"]))
+        doc.claim_ids = [record.claim.id for record in ledger.claims[-len(part["claims"]):]] if part["claims"] else []
     _load_sources(files, ledger, cached["sources"])
     return ledger
 
@@ -315,6 +334,8 @@ def _claims_fast(raw: bytes, name: str) -> tuple[Document, Settings | None, list
                    for index, raw_claim in enumerate(doc.data["claims"])]
     except ValidationError:
         return None
+    doc.claim_ids = [record.claim.id for record in records]
+    doc.data = None  # the models hold it all now; the native tree would only take memory
     return doc, settings, records
 
 

@@ -82,6 +82,7 @@ class Document:
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     text: str | None = None
+    claim_ids: list[Any] = field(default_factory=list)  # with `text`: the id of each claim, in order
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """The location of the node at `path`, or of its nearest ancestor that exists."""

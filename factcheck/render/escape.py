@@ -14,6 +14,8 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def terminal(text: str, *, one_line: bool = False) -> str:
     """Text safe to print on a terminal: no escape sequences, no reordering characters."""
+    if text.isprintable():  # no control, format (bidi) or separator characters: nothing to strip
+        return text
     if one_line:
         text = text.replace("\r\n", " ").replace("\n", " ").replace("\t", " ")
     return _TERMINAL_UNSAFE.sub("", text)

@@ -9,8 +9,8 @@ from factcheck.render.escape import safe_url
 from factcheck.render.numbers import per_year, percent, signed
 
 
-def report(data: dict[str, Any]) -> str:
-    """The HTML page for a report value (see factcheck.report.build_report)."""
+def report(data: dict[str, Any], max_charts: int = 40) -> str:
+    """The HTML page for a report value (see factcheck.report.build_report), with at most `max_charts` charts."""
     import jinja2
     from markupsafe import Markup
 
@@ -21,14 +21,17 @@ def report(data: dict[str, Any]) -> str:
     environment.filters["safe_url"] = safe_url
     band = data["about_band"]
     # pygal writes the SVG with an XML library, so every text in it is already escaped.
-    charts = [Markup(svg) if (svg := series_chart(s, band)) else None for s in data["series"]]
+    largest = sorted(range(len(data["series"])), key=lambda i: -len(data["series"][i]["claims"]))[:max_charts]
+    charts = [Markup(svg) if i in largest and (svg := series_chart(s, band)) else None
+              for i, s in enumerate(data["series"])]
     series = [{**s, "steps": [{**step, "stated_change_words": _change_words(step)} for step in s["steps"]]}
               for s in data["series"]]
     ledger = data["ledger"]
     title = ledger["name"] or "Ledger report"
     publisher = (ledger["publisher"] or {}).get("name")
     return environment.get_template("report.html").render(
-        report={**data, "series": series}, charts=charts, title=title, publisher=publisher)
+        report={**data, "series": series}, charts=charts, title=title, publisher=publisher, max_charts=max_charts,
+        uncharted=sum(1 for s, c in zip(data["series"], charts, strict=True) if s["claims"] and c is None))
 
 
 def _change_words(step: dict[str, Any]) -> str:
