@@ -30,10 +30,26 @@ _SUSPECT = r"[ \t]*(?:(?i:y|n|yes|no|on|off)|[-+]?0[0-9_]+|[-+]?[0-9][0-9_]*[eE]
 _NOT_PLAIN = [re.compile(re.escape(start) + _SUSPECT, re.MULTILINE) for start in (": ", "- ", ", ", "[", "{")]
 
 
+MAX_FAST_DEPTH = 24
+_COMPACT = [re.compile(r"-[ \t]+-[ \t]+-[ \t]+-[ \t]+-[ \t]+-"), re.compile(r"\?[ \t]+\?[ \t]+\?")]
+
+
+def _shallow(text: str) -> bool:
+    """No deep nesting: the native parser recurses and would crash on it, so the exact reader takes it."""
+    if "\n" + " " * 128 in text or any(pattern.search(text) for pattern in _COMPACT):
+        return False
+    depth = 0
+    for bracket in re.finditer(r"[\[\]{}]", text):
+        depth += 1 if bracket.group() in "[{" else -1
+        if depth > MAX_FAST_DEPTH:
+            return False
+    return True
+
+
 def is_plain(text: str) -> bool:
     """True when nothing in the text needs the exact reader."""
-    if any(token in text for token in ("\t", "\x00", "<<", "[[[[[[[[", "{{{{{{{{", "\n---", "\n...", "\n%")) \
-            or text.startswith(("---", "...", "%")):
+    if any(token in text for token in ("\t", "\x00", "<<", "\n---", "\n...", "\n%")) \
+            or text.startswith(("---", "...", "%")) or not _shallow(text):
         return False
     if "&" in text or "*" in text or "!" in text:  # an anchor, alias or tag starts a token with one of these
         for mark in re.finditer(r"[&*!]", text):
