@@ -9,12 +9,14 @@ import json
 import random
 from pathlib import Path
 
-WORDS = (
-    "ministry defence industry production weapons products factories exhibition country government president "
-    "minister report figures growth export partners companies equipment systems units plans budget official "
-    "analysts experts statement letter conference capacity sector modern development national security forces "
-    "agency contract delivery supply imports market region council program review annual quarter year data"
-).split()
+WORDS = [
+    "ministry", "defence", "industry", "production", "weapons", "products", "factories", "exhibition", "country",
+    "government", "president", "minister", "report", "figures", "growth", "export", "partners", "companies",
+    "equipment", "systems", "units", "plans", "budget", "official", "analysts", "experts", "statement", "letter",
+    "conference", "capacity", "sector", "modern", "development", "national", "security", "forces", "agency",
+    "contract", "delivery", "supply", "imports", "market", "region", "council", "program", "review", "annual",
+    "quarter", "year", "data",
+]
 NAMES = [f"{first} {last}" for first in ("Ayla", "Rauf", "Leyla", "Orkhan", "Nigar", "Samir", "Aysel", "Elchin",
                                          "Gunel", "Tural") for last in ("Aliyev", "Guliyev", "Mammadov", "Hasanov",
                                                                        "Huseynov", "Ismayilov", "Karimov",

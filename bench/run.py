@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -115,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
     sizes = [int(s) for s in options.sizes.split(",")]
     results: dict[str, Any] = {
-        "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
         "startup": startup(options.runs),
         "sizes": {str(size): measure(size, options.runs, with_jsonschema=size <= 10_000) for size in sizes},
@@ -136,7 +137,7 @@ def slopes(sizes: dict[str, Any]) -> dict[str, list[float]]:
     found: dict[str, list[float]] = {}
     for name in ["baseline parse"] + [f"{c} {w}" for c in ("list", "verify", "diff", "report") for w in ("cold", "warm")]:
         found[name] = [round((sizes[b][name]["seconds"] / sizes[a][name]["seconds"]) / (int(b) / int(a)), 2)
-                       for a, b in zip(ordered, ordered[1:])]
+                       for a, b in itertools.pairwise(ordered)]
     return found
 
 

@@ -116,7 +116,6 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
     """One row a claim, filtered."""
     from factcheck import listing
     from factcheck.render import csvout, jsonout, text, yamlout
-
     from factcheck.store import load_ledger
 
     ledger = load_ledger(_root(ctx), rows_only=True)

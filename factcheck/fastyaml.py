@@ -12,7 +12,6 @@ read exactly, and its lines are shifted into place.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from factcheck.yamlsrc import Document, Path_, decode, parse
 

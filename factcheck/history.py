@@ -118,6 +118,15 @@ class FieldChange:
     before: str | None
     after: str | None
 
+    @property
+    def single(self) -> str | None:
+        """The one value worth showing when the change adds or removes something; None when both are."""
+        if self.before is None:
+            return self.after
+        if self.after is None and self.field.endswith("removed"):
+            return self.before
+        return None
+
 
 @dataclass(frozen=True)
 class ClaimChange:

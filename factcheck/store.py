@@ -14,8 +14,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
-from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta
 from factcheck.fastyaml import fast_parse
+from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta
 from factcheck.yamlsrc import Document, Path_, YamlBool, parse
 
 CLAIMS_FILE = "claims.yaml"

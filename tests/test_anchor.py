@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -91,7 +93,7 @@ def test_fold_agrees_with_its_span_map(text: str) -> None:
     assert fold(text) == folded
     spans = [(starts[k], ends[k]) for k in range(len(folded))]
     assert all(0 <= s < e <= len(text) for s, e in spans)
-    assert all(a[0] <= b[0] for a, b in zip(spans, spans[1:]))  # in the order of the original
+    assert all(a[0] <= b[0] for a, b in itertools.pairwise(spans))  # in the order of the original
     for k, char in enumerate(folded):  # a character copied as it was maps to itself
         if text[spans[k][0]:spans[k][1]] == char:
             assert spans[k][1] - spans[k][0] == 1

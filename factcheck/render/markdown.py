@@ -67,10 +67,8 @@ def ledger_diff(diff: LedgerDiff, summary: bool = False) -> str:
     for change in diff.changed:
         out.append(f"- Claim changed: **{md(change.claim)}**")
         for f in change.changes:
-            if f.before is None or (f.after is None and f.field.endswith("removed")):
-                out.append(f"  - {md(f.field)}: {_either(f.after if f.before is None else f.before)}")
-            else:
-                out.append(f"  - {md(f.field)}: {_either(f.before)} → {_either(f.after)}")
+            shown = _either(f.single) if f.single is not None else f"{_either(f.before)} → {_either(f.after)}"
+            out.append(f"  - {md(f.field)}: {shown}")
     out += [f"- Source added: {md(s)}" for s in diff.sources_added]
     out += [f"- Source removed: {md(s)}" for s in diff.sources_removed]
     for source in diff.sources_changed:

@@ -176,10 +176,9 @@ def ledger_diff(diff: LedgerDiff) -> str:
     for change in diff.changed:
         out.append(f"claim changed: {t(change.claim)}")
         for field in change.changes:
-            if field.before is None or (field.after is None and field.field.endswith("removed")):
-                out.append(f"  {t(field.field)}: {_either(field.after if field.before is None else field.before)}")
-            else:
-                out.append(f"  {t(field.field)}: {_either(field.before)} -> {_either(field.after)}")
+            shown = _either(field.single) if field.single is not None else \
+                f"{_either(field.before)} -> {_either(field.after)}"
+            out.append(f"  {t(field.field)}: {shown}")
     out += [f"source added: {t(s)}" for s in diff.sources_added]
     out += [f"source removed: {t(s)}" for s in diff.sources_removed]
     for source in diff.sources_changed:
