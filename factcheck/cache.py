@@ -4,11 +4,16 @@ The key is a hash of each file's bytes (not its time stamp), the tool's version 
 so any change to any file is a miss and nothing stale is ever served. Entries are written through a
 temporary file and a rename, so concurrent runs and a killed writer leave either a whole entry or none;
 an entry that cannot be read is ignored. Only ledgers that load without a problem are cached.
+
+The folder sits in the ledger, where a pull request could add files to it, so every entry is signed with
+a key kept outside the repository (in the user's cache folder): an entry this machine did not write is
+never unmarshalled.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import marshal
 import os
 import sys
@@ -46,12 +51,57 @@ def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "") -
     return digest.hexdigest()
 
 
-def read(root: Path, entry: str) -> Any:
-    """The cached value for a key, or None."""
-    path = root / CACHE_DIR / f"{entry}.marshal"
+def _secret() -> bytes | None:
+    """This user's signing key, made on first use; None when it cannot be kept."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "factcheck" / "cache-key"
     try:
-        return marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
+        secret = path.read_bytes()
+        if len(secret) == 32:
+            return secret
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = os.urandom(32)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(secret)
+        return secret
+    except FileExistsError:  # another run made it meanwhile
+        return _secret_again(path)
+    except OSError:
+        return None
+
+
+def _secret_again(path: Path) -> bytes | None:
+    try:
+        secret = path.read_bytes()
+    except OSError:
+        return None
+    return secret if len(secret) == 32 else None
+
+
+def _sign(secret: bytes, payload: bytes) -> bytes:
+    return hmac.new(secret, payload, hashlib.sha256).digest()
+
+
+def read(root: Path, entry: str) -> Any:
+    """The cached value for a key, or None (also for an entry this machine did not sign)."""
+    path = root / CACHE_DIR / f"{entry}.marshal"
+    secret = _secret()
+    if secret is None:
+        return None
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    signature, payload = data[:32], data[32:]
+    if not hmac.compare_digest(signature, _sign(secret, payload)):
+        return None
+    try:
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
         return None
 
 
@@ -61,9 +111,13 @@ def write(root: Path, entry: str, value: Any) -> None:
     from factcheck.files import write_atomic
 
     folder = root / CACHE_DIR
+    secret = _secret()
+    if secret is None:
+        return
     try:
         folder.mkdir(exist_ok=True)
-        write_atomic(folder / f"{entry}.marshal", marshal.dumps(value))
+        payload = marshal.dumps(value)
+        write_atomic(folder / f"{entry}.marshal", _sign(secret, payload) + payload)
         kind = entry.split("-", 1)[0]
         entries = sorted(folder.glob(f"{kind}-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:

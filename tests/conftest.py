@@ -68,3 +68,9 @@ def example(tmp_path: Path) -> Path:
 def run(*args: str | Path) -> Result:
     """The CLI, in-process, with stdout and stderr kept apart."""
     return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(autouse=True)
+def own_cache_key(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cache's signing key lives in a folder of the test run, not in the user's home."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "xdg-cache"))

@@ -87,3 +87,14 @@ def test_a_changed_snapshot_is_seen_by_a_warm_verify(example: Path) -> None:
     os.utime(snapshot, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     result = run("-C", example, "verify")
     assert result.exit_code == 1 and "source-modified" in result.stdout
+
+
+def test_an_entry_this_machine_did_not_sign_is_never_read(example: Path) -> None:
+    import marshal
+
+    run("-C", example, "list")
+    (entry,) = entries(example)
+    forged = marshal.dumps({"claims": {}, "settings": {}, "sources": {}})
+    entry.write_bytes(b"\0" * 32 + forged)  # e.g. committed into a pull request
+    result = run("-C", example, "list", "--format", "json")
+    assert result.exit_code == 0 and len(json.loads(result.stdout)) == 13
