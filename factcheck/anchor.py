@@ -171,6 +171,10 @@ class Snapshot:
         quote = quote.strip()
         if not quote:
             return Missing("the quote is empty")
+        if not prefix and not suffix:  # the common case, in two C calls
+            at = self.text.find(quote)
+            if at >= 0:
+                return Found("exact", at, at + len(quote), ((at, at + len(quote)),), self.text.count(quote))
         spans = _occurrences(self.text, quote)
         kept = [span for span in spans if self._fits_raw(span, prefix, suffix)]
         if kept:

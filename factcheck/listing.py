@@ -99,7 +99,7 @@ def row(record: ClaimRecord) -> dict[str, Any]:
 def row_of(claim: dict[str, Any]) -> dict[str, Any]:
     """The row of a claim given as JSON-mode data (as the cache keeps it)."""
     quantity = claim.get("quantity")
-    quotes = [*claim.get("appearances", ()), *claim.get("evidence", ())]
+    quotes = [*(claim.get("appearances") or ()), *(claim.get("evidence") or ())]
     return {
         "id": claim["id"],
         "date": claim["date"],
@@ -109,7 +109,7 @@ def row_of(claim: dict[str, Any]) -> dict[str, Any]:
         "figure": phrase_of(quantity["value"], quantity["bound"], quantity.get("unit")) if quantity else None,
         "measure": claim.get("measure"),
         "sources": sorted({quote["source"] for quote in quotes}),
-        "tags": list(claim.get("tags", ())),
+        "tags": list(claim.get("tags") or ()),
         "text": claim["text"],
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -237,14 +238,21 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
     ledger = build_ledger(files)
     if fill_cache and not ledger.problems:
         cache.write(root, entry, _cache_value(ledger))
+    for record in ledger.claims:
+        record.doc.data = None  # the models hold it all now: the native tree would only take memory
     return ledger
 
 
 def _cache_value(ledger: Ledger) -> dict[str, Any]:
     claims: dict[str, dict[str, Any]] = {}
     for record in ledger.claims:
-        part = claims.setdefault(record.doc.path, {"claims": []})
-        part["claims"].append(record.claim.model_dump(mode="json", exclude_defaults=True))
+        doc = record.doc
+        native = doc.data.get("claims") if doc.text is not None and isinstance(doc.data, dict) else None
+        if native is not None:  # the whole file at once, as the fast reader validated it
+            claims.setdefault(doc.path, {"claims": native})
+            continue
+        claims.setdefault(doc.path, {"claims": []})["claims"].append(
+            record.claim.model_dump(mode="json", exclude_defaults=True))
     settings = ledger.settings.model_dump(mode="json", exclude_defaults=True)
     metas = {source.id: source.meta.model_dump(mode="json", exclude_defaults=True)
              for source in ledger.sources.values() if source.meta is not None}
@@ -335,8 +343,18 @@ def _claims_fast(raw: bytes, name: str) -> tuple[Document, Settings | None, list
     except ValidationError:
         return None
     doc.claim_ids = [record.claim.id for record in records]
-    doc.data = None  # the models hold it all now; the native tree would only take memory
+    doc.data = {"claims": [_json_dates(raw_claim) for raw_claim in doc.data["claims"]]}  # kept for the cache only
     return doc, settings, records
+
+
+def _json_dates(claim: dict[str, Any]) -> dict[str, Any]:
+    """A validated claim as the native parser gave it, its dates as ISO text (the only non-JSON values)."""
+    if isinstance(claim.get("date"), dt.date):
+        claim["date"] = claim["date"].isoformat()
+    for entry in claim.get("history") or ():
+        if isinstance(entry, dict) and isinstance(entry.get("date"), dt.date):
+            entry["date"] = entry["date"].isoformat()
+    return claim
 
 
 def _load_claims_file(doc: Document, ledger: Ledger) -> Settings | None:

@@ -98,3 +98,30 @@ def test_an_entry_this_machine_did_not_sign_is_never_read(example: Path) -> None
     entry.write_bytes(b"\0" * 32 + forged)  # e.g. committed into a pull request
     result = run("-C", example, "list", "--format", "json")
     assert result.exit_code == 0 and len(json.loads(result.stdout)) == 13
+
+
+def test_claims_read_back_from_the_cache_are_the_claims_read_from_the_files(tmp_path: Path) -> None:
+    from bench.generate import generate
+
+    generate(tmp_path / "gen", 300)
+    (tmp_path / "gen" / "claims.yaml").write_text(
+        (tmp_path / "gen" / "claims.yaml").read_text() +
+        "  - id: sparse\n    text: t\n    claimant: c\n    date: 2024-01-01\n    appearances:\n    tags:\n"
+        "    history:\n      - {date: 2024-02-02, status: unverified}\n")
+    for root in (tmp_path / "gen", Path(__file__).resolve().parent.parent):
+        if root.name != "gen":
+            root = tmp_path / "copy"
+            import shutil
+
+            shutil.copytree(Path(__file__).resolve().parent.parent / "sources", root / "sources")
+            shutil.copy(Path(__file__).resolve().parent.parent / "claims.yaml", root / "claims.yaml")
+        cold = load_ledger(root)
+        assert entries(root), "the cold read filled the cache"
+        warm = load_ledger(root)
+        rows = load_ledger(root, rows_only=True)
+        assert [r.claim for r in warm.claims] == [r.claim for r in cold.claims]
+        assert warm.settings == cold.settings
+        assert {k: s.meta for k, s in warm.sources.items()} == {k: s.meta for k, s in cold.sources.items()}
+        from factcheck.listing import row
+
+        assert rows.rows == [row(r) for r in cold.claims]
