@@ -336,6 +336,7 @@ class Verification:
     problems: list[Problem]
     claim_ids: list[str]
     sources: int
+    ledger: Ledger | None = None  # the ledger, when it had to be read (not when the result came from the cache)
 
 
 def verify_ledger(root: Path, options: Options) -> Verification:
@@ -362,7 +363,7 @@ def verify_ledger(root: Path, options: Options) -> Verification:
     if options.stale_after_days is None and ledger.settings.stale_after_days is not None:
         options = Options(ledger.settings.stale_after_days, options.today)
     found = run_checks(ledger, options)
-    result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources))
+    result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger)
     if entry is not None:
         cache.write(root, entry, {
             "problems": [(p.code, p.severity, p.message, p.location.path, p.location.line, p.location.column,

@@ -265,8 +265,9 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
     from factcheck.report import build_report
     from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series
 
-    found = verify_ledger(_root(ctx), Options(stale_after_days=stale_after)).problems
-    ledger = _load(ctx)
+    outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after))
+    found = outcome.problems
+    ledger = outcome.ledger or _load(ctx)  # read once: verify keeps the ledger it had to read
     band = ledger.settings.about_band or DEFAULT_ABOUT_BAND
     data = build_report(ledger, found, build_series(ledger, about_band=band), band)
     renderers: dict[str, Callable[[], str]] = {
