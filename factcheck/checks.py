@@ -298,13 +298,23 @@ def check_orphan_sources(ctx: Context) -> Iterator[Problem]:
                           source.locate(), source=source.id)
 
 
-def run_checks(ledger: Ledger, options: Options, claim_ids: Iterable[str] | None = None) -> list[Problem]:
-    """Every problem in the ledger (loading included), sorted by location; narrowed to some claims if asked."""
+Progress = Callable[[int, int, str], None]
+
+
+def run_checks(ledger: Ledger, options: Options, claim_ids: Iterable[str] | None = None,
+               progress: Progress | None = None) -> list[Problem]:
+    """Every problem in the ledger (loading included), sorted by location; narrowed to some claims if asked.
+
+    `progress(done, total, what)` is told as each check finishes.
+    """
     ctx = Context(ledger, options)
     found: list[Problem] = list(ledger.problems)
-    for check in REGISTRY.values():
-        if check.run is not None:
-            found.extend(check.run(ctx))
+    runs = [check for check in REGISTRY.values() if check.run is not None]
+    for done, check in enumerate(runs, 1):
+        assert check.run is not None
+        found.extend(check.run(ctx))
+        if progress is not None:
+            progress(done, len(runs), check.code)
     if claim_ids is not None:
         found = _narrow(found, ledger, set(claim_ids))
     return sorted(found, key=Problem.sort_key)
@@ -339,7 +349,7 @@ class Verification:
     ledger: Ledger | None = None  # the ledger, when it had to be read (not when the result came from the cache)
 
 
-def verify_ledger(root: Path, options: Options) -> Verification:
+def verify_ledger(root: Path, options: Options, progress: Progress | None = None) -> Verification:
     """Every problem of the ledger at `root`; from the cache when no file changed since the same run today.
 
     Without `stale_after_days` in the options, the ledger's own setting applies.
@@ -359,10 +369,12 @@ def verify_ledger(root: Path, options: Options) -> Verification:
                 return Verification(found, list(hit["claims"]), int(hit["sources"]))
             except (KeyError, IndexError, TypeError, ValueError):
                 pass
+    if progress is not None:
+        progress(0, 1, "reading the ledger")
     ledger = load_files(root, files)
     if options.stale_after_days is None and ledger.settings.stale_after_days is not None:
         options = Options(ledger.settings.stale_after_days, options.today)
-    found = run_checks(ledger, options)
+    found = run_checks(ledger, options, progress=progress)
     result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger)
     if entry is not None:
         cache.write(root, entry, {

@@ -63,6 +63,25 @@ def _path_prefix(root: Path) -> str:
     return "" if inside == "." else inside + "/"
 
 
+def _progress(quiet: bool = False) -> Callable[[int, int, str], None] | None:
+    """A progress bar on stderr for long work: only on a terminal, never in CI, never when asked to be quiet."""
+    if quiet or os.environ.get("CI") or not getattr(sys.stderr, "isatty", lambda: False)():
+        return None
+    import time
+
+    started = time.monotonic()
+
+    def show(done: int, total: int, what: str) -> None:
+        if time.monotonic() - started < 0.5:  # short work needs no bar
+            return
+        filled = int(30 * done / total) if total else 0
+        click.echo(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {what:<30}", err=True, nl=False)
+        if total and done == total:  # done: clear the line for what comes next
+            click.echo("\r" + " " * 72 + "\r", err=True, nl=False)
+
+    return show
+
+
 def _load(ctx: click.Context) -> Ledger:
     from factcheck.store import load_ledger
 
@@ -175,7 +194,7 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
         found = run_checks(ledger, options, claim_ids)
         checked, sources = list(claim_ids), len(ledger.sources)
     else:
-        outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after))
+        outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress(quiet))
         found, checked, sources = outcome.problems, outcome.claim_ids, outcome.sources
     status = exit_status(found, strict)
     prefix = _path_prefix(_root(ctx))
@@ -240,7 +259,14 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
     before = before or "HEAD"
     after_rev: str | None = (after or "HEAD") if sep else None
     root = _root(ctx)
-    changes = diff_ledgers(ledger_at(root, before), ledger_at(root, after_rev), before, after_rev or "work tree")
+    progress = _progress()
+    old = ledger_at(root, before)
+    if progress is not None:
+        progress(1, 2, f"read {before}")
+    new = ledger_at(root, after_rev)
+    if progress is not None:
+        progress(2, 2, f"read {after_rev or 'the work tree'}")
+    changes = diff_ledgers(old, new, before, after_rev or "work tree")
     renderers: dict[str, Callable[[], str]] = {
         "table": lambda: text.summary_line(changes.counts()) if summary else text.ledger_diff(changes),
         "json": lambda: jsonout.ledger_diff(changes, summary),
@@ -265,7 +291,7 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
     from factcheck.report import build_report
     from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series
 
-    outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after))
+    outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress())
     found = outcome.problems
     ledger = outcome.ledger or _load(ctx)  # read once: verify keeps the ledger it had to read
     band = ledger.settings.about_band or DEFAULT_ABOUT_BAND

@@ -125,3 +125,39 @@ def test_claims_read_back_from_the_cache_are_the_claims_read_from_the_files(tmp_
         from factcheck.listing import row
 
         assert rows.rows == [row(r) for r in cold.claims]
+
+
+def _on_a_terminal(root: Path, env: dict[str, str]) -> str:
+    """Run verify with stderr on a pseudo-terminal; what the terminal showed."""
+    import pty
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "factcheck", "-C", str(root), "--no-cache", "verify"],
+                               stdout=subprocess.DEVNULL, stderr=follower, env=env)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    process.wait(timeout=120)
+    os.close(leader)
+    return shown.decode(errors="replace")
+
+
+def test_a_progress_bar_only_on_a_terminal_and_never_in_ci(tmp_path: Path) -> None:
+    from bench.generate import generate
+
+    generate(tmp_path / "big", 6000)
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "FACTCHECK_NO_CACHE")}
+    shown = _on_a_terminal(tmp_path / "big", env)
+    import re
+
+    assert re.search(r"\] (\d+)/\1 orphan-source", shown) and "[######" in shown
+    assert "claims, " in shown  # the summary still follows
+    quiet = _on_a_terminal(tmp_path / "big", {**env, "CI": "true"})
+    assert "[#" not in quiet and "claims, " in quiet
