@@ -224,19 +224,15 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
     """
     from factcheck import cache
 
-    if not cache.enabled():
-        return build_ledger(files)
-    entry = "ledger-" + cache.key(files)
-    cached = cache.read(root, entry)
+    entry = "ledger-" + cache.key(files) if cache.enabled() else None
+    cached = cache.read(root, entry) if entry is not None else None
     if cached is not None:
         try:
-            if rows_only:
-                return _rows_from_cache(files, cached)
-            return build_ledger(files, cached)
+            return _rows_from_cache(cached) if rows_only else build_ledger(files, cached)
         except (ValidationError, KeyError, TypeError, ValueError):
             pass  # an entry of another shape: read the files instead
     ledger = build_ledger(files)
-    if fill_cache and not ledger.problems:
+    if entry is not None and fill_cache and not ledger.problems:
         cache.write(root, entry, _cache_value(ledger))
     for record in ledger.claims:
         record.doc.data = None  # the models hold it all now: the native tree would only take memory
@@ -277,7 +273,7 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
             gc.enable()
 
 
-def _rows_from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any]) -> Ledger:
+def _rows_from_cache(cached: dict[str, Any]) -> Ledger:
     from factcheck.listing import row_of
 
     ledger = Ledger(settings=Settings.model_validate(cached["settings"]))
