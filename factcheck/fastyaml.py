@@ -12,6 +12,7 @@ read exactly, and its lines are shifted into place.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from factcheck.yamlsrc import Document, Path_, decode, parse
 
@@ -29,26 +30,21 @@ _SUSPECT = r"[ \t]*(?:(?i:y|n|yes|no|on|off)|[-+]?0[0-9_]+|[-+]?[0-9][0-9_]*[eE]
 _NOT_PLAIN = [re.compile(re.escape(start) + _SUSPECT, re.MULTILINE) for start in (": ", "- ", ", ", "[", "{")]
 
 
-MAX_FAST_DEPTH = 24
-_COMPACT = [re.compile(r"-[ \t]+-[ \t]+-[ \t]+-[ \t]+-[ \t]+-"), re.compile(r"\?[ \t]+\?[ \t]+\?")]
-
-
-def _shallow(text: str) -> bool:
-    """No deep nesting: the native parser recurses and would crash on it, so the exact reader takes it."""
-    if "\n" + " " * 128 in text or any(pattern.search(text) for pattern in _COMPACT):
-        return False
-    depth = 0
-    for bracket in re.finditer(r"[\[\]{}]", text):
-        depth += 1 if bracket.group() in "[{" else -1
-        if depth > MAX_FAST_DEPTH:
-            return False
-    return True
+# Deep block nesting crashes the native parser (it recurses), so such files go to the exact reader: an
+# indentation of 128 spaces or more, or indicators chained on one line (`- - - - - -`, `? - ? - ? -`).
+# Flow nesting (`[[[[`) needs no scan: the native parser refuses it beyond a fixed depth, with an error.
+_LINE_START = re.compile(r"\n(?:---|\.\.\.|%| {128})")  # a document marker, a directive, deep indentation
+_COMPACT = [re.compile(start + r"[ \t]+[-?][ \t]+[-?][ \t]+[-?][ \t]+[-?][ \t]+[-?]") for start in ("-", r"\?")]
 
 
 def is_plain(text: str) -> bool:
-    """True when nothing in the text needs the exact reader."""
-    if any(token in text for token in ("\t", "\x00", "<<", "\n---", "\n...", "\n%")) \
-            or text.startswith(("---", "...", "%")) or not _shallow(text):
+    """True when nothing in the text needs the exact reader.
+
+    Merge keys (`<<`) need no scan either: the native parser reads one as a plain key, which no model
+    allows, so such a file fails validation and is read again by the exact reader.
+    """
+    if "\t" in text or "\x00" in text or text.startswith(("---", "...", "%")) or _LINE_START.search(text) \
+            or any(pattern.search(text) for pattern in _COMPACT):
         return False
     if "&" in text or "*" in text or "!" in text:  # an anchor, alias or tag starts a token with one of these
         for mark in re.finditer(r"[&*!]", text):
@@ -58,21 +54,35 @@ def is_plain(text: str) -> bool:
     return not any(pattern.search(text) for pattern in _NOT_PLAIN)
 
 
-def fast_parse(raw: bytes, path: str) -> Document | None:
-    """The file's data without positions, or None when the exact reader must read it."""
+def fast_parse(raw: bytes, path: str, *, read: bool = True) -> Document | None:
+    """The file's data without positions, or None when the exact reader must read it.
+
+    With `read=False`, the document comes with its text only, for a caller that reads it in parts.
+    """
     if yaml_rs is None:
         return None
     text, problem = decode(raw, path)
     if problem is not None or text is None or not is_plain(text):
         return None
-    try:
-        data = yaml_rs.loads(text)
-    except Exception:  # any refusal of the native parser: the exact reader will say what is wrong
+    data = read_native(text) if read else None
+    if read and data is _REFUSED:
         return None
     return Document(path, data, text=text)
 
 
+_REFUSED = object()
+
+
+def read_native(text: str) -> Any:
+    """The data of plain YAML text by the native parser, or a marker object when it refuses the text."""
+    try:
+        return yaml_rs.loads(text)
+    except Exception:  # any refusal of the native parser: the exact reader will say what is wrong
+        return _REFUSED
+
+
 _CLAIMS_KEY = re.compile(r"^claims[ \t]*:[ \t]*(?:#.*)?$", re.MULTILINE)
+CHUNK = 2000  # claims read at once by the fast path: the native tree of a chunk is dropped once validated
 
 
 def find_positions(doc: Document, path: Path_) -> None:
@@ -122,27 +132,40 @@ def _lines_before(doc: Document, starts: list[int]) -> list[int]:
 
 
 def _claim_starts(doc: Document) -> list[int] | None:
-    """The offsets where each item of the block list under `claims:` starts, and where the list ends."""
+    """The offsets where each claim of a fast-read document starts, and where the list ends."""
     cached: list[int] | None = getattr(doc, "_claim_starts", None)
-    if cached is not None:
-        return cached
-    text = doc.text
-    assert text is not None
+    if cached is None:
+        assert doc.text is not None
+        cached = claim_starts(doc.text)
+        if cached is None or len(cached) != len(doc.claim_ids) + 1:
+            return None
+        doc._claim_starts = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def claim_starts(text: str) -> list[int] | None:
+    """The offsets where each item of the block list under a top-level `claims:` starts, then where it ends.
+
+    None when the list is not a block list of the usual shape. The items are found by their indentation
+    alone, so a caller must check that reading the pieces gives exactly one claim per start.
+    """
     key = _CLAIMS_KEY.search(text)
     if key is None:
         return None
-    first = re.compile(r"^([ ]*)- ", re.MULTILINE).search(text, key.end())
-    if first is None:
+    first = _FIRST_ITEM.search(text, key.end())
+    if first is None or _TOP_LEVEL.search(text, key.end(), first.start()):  # no item, or one of another key
         return None
-    indent = first.group(1)
-    after = re.compile(r"^[^\s#-]", re.MULTILINE).search(text, key.end())
-    stop = after.start() if after else len(text)
-    item = re.compile(rf"^{indent}- ", re.MULTILINE)
-    starts = [m.start() for m in item.finditer(text, first.start(), stop)]
-    if len(starts) != len(doc.claim_ids):
-        return None
+    after = _TOP_LEVEL.search(text, first.start())
+    stop = after.start() + 1 if after else len(text)
+    marker = "\n" + first.group(1) + "- "
+    starts = [first.start() + 1]
+    at = text.find(marker, first.end(), stop)
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find(marker, at + len(marker), stop)
     starts.append(stop)
-    doc._claim_starts = starts  # type: ignore[attr-defined]
     return starts
 
 
+_FIRST_ITEM = re.compile(r"\n([ ]*)- ")
+_TOP_LEVEL = re.compile(r"\n[^\s#-]")  # the next top-level key, after the claims

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from factcheck.errors import FactcheckError, did_you_mean
-from factcheck.model import phrase_of
+from factcheck.model import Claim, phrase_of
 from factcheck.store import ClaimRecord, Ledger
 
 COLUMNS = ("id", "date", "status", "claimant", "subject", "figure", "measure", "sources", "tags", "text")
@@ -30,7 +30,9 @@ class Filters:
 
 def rows_of(ledger: Ledger) -> list[dict[str, Any]]:
     """Every claim as a row (from the cache when the ledger came from it)."""
-    return ledger.rows if ledger.rows is not None else [row(record) for record in ledger.claims]
+    if ledger.rows is not None:
+        return [dict(zip(COLUMNS, values, strict=True)) for values in ledger.rows]
+    return [row(record) for record in ledger.claims]
 
 
 def select(rows: list[dict[str, Any]], filters: Filters, sources: set[str]) -> list[dict[str, Any]]:
@@ -73,45 +75,19 @@ def latest_of_subjects(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [r for r in rows if r["subject"] is None or newest[r["subject"]] is r]
 
 
-def sources_of(record: ClaimRecord) -> set[str]:
-    """The ids of every source a claim quotes."""
-    return {quote.source for quote in (*record.claim.appearances, *record.claim.evidence)}
-
-
 def row(record: ClaimRecord) -> dict[str, Any]:
-    """A claim as one row: the same keys and values for table, JSON, CSV and YAML (as `row_of` gives them)."""
-    claim = record.claim
+    """A claim as one row: the same keys and values for table, JSON, CSV and YAML."""
+    return dict(zip(COLUMNS, row_values(record.claim), strict=True))
+
+
+def row_values(claim: Claim) -> tuple[Any, ...]:
+    """The values of a claim's row, in the order of COLUMNS (the form the cache keeps)."""
     quantity = claim.quantity
-    return {
-        "id": claim.id,
-        "date": claim.date.isoformat(),
-        "status": claim.status,
-        "claimant": claim.claimant,
-        "subject": claim.subject,
-        "figure": phrase_of(quantity.value, quantity.bound, quantity.unit) if quantity else None,
-        "measure": claim.measure,
-        "sources": sorted(sources_of(record)),
-        "tags": list(claim.tags),
-        "text": claim.text,
-    }
-
-
-def row_of(claim: dict[str, Any]) -> dict[str, Any]:
-    """The row of a claim given as JSON-mode data (as the cache keeps it)."""
-    quantity = claim.get("quantity")
-    quotes = [*(claim.get("appearances") or ()), *(claim.get("evidence") or ())]
-    return {
-        "id": claim["id"],
-        "date": claim["date"],
-        "status": claim.get("status", "unverified"),
-        "claimant": claim["claimant"],
-        "subject": claim.get("subject"),
-        "figure": phrase_of(quantity["value"], quantity["bound"], quantity.get("unit")) if quantity else None,
-        "measure": claim.get("measure"),
-        "sources": sorted({quote["source"] for quote in quotes}),
-        "tags": list(claim.get("tags") or ()),
-        "text": claim["text"],
-    }
+    sources = {quote.source for quote in claim.appearances}
+    sources.update(quote.source for quote in claim.evidence)
+    return (claim.id, claim.date.isoformat(), claim.status, claim.claimant, claim.subject,
+            phrase_of(quantity.value, quantity.bound, quantity.unit) if quantity else None,
+            claim.measure, sorted(sources), list(claim.tags), claim.text)
 
 
 def _require_known(kind: str, wanted: Sequence[str], known: set[str]) -> None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
+import marshal
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -15,7 +17,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
-from factcheck.fastyaml import fast_parse
+from factcheck.fastyaml import CHUNK, claim_starts, fast_parse, read_native
 from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta
 from factcheck.yamlsrc import Document, Path_, YamlBool, parse
 
@@ -93,7 +95,8 @@ class Ledger:
     claims: list[ClaimRecord] = field(default_factory=list)
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    rows: list[dict[str, Any]] | None = None  # read with rows_only: the claims as list rows, and no claims
+    rows: list[tuple[Any, ...]] | None = None  # read with rows_only: each claim's row values, and no claims
+    validated: dict[str, list[bytes]] = field(default_factory=dict, repr=False)  # claims data for the cache
 
     def find(self, claim_id: str) -> ClaimRecord | None:
         for record in self.claims:
@@ -112,6 +115,7 @@ class Ledger:
 
 
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
+MARSHAL_VERSION = 2  # without shared references: much quicker to write and read for data like a ledger's
 
 
 @dataclass(frozen=True)
@@ -219,54 +223,66 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
                rows_only: bool = False) -> Ledger:
     """The ledger made of files already found at `root`, through the cache when it can.
 
-    With `rows_only`, a ledger found in the cache comes with its `rows` for listing and no claims, which
-    saves building a hundred thousand models to print a table.
+    With `rows_only`, the ledger comes with its `rows` for listing and no claims: printing a table of a
+    hundred thousand claims then needs neither their models nor, once cached, their YAML.
     """
     from factcheck import cache
 
-    entry = "ledger-" + cache.key(files) if cache.enabled() else None
-    cached = cache.read(root, entry) if entry is not None else None
+    key = cache.key(files) if cache.enabled() else None
+    if key is not None and rows_only:
+        rows = cache.read(root, "rows-" + key)
+        if rows is not None:
+            try:
+                return _rows_from_cache(rows)
+            except (KeyError, TypeError, ValueError):
+                pass  # an entry of another shape: read the ledger instead
+    cached = cache.read(root, "ledger-" + key) if key is not None else None
+    ledger = None
     if cached is not None:
-        try:
-            return _rows_from_cache(cached) if rows_only else build_ledger(files, cached)
-        except (ValidationError, KeyError, TypeError, ValueError):
-            pass  # an entry of another shape: read the files instead
-    ledger = build_ledger(files)
-    if entry is not None and fill_cache and not ledger.problems:
-        cache.write(root, entry, _cache_value(ledger))
-    for record in ledger.claims:
-        record.doc.data = None  # the models hold it all now: the native tree would only take memory
+        with contextlib.suppress(ValidationError, KeyError, TypeError, ValueError, EOFError):
+            ledger = build_ledger(files, cached)  # an entry of another shape fails: the files are read instead
+    if ledger is None:
+        ledger = build_ledger(files, rows_only=rows_only)
+        if key is not None and fill_cache and not ledger.problems and not rows_only:
+            cache.write(root, "ledger-" + key, _cache_value(ledger))
+    if rows_only:
+        from factcheck.listing import row_values
+
+        if ledger.rows is None:
+            ledger.rows = [row_values(record.claim) for record in ledger.claims]
+            ledger.claims = []
+        if key is not None and fill_cache and not ledger.problems:
+            cache.write(root, "rows-" + key, {"rows": ledger.rows, "sources": sorted(ledger.sources)})
     return ledger
 
 
 def _cache_value(ledger: Ledger) -> dict[str, Any]:
-    claims: dict[str, dict[str, Any]] = {}
+    claims = dict(ledger.validated)
+    by_file: dict[str, list[dict[str, Any]]] = {}
     for record in ledger.claims:
-        doc = record.doc
-        native = doc.data.get("claims") if doc.text is not None and isinstance(doc.data, dict) else None
-        if native is not None:  # the whole file at once, as the fast reader validated it
-            claims.setdefault(doc.path, {"claims": native})
-            continue
-        claims.setdefault(doc.path, {"claims": []})["claims"].append(
-            record.claim.model_dump(mode="json", exclude_defaults=True))
+        if record.doc.path not in claims:  # read by the exact reader: dump its models
+            by_file.setdefault(record.doc.path, []).append(record.claim.model_dump(mode="json", exclude_defaults=True))
+    claims.update({path: [marshal.dumps(dumped, MARSHAL_VERSION)] for path, dumped in by_file.items()})
     settings = ledger.settings.model_dump(mode="json", exclude_defaults=True)
     metas = {source.id: source.meta.model_dump(mode="json", exclude_defaults=True)
              for source in ledger.sources.values() if source.meta is not None}
     return {"claims": claims, "settings": settings, "sources": metas}
 
 
-def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any] | None = None) -> Ledger:
+def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any] | None = None, *,
+                 rows_only: bool = False) -> Ledger:
     """Build a ledger from its files' bytes, keyed by path relative to the ledger root.
 
     With `cached` (validated data from the cache for exactly these files), the YAML is not parsed again:
-    positions are found from the text only when a problem needs one.
+    positions are found from the text only when a problem needs one. With `rows_only`, claims read by
+    the fast path come as `rows` and their models are not kept.
     """
     import gc
 
     paused = gc.isenabled()
     gc.disable()  # reading makes many objects and frees none: collecting meanwhile only costs time
     try:
-        return _from_cache(files, cached) if cached is not None else _build_ledger(files)
+        return _from_cache(files, cached) if cached is not None else _build_ledger(files, rows_only)
     finally:
         if paused:
             gc.freeze()
@@ -274,45 +290,55 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
 
 
 def _rows_from_cache(cached: dict[str, Any]) -> Ledger:
-    from factcheck.listing import row_of
-
-    ledger = Ledger(settings=Settings.model_validate(cached["settings"]))
-    ledger.rows = [row_of(data) for _, part in sorted(cached["claims"].items()) for data in part["claims"]]
+    ledger = Ledger(rows=[tuple(values) for values in cached["rows"]])
     ledger.sources = {stem: SourceRecord(stem) for stem in cached["sources"]}
     return ledger
 
 
 def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any]) -> Ledger:
     ledger = Ledger(settings=Settings.model_validate(cached["settings"]))
-    for name, part in sorted(cached["claims"].items()):
+    for name, chunks in sorted(cached["claims"].items()):
         raw = files[name]
         assert not isinstance(raw, Refused)
         doc = Document(name, text=as_bytes(raw).decode("utf-8-sig"))
-        ledger.claims.extend(ClaimRecord(Claim.model_validate(data), doc, ("claims", index))
-                             for index, data in enumerate(part["claims"]))
-        doc.claim_ids = [record.claim.id for record in ledger.claims[-len(part["claims"]):]] if part["claims"] else []
+        first = len(ledger.claims)
+        for chunk in chunks:
+            ledger.claims.extend(ClaimRecord(Claim.model_validate(data), doc, ("claims", len(ledger.claims) - first + i))
+                                 for i, data in enumerate(marshal.loads(chunk)))
+        doc.claim_ids = [record.claim.id for record in ledger.claims[first:]]
+    ledger.validated = cached["claims"]
     _load_sources(files, ledger, cached["sources"])
     return ledger
 
 
-def _build_ledger(files: Mapping[str, bytes | Deferred | Refused]) -> Ledger:
+def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bool) -> Ledger:
     ledger = Ledger()
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
     settings_doc: Document | None = None
+    rows: list[tuple[Any, ...]] = []
     for name in claim_files:
         raw = files[name]
         if isinstance(raw, Refused):
             ledger.problems.append(Problem(raw.code, "error", raw.reason, Location(name)))
             continue
         raw = as_bytes(raw)
-        fast = _claims_fast(raw, name)
+        fast = _claims_fast(raw, name, rows_only)
         if fast is not None:
-            doc, settings, records = fast
-            ledger.claims.extend(records)
+            doc, settings = fast.doc, fast.settings
+            ledger.claims.extend(fast.records)
+            rows.extend(fast.rows)
+            if not rows_only:
+                ledger.validated[name] = fast.chunks
         else:
             doc = parse(raw, name)
             ledger.problems.extend(doc.problems)
+            first = len(ledger.claims)
             settings = _load_claims_file(doc, ledger)
+            doc.data = None  # the models hold it all now: the native tree would only take memory
+            if rows_only:
+                from factcheck.listing import row_values
+
+                rows.extend(row_values(record.claim) for record in ledger.claims[first:])
         if settings is not None:
             if settings_doc is not None:
                 ledger.problems.append(Problem(
@@ -322,25 +348,69 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused]) -> Ledger:
                 ))
             else:
                 ledger.settings, settings_doc = settings, doc
+    if rows_only:
+        ledger.rows, ledger.claims = rows, []
     _load_sources(files, ledger)
     return ledger
 
 
-def _claims_fast(raw: bytes, name: str) -> tuple[Document, Settings | None, list[ClaimRecord]] | None:
-    """A claims file read by the fast path, or None at the first sign that it needs the exact reader."""
-    doc = fast_parse(raw, name)
-    if doc is None or not isinstance(doc.data, dict) or not isinstance(doc.data.get("claims"), list):
+@dataclass
+class _FastRead:
+    """A claims file read by the fast path: its claims' models or rows, and their data for the cache."""
+
+    doc: Document
+    settings: Settings | None
+    records: list[ClaimRecord] = field(default_factory=list)
+    rows: list[tuple[Any, ...]] = field(default_factory=list)
+    chunks: list[bytes] = field(default_factory=list)
+
+
+def _claims_fast(raw: bytes, name: str, rows_only: bool) -> _FastRead | None:
+    """A claims file read by the fast path, or None at the first sign that it needs the exact reader.
+
+    A block list of claims is read a chunk of claims at a time, so only one chunk's native tree is alive
+    at once; with `rows_only`, only the rows of the claims are kept.
+    """
+    from factcheck.listing import row_values
+
+    doc = fast_parse(raw, name, read=False)
+    if doc is None:
         return None
-    top = {key: value for key, value in doc.data.items() if key != "claims"}
+    text = doc.text
+    assert text is not None
+    starts = claim_starts(text)
+    if starts is None:  # not a block list of the usual shape: read the file whole
+        top = read_native(text)
+        if not isinstance(top, dict) or not isinstance(top.get("claims"), list):
+            return None
+        chunks: Iterable[Any] = [top["claims"]]
+    else:
+        top = read_native(text[:starts[0]] + text[starts[-1]:])
+        if not isinstance(top, dict) or "claims" not in top or top["claims"] is not None:
+            return None
+        bounds = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
+        chunks = ((read_native(text[starts[i]:starts[j]]), j - i) for i, j in bounds)
+        doc._claim_starts = starts  # type: ignore[attr-defined]
     try:
-        settings = ClaimsFileTop.model_validate({**top, "claims": []}).ledger
-        records = [ClaimRecord(Claim.model_validate(raw_claim), doc, ("claims", index))
-                   for index, raw_claim in enumerate(doc.data["claims"])]
+        settings = ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"}, "claims": []}).ledger
+        read = _FastRead(doc, settings)
+        for chunk in chunks:
+            if starts is not None:
+                chunk, expected = chunk
+                if not isinstance(chunk, list) or len(chunk) != expected:
+                    return None  # the items were not where their indentation said
+            for raw_claim in chunk:
+                claim = Claim.model_validate(raw_claim)
+                doc.claim_ids.append(claim.id)
+                if rows_only:
+                    read.rows.append(row_values(claim))
+                else:
+                    read.records.append(ClaimRecord(claim, doc, ("claims", len(read.records))))
+            if not rows_only:
+                read.chunks.append(marshal.dumps([_json_dates(raw_claim) for raw_claim in chunk], MARSHAL_VERSION))
     except ValidationError:
         return None
-    doc.claim_ids = [record.claim.id for record in records]
-    doc.data = {"claims": [_json_dates(raw_claim) for raw_claim in doc.data["claims"]]}  # kept for the cache only
-    return doc, settings, records
+    return read
 
 
 def _json_dates(claim: dict[str, Any]) -> dict[str, Any]:

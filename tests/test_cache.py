@@ -47,12 +47,14 @@ def test_any_change_of_content_is_seen_even_with_the_same_time_stamp(example: Pa
 
 def test_a_broken_entry_is_ignored(example: Path) -> None:
     run("-C", example, "list")
-    (entry,) = entries(example)
-    assert entry.name.startswith("ledger-")
-    entry.write_bytes(b"\x00not marshal")
-    assert run("-C", example, "verify").exit_code == 0
-    entry.write_bytes(__import__("marshal").dumps({"claims": 5}))
-    assert run("-C", example, "verify").exit_code == 0
+    run("-C", example, "show", "adex-2024-fifth-edition")
+    assert [p.name.split("-")[0] for p in entries(example)] == ["ledger", "rows"]
+    listed = run("-C", example, "list", "--format", "json").stdout
+    for entry in entries(example):
+        for broken in (b"\x00not marshal", __import__("marshal").dumps({"claims": 5, "rows": [[1]]})):
+            entry.write_bytes(broken)
+            assert run("-C", example, "verify").exit_code == 0
+            assert run("-C", example, "list", "--format", "json").stdout == listed
 
 
 def test_a_ledger_with_problems_is_not_cached(tmp_path: Path) -> None:
@@ -115,16 +117,23 @@ def test_claims_read_back_from_the_cache_are_the_claims_read_from_the_files(tmp_
 
             shutil.copytree(Path(__file__).resolve().parent.parent / "sources", root / "sources")
             shutil.copy(Path(__file__).resolve().parent.parent / "claims.yaml", root / "claims.yaml")
+        rows_cold = load_ledger(root, rows_only=True)
+        assert [p.name.split("-")[0] for p in entries(root)] == ["rows"]
+        rows_warm = load_ledger(root, rows_only=True)
         cold = load_ledger(root)
-        assert entries(root), "the cold read filled the cache"
+        assert [p.name.split("-")[0] for p in entries(root)] == ["ledger", "rows"]
         warm = load_ledger(root)
-        rows = load_ledger(root, rows_only=True)
         assert [r.claim for r in warm.claims] == [r.claim for r in cold.claims]
         assert warm.settings == cold.settings
         assert {k: s.meta for k, s in warm.sources.items()} == {k: s.meta for k, s in cold.sources.items()}
-        from factcheck.listing import row
+        from factcheck.listing import row_values
 
-        assert rows.rows == [row(r) for r in cold.claims]
+        expected = [row_values(r.claim) for r in cold.claims]
+        assert rows_cold.rows == expected and rows_warm.rows == expected
+        for entry in entries(root):
+            if entry.name.startswith("rows-"):
+                entry.unlink()
+        assert load_ledger(root, rows_only=True, fill_cache=False).rows == expected  # made from the ledger entry
 
 
 def _on_a_terminal(root: Path, env: dict[str, str]) -> str:

@@ -207,14 +207,6 @@ def test_the_fast_table_looks_like_tabulate() -> None:
     assert simple_table(body, headers) == tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
-def test_rows_from_models_and_from_cached_data_agree(example: Path) -> None:
-    from factcheck.listing import row, row_of
-    from factcheck.store import load_ledger
-
-    for record in load_ledger(example).claims:
-        assert row(record) == row_of(record.claim.model_dump(mode="json", exclude_defaults=True))
-
-
 def test_a_warm_list_says_what_a_cold_one_said(example: Path) -> None:
     cold = run("-C", example, "list", "--format", "json", "--latest")
     warm = run("-C", example, "list", "--format", "json", "--latest")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,50 @@ def test_source_files(tmp_path: Path) -> None:
     encoding = [p for p in run_checks(load_ledger(tmp_path), Options()) if p.code == "source-encoding"]
     assert [(str(p.location), p.message) for p in encoding] == [
         ("sources/bad.txt:2:1", "the snapshot is not UTF-8: byte 0xc3 at offset 3")]
+
+
+def _read_both_ways(files: dict[str, Any], chunk: int) -> tuple[Any, Any, int]:
+    """The ledger read by the fast path in chunks of `chunk` claims, the same read exactly, and the native reads."""
+    from unittest import mock
+
+    from factcheck import fastyaml, store
+
+    with mock.patch.object(store, "CHUNK", chunk), \
+            mock.patch.object(store, "read_native", wraps=fastyaml.read_native) as native:
+        fast = store.build_ledger(files)
+    with mock.patch.object(fastyaml, "yaml_rs", None):
+        exact = store.build_ledger(files)
+    return fast, exact, native.call_count
+
+
+def _summary(ledger: Any) -> tuple[Any, ...]:
+    return ([r.claim for r in ledger.claims], ledger.settings,
+            sorted((p.code, str(p.location), p.message) for p in ledger.problems),
+            [str(r.locate("appearances", 0, "text")) for r in ledger.claims])
+
+
+def test_a_long_ledger_is_read_in_chunks_exactly_as_the_exact_reader_reads_it(tmp_path: Path) -> None:
+    from bench.generate import generate
+    from factcheck.store import find_files
+
+    generate(tmp_path, 300)
+    files = {name: data.read() if hasattr(data, "read") else data for name, data in find_files(tmp_path).items()}
+    fast, exact, reads = _read_both_ways(files, 7)
+    assert reads == 1 + 43  # the top of the file, then 300 claims 7 at a time
+    assert _summary(fast) == _summary(exact) and len(fast.claims) == 300
+
+
+@pytest.mark.parametrize("claims", [
+    # a quoted text whose second line looks like the next claim: the piece before it cannot be read alone
+    'claims:\n  - id: a\n    text: "one\n  - two"\n    claimant: c\n    date: 2024-01-01\n',
+    # the list's items are not the first thing under claims:
+    "claims:\n  # note\n  - id: a\n    text: t\n    claimant: c\n    date: 2024-01-01\nledger:\n  name: n\n",
+    # an empty claims list before a key whose value is a list of claim-shaped items
+    "claims:\nledger:\n  - id: a\n    text: t\n    claimant: c\n    date: 2024-01-01\n",
+    # items at the left margin, then a comment and a top-level key
+    "claims:\n- id: a\n  text: t\n  claimant: c\n  date: 2024-01-01\n# end\nledger: {name: n}\n",
+])
+def test_odd_claim_lists_read_as_the_exact_reader_reads_them(claims: str) -> None:
+    fast, exact, _ = _read_both_ways({"claims.yaml": claims.encode()}, 1)
+    assert ([r.claim for r in fast.claims], fast.settings, sorted((p.code, str(p.location)) for p in fast.problems)) \
+        == ([r.claim for r in exact.claims], exact.settings, sorted((p.code, str(p.location)) for p in exact.problems))

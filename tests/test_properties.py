@@ -107,10 +107,13 @@ def test_quote_matching_never_fails_or_lies(snapshot: str, quote: str) -> None:
 
 
 def _loaded(claims: bytes, meta: bytes) -> tuple[Any, ...]:
+    from factcheck.listing import row_values
     from factcheck.store import build_ledger
 
-    ledger = build_ledger({"claims.yaml": claims, "sources/src.yaml": meta,
-                           "sources/src.txt": SNAPSHOT.encode()})
+    files = {"claims.yaml": claims, "sources/src.yaml": meta, "sources/src.txt": SNAPSHOT.encode()}
+    ledger = build_ledger(files)
+    rows = build_ledger(files, rows_only=True)
+    assert rows.rows == [row_values(r.claim) for r in ledger.claims]
     problems = sorted((p.code, str(p.location), p.message) for p in ledger.problems)
     return ([r.claim for r in ledger.claims], ledger.settings, ledger.sources["src"].meta, problems,
             [str(r.locate("text")) for r in ledger.claims])
@@ -164,7 +167,8 @@ def test_the_fast_reader_agrees_on_well_formed_ledgers(claims: str) -> None:
     from factcheck import fastyaml
 
     meta = f"sha256: {hashlib.sha256(SNAPSHOT.encode()).hexdigest()}\n".encode()
-    fast = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
+    with mock.patch("factcheck.store.CHUNK", 2):  # read the claims in several chunks
+        fast = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
     with mock.patch.object(fastyaml, "yaml_rs", None):
         exact = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
     assert fast == exact
