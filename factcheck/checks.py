@@ -355,7 +355,8 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
     Without `stale_after_days` in the options, the ledger's own setting applies.
     """
     from factcheck import cache
-    from factcheck.store import find_files, load_files
+    from factcheck.ledgerfiles import find_files
+    from factcheck.store import load_files
 
     files = find_files(root)
     entry = None

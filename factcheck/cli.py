@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -15,6 +15,7 @@ from factcheck.errors import FactcheckError
 from factcheck.render.escape import terminal
 
 if TYPE_CHECKING:
+    from factcheck.errors import Problem
     from factcheck.store import Ledger
 
 STATUSES = ("unverified", "supported", "refuted", "misleading", "conflicting", "unverifiable")
@@ -88,9 +89,9 @@ def _load(ctx: click.Context) -> Ledger:
     return load_ledger(_root(ctx))
 
 
-def _report_load_problems(ledger: Ledger) -> bool:
+def _report_load_problems(problems: Sequence[Problem]) -> bool:
     """Tell stderr that the ledger has errors (verify names them); True when it has."""
-    errors = [p for p in ledger.problems if p.severity == "error"]
+    errors = [p for p in problems if p.severity == "error"]
     if errors:
         first = errors[0]
         more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
@@ -135,20 +136,20 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
     """One row a claim, filtered."""
     from factcheck import listing
     from factcheck.render import csvout, jsonout, text, yamlout
-    from factcheck.store import load_ledger
 
-    ledger = load_ledger(_root(ctx), rows_only=True)
+    found = listing.load_rows(_root(ctx))
     filters = listing.Filters(statuses, subjects, tags, sources, claimant,
                               since.date() if since else None, until.date() if until else None, latest)
-    rows = listing.select(listing.rows_of(ledger), filters, set(ledger.sources))
+    rows = listing.select(found.rows, filters, found.sources)
     renderers: dict[str, Callable[[], str]] = {
-        "table": lambda: text.table(rows, ("id", "date", "status", "claimant", "figure", "text")) + "\n",
-        "json": lambda: jsonout.dumps(rows),
-        "csv": lambda: csvout.rows(rows, listing.COLUMNS),
-        "yaml": lambda: yamlout.dumps(rows),
+        "table": lambda: text.grid({c: [getattr(r, c) for r in rows]
+                                    for c in ("id", "date", "status", "claimant", "figure", "text")}) + "\n",
+        "json": lambda: jsonout.dumps([r._asdict() for r in rows]),
+        "csv": lambda: csvout.rows([r._asdict() for r in rows], listing.COLUMNS),
+        "yaml": lambda: yamlout.dumps([r._asdict() for r in rows]),
     }
     click.echo(renderers[fmt](), nl=False)
-    _exit(1 if _report_load_problems(ledger) else 0)
+    _exit(1 if _report_load_problems(found.problems) else 0)
 
 
 @cli.command()
@@ -246,7 +247,7 @@ def diff(ctx: click.Context, subjects: tuple[str, ...], subject_options: tuple[s
         "markdown": lambda: markdown.series(found),
     }
     click.echo(renderers[fmt](), nl=False)
-    _exit(1 if _report_load_problems(ledger) else 0)
+    _exit(1 if _report_load_problems(ledger.problems) else 0)
 
 
 def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_code: bool) -> NoReturn:
@@ -487,7 +488,7 @@ def extract(ctx: click.Context, source_id: str, fmt: str, untracked: bool) -> No
     if fmt == "json":
         click.echo(jsonout.dumps([{**asdict(m), "tracked_by": list(m.tracked_by)} for m in mentions]), nl=False)
     else:
-        from factcheck.model import BOUND_WORDS, format_number
+        from factcheck.figures import BOUND_WORDS, format_number
 
         rows = [{"figure": f"{BOUND_WORDS[m.bound]}{format_number(m.value)} {m.unit}", "as written": m.words,
                  "tracked by": ", ".join(m.tracked_by) or "-", "sentence": m.sentence} for m in mentions]
@@ -528,7 +529,7 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
 
         write_atomic(Path(output), text.encode("utf-8"))
         click.echo(f"factcheck: wrote {output}", err=True)
-    _exit(1 if _report_load_problems(ledger) else 0)
+    _exit(1 if _report_load_problems(ledger.problems) else 0)
 
 
 @cli.command("import")

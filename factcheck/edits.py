@@ -20,9 +20,10 @@ from factcheck.anchor import Located, Snapshot, locate_forgiving, pin
 from factcheck.checks import missing_support
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.files import LOCK_NAME, LedgerLock, write_atomic
+from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, find_files
 from factcheck.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, SourceMeta
 from factcheck.schema import json_schema
-from factcheck.store import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Ledger, build_ledger, find_files, load_ledger
+from factcheck.store import Ledger, build_ledger, load_ledger
 from factcheck.yamledit import Flow, YamlText, block
 
 SIMILAR_CLAIM_SCORE = 85.0

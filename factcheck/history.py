@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from factcheck.errors import FactcheckError
+from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Refused, find_files
 from factcheck.model import Claim, Quote, phrase
-from factcheck.store import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Ledger, Refused, build_ledger, find_files
+from factcheck.store import Ledger, build_ledger
 
 
 def _git(repo: Path, *args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:

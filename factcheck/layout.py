@@ -9,8 +9,8 @@ from typing import Any
 
 from factcheck.errors import FactcheckError
 from factcheck.files import LedgerLock, write_atomic
+from factcheck.ledgerfiles import SOURCES_DIR, Refused, as_bytes, find_files
 from factcheck.model import Claim, Evidence, HistoryEntry, Publisher, Quantity, Settings, SourceMeta
-from factcheck.store import SOURCES_DIR, Refused, as_bytes, find_files
 from factcheck.yamlsrc import parse
 
 INDENT = {"mapping": 2, "sequence": 4, "offset": 2}

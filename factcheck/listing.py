@@ -5,13 +5,33 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from factcheck.errors import FactcheckError, did_you_mean
-from factcheck.model import Claim, phrase_of
-from factcheck.store import ClaimRecord, Ledger
+from factcheck.errors import FactcheckError, Problem, did_you_mean
+from factcheck.figures import phrase_of
 
-COLUMNS = ("id", "date", "status", "claimant", "subject", "figure", "measure", "sources", "tags", "text")
+if TYPE_CHECKING:  # listing a cached ledger needs neither the models nor pydantic
+    from factcheck.model import Claim
+    from factcheck.store import ClaimRecord, Ledger
+
+
+class Row(NamedTuple):
+    """A claim as one row: the same values for table, JSON, CSV and YAML."""
+
+    id: str
+    date: str
+    status: str
+    claimant: str
+    subject: str | None
+    figure: str | None
+    measure: str | None
+    sources: list[str]
+    tags: list[str]
+    text: str
+
+
+COLUMNS: tuple[str, ...] = Row._fields
 
 
 @dataclass(frozen=True)
@@ -28,36 +48,70 @@ class Filters:
     latest: bool = False
 
 
-def rows_of(ledger: Ledger) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class Listing:
+    """What `list` needs of a ledger: a row per claim, the source ids and the problems met reading it."""
+
+    rows: list[Row]
+    sources: set[str]
+    problems: list[Problem]
+
+
+def load_rows(root: Path) -> Listing:
+    """The rows of the ledger at `root`: from the cache's rows entry when there is one, which needs
+    neither YAML nor models; otherwise read through the store, and the rows entry written."""
+    from factcheck import cache
+    from factcheck.ledgerfiles import find_files
+
+    files = find_files(root)
+    key = "rows-" + cache.key(files) if cache.enabled() else None
+    cached = cache.read(root, key) if key is not None else None
+    if isinstance(cached, dict) and isinstance(cached.get("rows"), list) and isinstance(cached.get("sources"), list) \
+            and all(isinstance(values, tuple) and len(values) == len(COLUMNS) for values in cached["rows"]):
+        return Listing(list(map(Row._make, cached["rows"])), set(cached["sources"]), [])
+    from factcheck.store import load_files
+
+    ledger = load_files(root, files, rows_only=True)
+    rows = rows_of(ledger)
+    if key is not None and not ledger.problems:
+        cache.write(root, key, {"rows": list(map(tuple, rows)), "sources": sorted(ledger.sources)})
+    return Listing(rows, set(ledger.sources), ledger.problems)
+
+
+def rows_of(ledger: Ledger) -> list[Row]:
     """Every claim as a row (from the cache when the ledger came from it)."""
     if ledger.rows is not None:
-        return [dict(zip(COLUMNS, values, strict=True)) for values in ledger.rows]
-    return [row(record) for record in ledger.claims]
+        return list(map(Row._make, ledger.rows))
+    return [row_values(record.claim) for record in ledger.claims]
 
 
-def select(rows: list[dict[str, Any]], filters: Filters, sources: set[str]) -> list[dict[str, Any]]:
+def select(rows: list[Row], filters: Filters, sources: set[str]) -> list[Row]:
     """The rows that pass every filter, in ledger order; unknown subjects, tags or sources are an error."""
-    _require_known("subject", filters.subjects, {r["subject"] for r in rows if r["subject"]})
-    _require_known("tag", filters.tags, {t for r in rows for t in r["tags"]})
+    if filters.subjects:
+        _require_known("subject", filters.subjects, {r.subject for r in rows if r.subject})
+    if filters.tags:
+        _require_known("tag", filters.tags, {t for r in rows for t in r.tags})
     _require_known("source", filters.sources, sources)
+    if filters == Filters():
+        return list(rows)
     claimant = filters.claimant.casefold() if filters.claimant else None
     since = filters.since.isoformat() if filters.since else None
     until = filters.until.isoformat() if filters.until else None
     chosen = []
     for candidate in rows:
-        if filters.statuses and candidate["status"] not in filters.statuses:
+        if filters.statuses and candidate.status not in filters.statuses:
             continue
-        if filters.subjects and candidate["subject"] not in filters.subjects:
+        if filters.subjects and candidate.subject not in filters.subjects:
             continue
-        if filters.tags and not set(filters.tags) & set(candidate["tags"]):
+        if filters.tags and not set(filters.tags) & set(candidate.tags):
             continue
-        if filters.sources and not set(filters.sources) & set(candidate["sources"]):
+        if filters.sources and not set(filters.sources) & set(candidate.sources):
             continue
-        if claimant and claimant not in candidate["claimant"].casefold():
+        if claimant and claimant not in candidate.claimant.casefold():
             continue
-        if since and candidate["date"] < since:
+        if since and candidate.date < since:
             continue
-        if until and candidate["date"] > until:
+        if until and candidate.date > until:
             continue
         chosen.append(candidate)
     if filters.latest:
@@ -65,29 +119,29 @@ def select(rows: list[dict[str, Any]], filters: Filters, sources: set[str]) -> l
     return chosen
 
 
-def latest_of_subjects(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def latest_of_subjects(rows: list[Row]) -> list[Row]:
     """Only the newest claim of each subject (the later one in the ledger on a tie); claims without one stay."""
-    newest: dict[str, dict[str, Any]] = {}
+    newest: dict[str, Row] = {}
     for candidate in rows:
-        subject = candidate["subject"]
-        if subject is not None and (subject not in newest or candidate["date"] >= newest[subject]["date"]):
+        subject = candidate.subject
+        if subject is not None and (subject not in newest or candidate.date >= newest[subject].date):
             newest[subject] = candidate
-    return [r for r in rows if r["subject"] is None or newest[r["subject"]] is r]
+    return [r for r in rows if r.subject is None or newest[r.subject] is r]
 
 
 def row(record: ClaimRecord) -> dict[str, Any]:
-    """A claim as one row: the same keys and values for table, JSON, CSV and YAML."""
-    return dict(zip(COLUMNS, row_values(record.claim), strict=True))
+    """A claim's row as a mapping of its columns."""
+    return row_values(record.claim)._asdict()
 
 
-def row_values(claim: Claim) -> tuple[Any, ...]:
-    """The values of a claim's row, in the order of COLUMNS (the form the cache keeps)."""
+def row_values(claim: Claim) -> Row:
+    """A claim's row (the cache keeps it as a plain tuple)."""
     quantity = claim.quantity
     sources = {quote.source for quote in claim.appearances}
     sources.update(quote.source for quote in claim.evidence)
-    return (claim.id, claim.date.isoformat(), claim.status, claim.claimant, claim.subject,
-            phrase_of(quantity.value, quantity.bound, quantity.unit) if quantity else None,
-            claim.measure, sorted(sources), list(claim.tags), claim.text)
+    return Row(claim.id, claim.date.isoformat(), claim.status, claim.claimant, claim.subject,
+               phrase_of(quantity.value, quantity.bound, quantity.unit) if quantity else None,
+               claim.measure, sorted(sources), list(claim.tags), claim.text)
 
 
 def _require_known(kind: str, wanted: Sequence[str], known: set[str]) -> None:

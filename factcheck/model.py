@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
+from factcheck.figures import phrase_of
 from factcheck.yamlsrc import BadDate, YamlBool
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,127}$")
@@ -244,22 +245,6 @@ class ClaimsFileTop(_Record):
     claims: Annotated[list[Any], BeforeValidator(_as_list)]
 
 
-BOUND_WORDS: dict[str, str] = {
-    "exactly": "", "about": "about ", "more-than": "more than ", "at-least": "at least ",
-    "fewer-than": "fewer than ", "at-most": "at most ",
-}
-
-
-def format_number(value: float) -> str:
-    """A number as a person writes it: 800, not 800.0."""
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
 def phrase(quantity: Quantity) -> str:
     """The figure with its bound in words: "more than 800 weapons"."""
     return phrase_of(quantity.value, quantity.bound, quantity.unit)
-
-
-def phrase_of(value: float, bound: str, unit: str | None) -> str:
-    """`phrase` from the parts of a quantity."""
-    return f"{BOUND_WORDS[bound]}{format_number(value)}{f' {unit}' if unit else ''}"

@@ -6,7 +6,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import marshal
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,12 +17,17 @@ from pydantic import BaseModel, ValidationError
 
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
 from factcheck.fastyaml import CHUNK, claim_starts, fast_parse, read_native
+from factcheck.ledgerfiles import (
+    CLAIMS_DIR,
+    CLAIMS_FILE,
+    SOURCES_DIR,
+    Deferred,
+    Refused,
+    as_bytes,
+    find_files,
+)
 from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta
 from factcheck.yamlsrc import Document, Path_, YamlBool, parse
-
-CLAIMS_FILE = "claims.yaml"
-CLAIMS_DIR = "claims"
-SOURCES_DIR = "sources"
 
 
 @dataclass(frozen=True)
@@ -114,100 +118,7 @@ class Ledger:
         return record
 
 
-DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 MARSHAL_VERSION = 2  # without shared references: much quicker to write and read for data like a ledger's
-
-
-@dataclass(frozen=True)
-class Deferred:
-    """A snapshot found but not read yet: most commands never need its bytes."""
-
-    path: Path
-
-    def read(self) -> bytes:
-        try:
-            return self.path.read_bytes()
-        except OSError as exc:
-            raise FactcheckError(f"{self.path}: cannot read: {exc.strerror}") from None
-
-
-def as_bytes(data: bytes | Deferred) -> bytes:
-    """The bytes of a file, read now if they were deferred."""
-    return data.read() if isinstance(data, Deferred) else data
-
-
-@dataclass(frozen=True)
-class Refused:
-    """A ledger file that was not read, and why: it stands in the file map in place of the bytes."""
-
-    code: str
-    reason: str
-
-
-LedgerFiles = Mapping[str, "bytes | Refused"]
-
-
-def max_file_bytes() -> int:
-    """The size limit of one file: FACTCHECK_MAX_FILE_SIZE (in MiB) or 256 MiB."""
-    setting = os.environ.get("FACTCHECK_MAX_FILE_SIZE")
-    try:
-        return int(float(setting) * 1024 * 1024) if setting else DEFAULT_MAX_FILE_BYTES
-    except ValueError:
-        raise FactcheckError(f"FACTCHECK_MAX_FILE_SIZE={setting!r} is not a number of MiB") from None
-
-
-def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferred | Refused]:
-    """Read the files that make up the ledger at `root`, keyed by their path relative to it.
-
-    Snapshots are only found here and read when a command needs them. A file over the size limit, or a
-    source file that is a symbolic link (the only way a file in sources/ can lead outside it), is not
-    read: a Refused stands in its place.
-    """
-    limit = max_file_bytes() if limit is None else limit
-    if not root.is_dir():
-        raise FactcheckError(f"{root}: no such folder")
-    single, split = root / CLAIMS_FILE, root / CLAIMS_DIR
-    if single.is_file() and split.is_dir():
-        raise FactcheckError(f"{root}: both {CLAIMS_FILE} and {CLAIMS_DIR}/ exist; a ledger keeps its claims in one of them")
-    if single.is_file():
-        entries = [(CLAIMS_FILE, single, False)]
-    elif split.is_dir():
-        entries = [(f"{CLAIMS_DIR}/{e.name}", Path(e.path), False) for e in _listing(split)
-                   if e.name.endswith(".yaml") and e.is_file()]
-    else:
-        raise FactcheckError(f"no ledger in {root}: neither {CLAIMS_FILE} nor {CLAIMS_DIR}/ exists (use --root DIR)")
-    sources = root / SOURCES_DIR
-    if sources.is_dir():
-        entries += [(f"{SOURCES_DIR}/{e.name}", Path(e.path), e.is_symlink()) for e in _listing(sources)
-                    if e.name.endswith((".yaml", ".txt"))]
-    files: dict[str, bytes | Deferred | Refused] = {}
-    for name, path, link in entries:
-        if link:
-            files[name] = Refused("source-unsafe", "a symbolic link: snapshots and their metadata must be "
-                                                   "regular files inside sources/; it was not read")
-            continue
-        try:
-            if name.endswith(".txt"):
-                size, data = path.stat().st_size, b""
-            else:
-                with path.open("rb") as stream:
-                    size = os.fstat(stream.fileno()).st_size
-                    data = b"" if size > limit else stream.read()
-        except OSError as exc:
-            raise FactcheckError(f"{path}: cannot read: {exc.strerror}") from None
-        if size > limit or len(data) > limit:
-            files[name] = Refused("file-too-large", f"larger than the limit of {limit} bytes "
-                                                    "(FACTCHECK_MAX_FILE_SIZE, in MiB); it was not read")
-        elif name.endswith(".txt"):
-            files[name] = Deferred(path)
-        else:
-            files[name] = data
-    return files
-
-
-def _listing(folder: Path) -> list[os.DirEntry[str]]:
-    with os.scandir(folder) as scan:
-        return sorted(scan, key=lambda entry: entry.name)
 
 
 def load_ledger(root: Path, *, fill_cache: bool = True, rows_only: bool = False) -> Ledger:
@@ -224,19 +135,12 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
     """The ledger made of files already found at `root`, through the cache when it can.
 
     With `rows_only`, the ledger comes with its `rows` for listing and no claims: printing a table of a
-    hundred thousand claims then needs neither their models nor, once cached, their YAML.
+    hundred thousand claims then needs no models (listing keeps its own cache entry of rows).
     """
     from factcheck import cache
 
-    key = cache.key(files) if cache.enabled() else None
-    if key is not None and rows_only:
-        rows = cache.read(root, "rows-" + key)
-        if rows is not None:
-            try:
-                return _rows_from_cache(rows)
-            except (KeyError, TypeError, ValueError):
-                pass  # an entry of another shape: read the ledger instead
-    cached = cache.read(root, "ledger-" + key) if key is not None else None
+    key = "ledger-" + cache.key(files) if cache.enabled() else None
+    cached = cache.read(root, key) if key is not None else None
     ledger = None
     if cached is not None:
         with contextlib.suppress(ValidationError, KeyError, TypeError, ValueError, EOFError):
@@ -244,15 +148,11 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
     if ledger is None:
         ledger = build_ledger(files, rows_only=rows_only)
         if key is not None and fill_cache and not ledger.problems and not rows_only:
-            cache.write(root, "ledger-" + key, _cache_value(ledger))
-    if rows_only:
+            cache.write(root, key, _cache_value(ledger))
+    if rows_only and ledger.rows is None:
         from factcheck.listing import row_values
 
-        if ledger.rows is None:
-            ledger.rows = [row_values(record.claim) for record in ledger.claims]
-            ledger.claims = []
-        if key is not None and fill_cache and not ledger.problems:
-            cache.write(root, "rows-" + key, {"rows": ledger.rows, "sources": sorted(ledger.sources)})
+        ledger.rows, ledger.claims = [row_values(record.claim) for record in ledger.claims], []
     return ledger
 
 
@@ -287,12 +187,6 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
         if paused:
             gc.freeze()
             gc.enable()
-
-
-def _rows_from_cache(cached: dict[str, Any]) -> Ledger:
-    ledger = Ledger(rows=[tuple(values) for values in cached["rows"]])
-    ledger.sources = {stem: SourceRecord(stem) for stem in cached["sources"]}
-    return ledger
 
 
 def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any]) -> Ledger:

@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from factcheck.errors import FactcheckError, did_you_mean
-from factcheck.model import Quantity, format_number, phrase
+from factcheck.figures import format_number
+from factcheck.model import Quantity, phrase
 from factcheck.store import ClaimRecord, Ledger
 
 DEFAULT_ABOUT_BAND = 0.10

@@ -204,7 +204,8 @@ def test_the_fast_table_looks_like_tabulate() -> None:
     body = [["c1", "2024-01-01", "more than 800 weapons", "Ünïcode text"], ["c22", "2023-09-29", "", "短い"],
             ["c3", "", "x", "trailing"]]
     headers = ["id", "date", "figure", "text"]
-    assert simple_table(body, headers) == tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
+    columns = [list(column) for column in zip(*body, strict=True)]
+    assert simple_table(columns, headers) == tabulate(body, headers=headers, tablefmt="simple", disable_numparse=True)
 
 
 def test_a_warm_list_says_what_a_cold_one_said(example: Path) -> None:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -202,7 +202,7 @@ def _summary(ledger: Any) -> tuple[Any, ...]:
 
 def test_a_long_ledger_is_read_in_chunks_exactly_as_the_exact_reader_reads_it(tmp_path: Path) -> None:
     from bench.generate import generate
-    from factcheck.store import find_files
+    from factcheck.ledgerfiles import find_files
 
     generate(tmp_path, 300)
     files = {name: data.read() if hasattr(data, "read") else data for name, data in find_files(tmp_path).items()}

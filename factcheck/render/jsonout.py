@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import SEVERITIES, Problem
-from factcheck.history import LedgerDiff
-from factcheck.timeline import Series, series_data
+
+if TYPE_CHECKING:
+    from factcheck.history import LedgerDiff
+    from factcheck.timeline import Series
 
 
 def dumps(value: Any) -> str:
@@ -31,6 +33,8 @@ def verify_report(found: Sequence[Problem], ok: bool) -> str:
 
 def series(all_series: Sequence[Series], about_band: float) -> str:
     """Every subject's series for programs, infinite interval ends as null."""
+    from factcheck.timeline import series_data
+
     return dumps({"version": 1, "about_band": about_band, "subjects": [series_data(one) for one in all_series]})
 
 

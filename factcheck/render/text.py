@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import Problem
-from factcheck.history import LedgerDiff
 from factcheck.render.escape import terminal
-from factcheck.timeline import Series
+
+if TYPE_CHECKING:
+    from factcheck.history import LedgerDiff
+    from factcheck.timeline import Series
 
 Styler = Callable[[str, str], str]
 
@@ -22,32 +24,38 @@ def plain(text: str, _style: str) -> str:
 LARGE_TABLE = 500
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], *, max_text: int = 60) -> str:
+def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, max_text: int = 60) -> str:
     """A grid of rows for reading; long text is shortened, cells are made terminal-safe."""
-    def cell(value: Any) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        text = terminal(str(value), one_line=True)
-        return text if len(text) <= max_text else text[: max_text - 1] + "…"
+    return grid({c: [r.get(c) for r in rows] for c in columns}, max_text=max_text)
 
-    body = [[cell(r.get(c)) for c in columns] for r in rows]
-    if len(body) > LARGE_TABLE:
-        return simple_table(body, list(columns))
+
+def grid(columns: Mapping[str, Sequence[Any]], *, max_text: int = 60) -> str:
+    """`table` given a column at a time: the values of each column, by its header."""
+    headers = list(columns)
+    cells = [_column(values, max_text) for values in columns.values()]
+    rows = len(cells[0]) if cells else 0
+    if rows > LARGE_TABLE:
+        return simple_table(cells, headers)
     from tabulate import tabulate
 
-    return tabulate(body, headers=list(columns), tablefmt="simple", disable_numparse=True)
+    return tabulate(list(zip(*cells, strict=True)), headers=headers, tablefmt="simple", disable_numparse=True)
 
 
-def simple_table(body: list[list[str]], headers: list[str]) -> str:
+def _column(values: Sequence[Any], max_text: int) -> list[str]:
+    """One column's cells: lists joined, made terminal-safe and shortened, a column at a time."""
+    texts = ["" if v is None else ", ".join(map(str, v)) if isinstance(v, list) else str(v) for v in values]
+    if not "".join(texts).isprintable():  # only then is any cell changed by escaping
+        texts = [terminal(text, one_line=True) for text in texts]
+    return [text if len(text) <= max_text else text[: max_text - 1] + "…" for text in texts]
+
+
+def simple_table(columns: list[list[str]], headers: list[str]) -> str:
     """tabulate's "simple" layout for text cells, written out directly: tabulate takes seconds on 100,000 rows."""
-    widths = [max([len(h) + 2] + [len(row[i]) for row in body]) for i, h in enumerate(headers)]
-
-    def line(cells: list[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    return "\n".join([line(headers), "  ".join("-" * w for w in widths)] + [line(row) for row in body])
+    widths = [max(len(h) + 2, max(map(len, column), default=0)) for h, column in zip(headers, columns, strict=True)]
+    layout = "  ".join(f"{{:<{w}}}" for w in widths)
+    lines = [layout.format(*headers).rstrip(), "  ".join("-" * w for w in widths)]
+    lines += [layout.format(*row).rstrip() for row in zip(*columns, strict=True)]
+    return "\n".join(lines)
 
 
 def problems(found: Iterable[Problem], style: Styler = plain) -> str:

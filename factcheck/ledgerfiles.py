@@ -1,0 +1,126 @@
+"""Find the files that make up a ledger and read them within the size limit. No YAML, no models."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from factcheck.errors import FactcheckError
+
+CLAIMS_FILE = "claims.yaml"
+CLAIMS_DIR = "claims"
+SOURCES_DIR = "sources"
+
+
+DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A snapshot found but not read yet: most commands never need its bytes."""
+
+    path: str | os.PathLike[str]
+
+    def read(self) -> bytes:
+        try:
+            with open(self.path, "rb") as stream:
+                return stream.read()
+        except OSError as exc:
+            raise FactcheckError(f"{self.path}: cannot read: {exc.strerror}") from None
+
+
+def as_bytes(data: bytes | Deferred) -> bytes:
+    """The bytes of a file, read now if they were deferred."""
+    return data.read() if isinstance(data, Deferred) else data
+
+
+@dataclass(frozen=True)
+class Refused:
+    """A ledger file that was not read, and why: it stands in the file map in place of the bytes."""
+
+    code: str
+    reason: str
+
+
+LedgerFiles = Mapping[str, "bytes | Refused"]
+
+
+def max_file_bytes() -> int:
+    """The size limit of one file: FACTCHECK_MAX_FILE_SIZE (in MiB) or 256 MiB."""
+    setting = os.environ.get("FACTCHECK_MAX_FILE_SIZE")
+    try:
+        return int(float(setting) * 1024 * 1024) if setting else DEFAULT_MAX_FILE_BYTES
+    except ValueError:
+        raise FactcheckError(f"FACTCHECK_MAX_FILE_SIZE={setting!r} is not a number of MiB") from None
+
+
+def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferred | Refused]:
+    """Read the files that make up the ledger at `root`, keyed by their path relative to it.
+
+    Snapshots are only found here and read when a command needs them. A file over the size limit, or a
+    source file that is a symbolic link (the only way a file in sources/ can lead outside it), is not
+    read: a Refused stands in its place.
+    """
+    limit = max_file_bytes() if limit is None else limit
+    if not root.is_dir():
+        raise FactcheckError(f"{root}: no such folder")
+    single, split = root / CLAIMS_FILE, root / CLAIMS_DIR
+    if single.is_file() and split.is_dir():
+        raise FactcheckError(f"{root}: both {CLAIMS_FILE} and {CLAIMS_DIR}/ exist; a ledger keeps its claims in one of them")
+    if single.is_file():
+        entries: list[tuple[str, str | Path, bool]] = [(CLAIMS_FILE, single, False)]
+    elif split.is_dir():
+        entries = [(f"{CLAIMS_DIR}/{e.name}", e.path, False) for e in _listing(split)
+                   if e.name.endswith(".yaml") and e.is_file()]
+    else:
+        raise FactcheckError(f"no ledger in {root}: neither {CLAIMS_FILE} nor {CLAIMS_DIR}/ exists (use --root DIR)")
+    sources = root / SOURCES_DIR
+    if sources.is_dir():
+        entries += [(f"{SOURCES_DIR}/{e.name}", e.path, e.is_symlink()) for e in _listing(sources)
+                    if e.name.endswith((".yaml", ".txt"))]
+    files: dict[str, bytes | Deferred | Refused] = {}
+    for name, path, link in entries:
+        if link:
+            files[name] = Refused("source-unsafe", "a symbolic link: snapshots and their metadata must be "
+                                                   "regular files inside sources/; it was not read")
+            continue
+        try:
+            if name.endswith(".txt"):
+                size, data = os.stat(path).st_size, b""
+            else:
+                size, data = _read_up_to(path, limit)
+        except OSError as exc:
+            raise FactcheckError(f"{path}: cannot read: {exc.strerror}") from None
+        if size > limit or len(data) > limit:
+            files[name] = Refused("file-too-large", f"larger than the limit of {limit} bytes "
+                                                    "(FACTCHECK_MAX_FILE_SIZE, in MiB); it was not read")
+        elif name.endswith(".txt"):
+            files[name] = Deferred(path)
+        else:
+            files[name] = data
+    return files
+
+
+def _read_up_to(path: str | os.PathLike[str], limit: int) -> tuple[int, bytes]:
+    """A file's size and, when it is within the limit, its bytes (read to its end, even if it grew meanwhile)."""
+    handle = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(handle).st_size
+        if size > limit:
+            return size, b""
+        data = os.read(handle, size + 1)
+        if len(data) == size:  # the usual case: all of it, in one read
+            return size, data
+        chunks = [data]
+        while chunks[-1] and sum(map(len, chunks)) <= limit:  # a short read, or it grew: read on to its end
+            chunks.append(os.read(handle, 1 << 20))
+        return size, b"".join(chunks)
+    finally:
+        os.close(handle)
+
+
+def _listing(folder: Path) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as scan:
+        return sorted(scan, key=lambda entry: entry.name)
