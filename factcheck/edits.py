@@ -23,7 +23,7 @@ from factcheck.files import LOCK_NAME, LedgerLock, write_atomic
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, find_files
 from factcheck.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, SourceMeta
 from factcheck.schema import json_schema
-from factcheck.store import Ledger, build_ledger, load_ledger
+from factcheck.store import Ledger, build_ledger, error_message, load_ledger
 from factcheck.yamledit import Flow, YamlText, block
 
 SIMILAR_CLAIM_SCORE = 85.0
@@ -106,7 +106,7 @@ def _json(value: Any) -> str:
 
 def add_source(root: Path, snapshot: bytes, source_id: str, meta: dict[str, Any]) -> Outcome:
     """Copy a snapshot into sources/ byte for byte and record its metadata with its sha256."""
-    if not SLUG_RE.match(source_id):
+    if not SLUG_RE.fullmatch(source_id):
         raise FactcheckError(f"{source_id!r} is not a valid source id: use lowercase letters, digits, '.', '_' and "
                              "'-', starting with a letter or digit")
     try:
@@ -319,6 +319,6 @@ def _validation_message(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors(include_url=False):
         where = ".".join(str(p) for p in error["loc"] if "[" not in str(p))
-        message = str(error["msg"]).removeprefix("Value error, ")
+        message = error_message(error)
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts)

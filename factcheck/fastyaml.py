@@ -11,7 +11,9 @@ read exactly, and its lines are shifted into place.
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Generator, Iterable
 from typing import Any
 
 from factcheck.yamlsrc import Document, Path_, decode, parse
@@ -33,6 +35,7 @@ _NOT_PLAIN = [re.compile(re.escape(start) + _SUSPECT, re.MULTILINE) for start in
 # Deep block nesting crashes the native parser (it recurses), so such files go to the exact reader: an
 # indentation of 128 spaces or more, or indicators chained on one line (`- - - - - -`, `? - ? - ? -`).
 # Flow nesting (`[[[[`) needs no scan: the native parser refuses it beyond a fixed depth, with an error.
+_YAML11_BREAKS = ("\x85", "\u2028", "\u2029")  # line breaks to YAML 1.1 (and libyaml), not to YAML 1.2
 _LINE_START = re.compile(r"\n(?:---|\.\.\.|%| {128})")  # a document marker, a directive, deep indentation
 _COMPACT = [re.compile(start + r"[ \t]+[-?][ \t]+[-?][ \t]+[-?][ \t]+[-?][ \t]+[-?]") for start in ("-", r"\?")]
 
@@ -43,7 +46,8 @@ def is_plain(text: str) -> bool:
     Merge keys (`<<`) need no scan either: the native parser reads one as a plain key, which no model
     allows, so such a file fails validation and is read again by the exact reader.
     """
-    if "\t" in text or "\x00" in text or text.startswith(("---", "...", "%")) or _LINE_START.search(text) \
+    if "\t" in text or "\x00" in text or any(brk in text for brk in _YAML11_BREAKS) \
+            or text.startswith(("---", "...", "%")) or _LINE_START.search(text) \
             or any(pattern.search(text) for pattern in _COMPACT):
         return False
     if "&" in text or "*" in text or "!" in text:  # an anchor, alias or tag starts a token with one of these
@@ -71,6 +75,32 @@ def fast_parse(raw: bytes, path: str, *, read: bool = True) -> Document | None:
 
 
 _REFUSED = object()
+
+
+def available() -> bool:
+    """True when the native parser is installed."""
+    return yaml_rs is not None
+
+
+def read_ahead(texts: Iterable[str], window: int = 2) -> Generator[Any, None, None]:
+    """`read_native` of each text, in order, read on a second thread a few texts ahead of the caller.
+
+    The native parser lets go of the interpreter while it parses, so the caller's own work on one piece
+    (validating it) runs at the same time as the parsing of the next ones. Texts are taken from the
+    iterable only as they are parsed, so a generator of slices never holds the whole file twice.
+    """
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = iter(texts)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-yaml") as pool:
+        pending = deque(pool.submit(read_native, text) for text in itertools.islice(texts, window))
+        for text in texts:
+            result = pending.popleft().result()
+            pending.append(pool.submit(read_native, text))
+            yield result
+        while pending:
+            yield pending.popleft().result()
 
 
 def read_native(text: str) -> Any:

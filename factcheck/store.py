@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from factcheck import fastyaml
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
-from factcheck.fastyaml import CHUNK, claim_starts, fast_parse, read_native
+from factcheck.fastyaml import CHUNK, claim_starts, fast_parse, is_plain
 from factcheck.ledgerfiles import (
     CLAIMS_DIR,
     CLAIMS_FILE,
@@ -26,8 +27,8 @@ from factcheck.ledgerfiles import (
     as_bytes,
     find_files,
 )
-from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta
-from factcheck.yamlsrc import Document, Path_, YamlBool, parse
+from factcheck.model import NOT_BLANK_PATTERN, SLUG_PATTERN, SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta, kind_of
+from factcheck.yamlsrc import Document, Path_, YamlBool, decode, parse
 
 
 @dataclass(frozen=True)
@@ -262,37 +263,49 @@ class _FastRead:
 def _claims_fast(raw: bytes, name: str, rows_only: bool) -> _FastRead | None:
     """A claims file read by the fast path, or None at the first sign that it needs the exact reader.
 
-    A block list of claims is read a chunk of claims at a time, so only one chunk's native tree is alive
-    at once; with `rows_only`, only the rows of the claims are kept.
+    A block list of claims is read a chunk of claims at a time: the chunks are parsed on a second thread
+    while this one scans the text for what would need the exact reader, then validates each chunk as it
+    comes, so only a few chunks' native trees are alive at once. With `rows_only`, only rows are kept.
     """
-    from factcheck.listing import row_values
-
-    doc = fast_parse(raw, name, read=False)
-    if doc is None:
+    if not fastyaml.available():
         return None
-    text = doc.text
-    assert text is not None
+    text, problem = decode(raw, name)
+    if problem is not None or text is None:
+        return None
     starts = claim_starts(text)
     if starts is None:  # not a block list of the usual shape: read the file whole
-        top = read_native(text)
+        if not is_plain(text):
+            return None
+        top = fastyaml.read_native(text)
         if not isinstance(top, dict) or not isinstance(top.get("claims"), list):
             return None
-        chunks: Iterable[Any] = [top["claims"]]
-    else:
-        top = read_native(text[:starts[0]] + text[starts[-1]:])
+        return _validate_fast(Document(name, text=text), top, [(top["claims"], None)], rows_only)
+    bounds = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
+    parsed = fastyaml.read_ahead(text[starts[i]:starts[j]] for i, j in bounds)
+    try:
+        if not is_plain(text):
+            return None
+        top = fastyaml.read_native(text[:starts[0]] + text[starts[-1]:])
         if not isinstance(top, dict) or "claims" not in top or top["claims"] is not None:
             return None
-        bounds = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
-        chunks = ((read_native(text[starts[i]:starts[j]]), j - i) for i, j in bounds)
+        doc = Document(name, text=text)
         doc._claim_starts = starts  # type: ignore[attr-defined]
+        return _validate_fast(doc, top, zip(parsed, (j - i for i, j in bounds), strict=True), rows_only)
+    finally:
+        parsed.close()  # stop reading ahead when the file is refused halfway
+
+
+def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[Any, int | None]],
+                   rows_only: bool) -> _FastRead | None:
+    """Validate natively read claims, a chunk at a time; None when any of it fails (the exact reader says why)."""
+    from factcheck.listing import row_values
+
     try:
         settings = ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"}, "claims": []}).ledger
         read = _FastRead(doc, settings)
-        for chunk in chunks:
-            if starts is not None:
-                chunk, expected = chunk
-                if not isinstance(chunk, list) or len(chunk) != expected:
-                    return None  # the items were not where their indentation said
+        for chunk, expected in chunks:
+            if not isinstance(chunk, list) or (expected is not None and len(chunk) != expected):
+                return None  # refused by the native parser, or the items were not where their indentation said
             for raw_claim in chunk:
                 claim = Claim.model_validate(raw_claim)
                 doc.claim_ids.append(claim.id)
@@ -331,7 +344,7 @@ def _load_claims_file(doc: Document, ledger: Ledger) -> Settings | None:
     top["claims"] = []
     settings: Settings | None = None
     try:
-        settings = ClaimsFileTop.model_validate(top).ledger
+        settings = validate_read(ClaimsFileTop, top).ledger
     except ValidationError as exc:
         ledger.problems.extend(schema_problems(exc, doc, (), ClaimsFileTop))
     if "claims" not in data:
@@ -346,7 +359,7 @@ def _load_claims_file(doc: Document, ledger: Ledger) -> Settings | None:
     for index, raw in enumerate(claims):
         path: Path_ = ("claims", index)
         try:
-            claim = Claim.model_validate(raw)
+            claim = validate_read(Claim, raw)
         except ValidationError as exc:
             ledger.problems.extend(schema_problems(exc, doc, path, Claim, claim_id=_raw_id(raw)))
             continue
@@ -355,7 +368,7 @@ def _load_claims_file(doc: Document, ledger: Ledger) -> Settings | None:
 
 
 def _raw_id(raw: Any) -> str | None:
-    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and SLUG_RE.match(raw["id"]):
+    if isinstance(raw, dict) and isinstance(raw.get("id"), str) and SLUG_RE.fullmatch(raw["id"]):
         return str(raw["id"])
     return None
 
@@ -367,7 +380,7 @@ def _load_sources(files: Mapping[str, bytes | Deferred | Refused], ledger: Ledge
         if not name.startswith(prefix) or "/" in name[len(prefix):]:
             continue
         stem, _, suffix = name[len(prefix):].rpartition(".")
-        if not SLUG_RE.match(stem):
+        if not SLUG_RE.fullmatch(stem):
             ledger.problems.append(Problem(
                 "schema", "error",
                 f"{stem!r} is not a valid source id: name source files with lowercase letters, digits, '.', '_' and '-'",
@@ -409,7 +422,7 @@ def _load_sources(files: Mapping[str, bytes | Deferred | Refused], ledger: Ledge
                 ))
                 continue
             try:
-                record.meta = SourceMeta.model_validate(doc.data)
+                record.meta = validate_read(SourceMeta, doc.data)
             except ValidationError as exc:
                 ledger.problems.extend(schema_problems(exc, doc, (), SourceMeta, source_id=stem))
     for record in ledger.sources.values():
@@ -429,6 +442,52 @@ def _load_sources(files: Mapping[str, bytes | Deferred | Refused], ledger: Ledge
 def _offset_location(path: str, data: bytes, offset: int) -> Location:
     before = data[:offset].decode("utf-8", errors="replace")
     return Location(path, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
+
+
+MODEL = TypeVar("MODEL", bound=BaseModel)
+
+
+def validate_read(model: type[MODEL], data: Any) -> MODEL:
+    """`model.model_validate(data)` for data from the exact reader, which keeps plain scalars as written.
+
+    A number or date written where text belongs is text: its characters, not its value (`claimant: 1984`
+    is the claimant "1984"). Each value refused as not text but kept with its characters is replaced by
+    them, in place, and the data validated again; a true/false word is left to be refused.
+    """
+    for _ in range(_MAX_REPAIRS):
+        try:
+            return model.model_validate(data)
+        except ValidationError as exc:
+            repaired = False
+            for error in exc.errors(include_url=False):
+                value = error.get("input")
+                raw = getattr(value, "raw", None)
+                if error["type"] == "string_type" and isinstance(raw, str) and not isinstance(value, YamlBool):
+                    repaired = _replace(data, error["loc"], raw) or repaired
+            if not repaired:
+                raise
+    return model.model_validate(data)
+
+
+_MAX_REPAIRS = 8  # each round repairs every value pydantic reported; a second is rarely needed
+
+
+def _replace(data: Any, loc: tuple[int | str, ...], value: Any) -> bool:
+    """Set the node at `loc` (pydantic's path, internal steps skipped) to `value`; False if it is not there."""
+    steps = [part for part in loc if isinstance(part, int) or not _is_internal(part)]
+    node = data
+    for step in steps[:-1]:
+        try:
+            node = node[step]
+        except (KeyError, IndexError, TypeError):
+            return False
+    if not steps or not isinstance(node, dict | list):
+        return False
+    try:
+        node[steps[-1]] = value  # type: ignore[index]
+    except (IndexError, TypeError):
+        return False
+    return True
 
 
 _VALUE_ERROR_PREFIX = re.compile(r"^(Value error|Assertion failed), ")
@@ -460,7 +519,7 @@ def schema_problems(
             message = f"{what} lacks the required field {loc[-1]!r}"
             location = doc.locate(parent)
         else:
-            message = f"{field_name}: {_message(error)}" if field_name else _message(error)
+            message = f"{field_name}: {error_message(error)}" if field_name else error_message(error)
             location = doc.locate(path)
         yield Problem("schema", "error", message, location, claim=claim_id, source=source_id)
 
@@ -477,10 +536,24 @@ def _field_name(loc: Path_) -> str:
     return name
 
 
-def _message(error: Any) -> str:
+def error_message(error: Any) -> str:
+    """One of pydantic's errors in the words of this tool (without the field's name)."""
     message = _VALUE_ERROR_PREFIX.sub("", str(error["msg"]))
     kind = error["type"]
     value = error.get("input")
+    if kind == "string_type":
+        if isinstance(value, YamlBool):
+            return (f"{value.raw!r} is read by YAML as a true/false value, not as text; "
+                    "put it in quotes if it is meant as text")
+        return "is empty; write the text" if value is None else f"must be text, not a {kind_of(value)}"
+    if kind == "string_pattern_mismatch":
+        pattern = (error.get("ctx") or {}).get("pattern")
+        if pattern == NOT_BLANK_PATTERN:
+            return "is blank; write the text"
+        if pattern == SLUG_PATTERN:
+            return (f"{value!r} is not a valid id: use lowercase letters, digits, '.', '_' and '-', "
+                    "starting with a letter or digit (at most 128 characters)")
+        return f"{_shown(value)} is not a lowercase hexadecimal sha256 digest of 64 characters"
     if isinstance(value, YamlBool) and kind != "value_error":
         return f"{value.raw!r} is read by YAML as a true/false value; {message[0].lower()}{message[1:]}"
     if kind == "literal_error":
@@ -489,8 +562,6 @@ def _message(error: Any) -> str:
         return "must be a mapping of fields"
     if kind == "list_type":
         return "must be a list"
-    if kind == "string_pattern_mismatch":
-        return f"{_shown(value)} is not a lowercase hexadecimal sha256 digest of 64 characters"
     return message
 
 
