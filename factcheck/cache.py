@@ -124,7 +124,7 @@ def write(root: Path, entry: str, value: Any) -> None:
     try:
         folder.mkdir(exist_ok=True)
         payload = marshal.dumps(value)
-        write_atomic(folder / f"{entry}.marshal", _sign(secret, payload) + payload)
+        write_atomic(folder / f"{entry}.marshal", _sign(secret, payload) + payload, durable=False)  # signed: checked when read
         kind = entry.split("-", 1)[0]
         entries = sorted(folder.glob(f"{kind}-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:

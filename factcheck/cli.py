@@ -142,8 +142,8 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
                               since.date() if since else None, until.date() if until else None, latest)
     rows = listing.select(found.rows, filters, found.sources)
     renderers: dict[str, Callable[[], str]] = {
-        "table": lambda: text.grid({c: [getattr(r, c) for r in rows]
-                                    for c in ("id", "date", "status", "claimant", "figure", "text")}) + "\n",
+        "table": lambda: text.grid(listing.columns_of(rows),
+                                   only=("id", "date", "status", "claimant", "figure", "text")) + "\n",
         "json": lambda: jsonout.dumps([r._asdict() for r in rows]),
         "csv": lambda: csvout.rows([r._asdict() for r in rows], listing.COLUMNS),
         "yaml": lambda: yamlout.dumps([r._asdict() for r in rows]),

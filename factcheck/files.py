@@ -9,11 +9,13 @@ from pathlib import Path
 from factcheck.errors import FactcheckError
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Write `data` to `path` through a temporary file in the same folder, fsync, then rename over it.
 
     A symbolic link is followed, so the file it points to is replaced and the link stays; the file keeps
-    its permission bits (a new one gets the usual ones under the umask).
+    its permission bits (a new one gets the usual ones under the umask). With `durable=False` nothing is
+    forced to disk: readers still see the old file or the new one whole, but a power cut may lose the
+    write or leave garbage (for files that are checked when read, such as signed cache entries).
     """
     if path.is_symlink():
         path = Path(os.path.realpath(path))
@@ -35,9 +37,11 @@ def write_atomic(path: Path, data: bytes) -> None:
             stream.write(data)
             stream.flush()
             os.fchmod(stream.fileno(), mode)
-            os.fsync(stream.fileno())
+            if durable:
+                os.fsync(stream.fileno())
         os.replace(temporary, path)
-        _sync_folder(folder)
+        if durable:
+            _sync_folder(folder)
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise FactcheckError(f"cannot write {path}: {exc.strerror}; the file is unchanged") from None

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from factcheck.errors import FactcheckError, Problem, did_you_mean
 from factcheck.figures import phrase_of
@@ -81,8 +81,14 @@ def load_rows(root: Path) -> Listing:
 def rows_of(ledger: Ledger) -> list[Row]:
     """Every claim as a row (from the cache when the ledger came from it)."""
     if ledger.rows is not None:
-        return list(map(Row._make, ledger.rows))
+        return cast(list[Row], ledger.rows)  # the store makes them with row_values
     return [row_values(record.claim) for record in ledger.claims]
+
+
+def columns_of(rows: list[Row]) -> dict[str, tuple[Any, ...]]:
+    """The rows a column at a time, by column name (a table is laid out a column at a time)."""
+    transposed = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
+    return dict(zip(COLUMNS, transposed, strict=True))
 
 
 def select(rows: list[Row], filters: Filters, sources: set[str]) -> list[Row]:

@@ -29,10 +29,10 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], *, max_text
     return grid({c: [r.get(c) for r in rows] for c in columns}, max_text=max_text)
 
 
-def grid(columns: Mapping[str, Sequence[Any]], *, max_text: int = 60) -> str:
-    """`table` given a column at a time: the values of each column, by its header."""
-    headers = list(columns)
-    cells = [_column(values, max_text) for values in columns.values()]
+def grid(columns: Mapping[str, Sequence[Any]], *, max_text: int = 60, only: Sequence[str] | None = None) -> str:
+    """`table` given a column at a time: the values of each column, by its header (only some, if asked)."""
+    headers = list(only if only is not None else columns)
+    cells = [_column(columns[header], max_text) for header in headers]
     rows = len(cells[0]) if cells else 0
     if rows > LARGE_TABLE:
         return simple_table(cells, headers)
