@@ -136,15 +136,29 @@ def split_ellipsis(quote: str) -> list[str]:
     return [part for part in _ELLIPSIS.split(quote) if part.strip()]
 
 
-@dataclass(frozen=True)
 class Found:
-    """Where a quote is in the snapshot (original character offsets) and how it was matched."""
+    """Where a quote is in the snapshot (original character offsets) and how it was matched.
 
-    kind: MatchKind
-    start: int
-    end: int
-    spans: tuple[tuple[int, int], ...]
-    occurrences: int
+    `occurrences` (how often the words occur) is counted only when asked: verify never needs it.
+    """
+
+    __slots__ = ("_counted_in", "_occurrences", "end", "kind", "spans", "start")
+
+    def __init__(self, kind: MatchKind, start: int, end: int, spans: tuple[tuple[int, int], ...],
+                 occurrences: int | None = None, counted_in: tuple[str, str] | None = None) -> None:
+        self.kind, self.start, self.end, self.spans = kind, start, end, spans
+        self._occurrences, self._counted_in = occurrences, counted_in
+
+    @property
+    def occurrences(self) -> int:
+        if self._occurrences is None:
+            assert self._counted_in is not None
+            text, words = self._counted_in
+            self._occurrences = text.count(words)
+        return self._occurrences
+
+    def __repr__(self) -> str:
+        return f"Found({self.kind!r}, {self.start}, {self.end}, {self.spans!r})"
 
 
 @dataclass(frozen=True)
@@ -174,7 +188,7 @@ class Snapshot:
         if not prefix and not suffix:  # the common case, in two C calls
             at = self.text.find(quote)
             if at >= 0:
-                return Found("exact", at, at + len(quote), ((at, at + len(quote)),), self.text.count(quote))
+                return Found("exact", at, at + len(quote), ((at, at + len(quote)),), counted_in=(self.text, quote))
         spans = _occurrences(self.text, quote)
         kept = [span for span in spans if self._fits_raw(span, prefix, suffix)]
         if kept:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 
 from factcheck.anchor import Found, Missing, Snapshot
 from factcheck.errors import Location, Problem, Severity
@@ -23,17 +24,16 @@ class Options:
     today: dt.date = field(default_factory=dt.date.today)
 
 
-@dataclass(frozen=True)
-class QuoteRef:
+class QuoteRef(NamedTuple):
     """One quote of one claim, named by the list it sits in and its index there."""
 
     record: ClaimRecord
     kind: str  # "appearances" or "evidence"
-    index: int
+    position: int  # in that list
     quote: Quote
 
     def locate(self, *sub: str) -> Location:
-        return self.record.locate(self.kind, self.index, *sub)
+        return self.record.locate(self.kind, self.position, *sub)
 
 
 class Context:
@@ -42,34 +42,39 @@ class Context:
     def __init__(self, ledger: Ledger, options: Options) -> None:
         self.ledger = ledger
         self.options = options
-        self._snapshots: dict[str, Snapshot] = {}
-        self._resolved: dict[tuple[int, str, int], Found | Missing | None] = {}
+        self._snapshots: dict[str, Snapshot | None] = {}
 
     @cached_property
     def quotes(self) -> list[QuoteRef]:
         refs: list[QuoteRef] = []
         for record in self.ledger.claims:
-            refs.extend(QuoteRef(record, "appearances", i, q) for i, q in enumerate(record.claim.appearances))
-            refs.extend(QuoteRef(record, "evidence", i, q) for i, q in enumerate(record.claim.evidence))
+            claim = record.claim
+            if claim.appearances:
+                refs.extend([QuoteRef(record, "appearances", i, q) for i, q in enumerate(claim.appearances)])
+            if claim.evidence:
+                refs.extend([QuoteRef(record, "evidence", i, q) for i, q in enumerate(claim.evidence)])
         return refs
 
-    def snapshot(self, source_id: str) -> Snapshot | None:
-        source = self.ledger.sources.get(source_id)
-        if source is None or source.text is None:
-            return None
-        if source_id not in self._snapshots:
-            self._snapshots[source_id] = Snapshot(source.text)
-        return self._snapshots[source_id]
+    @cached_property
+    def resolved(self) -> list[Found | Missing | None]:
+        """Where each quote of `quotes` is in its snapshot; None when the snapshot cannot be read."""
+        snapshot = self.snapshot
+        found: list[Found | Missing | None] = []
+        append = found.append
+        for ref in self.quotes:
+            quote = ref.quote
+            text = snapshot(quote.source)
+            append(None if text is None else text.find(quote.text, quote.prefix, quote.suffix))
+        return found
 
-    def resolve(self, ref: QuoteRef) -> Found | Missing | None:
-        """Where the quote is in its snapshot; None when the snapshot cannot be read."""
-        key = (id(ref.record), ref.kind, ref.index)
-        if key not in self._resolved:
-            snapshot = self.snapshot(ref.quote.source)
-            self._resolved[key] = (
-                None if snapshot is None else snapshot.find(ref.quote.text, ref.quote.prefix, ref.quote.suffix)
-            )
-        return self._resolved[key]
+    def snapshot(self, source_id: str) -> Snapshot | None:
+        try:
+            return self._snapshots[source_id]
+        except KeyError:
+            source = self.ledger.sources.get(source_id)
+            text = source.text if source is not None else None
+            prepared = self._snapshots[source_id] = Snapshot(text) if text is not None else None
+            return prepared
 
 
 CheckFunction = Callable[[Context], Iterable[Problem]]
@@ -158,8 +163,7 @@ def check_unknown_sources(ctx: Context) -> Iterator[Problem]:
 
 @_check("quote-not-found", "error", "A quote is not in its source snapshot; the message names the closest passage.")
 def check_quotes_found(ctx: Context) -> Iterator[Problem]:
-    for ref in ctx.quotes:
-        result = ctx.resolve(ref)
+    for ref, result in zip(ctx.quotes, ctx.resolved, strict=True):
         if not isinstance(result, Missing):
             continue
         message = f"quote not found in {ref.quote.source!r}: {result.reason}"
@@ -171,8 +175,7 @@ def check_quotes_found(ctx: Context) -> Iterator[Problem]:
 @_check("quote-normalized", "info",
         "A quote was found only after folding whitespace, typographic quotes, dashes or compatibility forms.")
 def check_quotes_normalized(ctx: Context) -> Iterator[Problem]:
-    for ref in ctx.quotes:
-        result = ctx.resolve(ref)
+    for ref, result in zip(ctx.quotes, ctx.resolved, strict=True):
         if isinstance(result, Found) and result.kind == "normalized":
             snapshot = ctx.snapshot(ref.quote.source)
             assert snapshot is not None

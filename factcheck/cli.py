@@ -71,9 +71,13 @@ def _progress(quiet: bool = False) -> Callable[[int, int, str], None] | None:
     import time
 
     started = time.monotonic()
+    try:
+        after = float(os.environ.get("FACTCHECK_PROGRESS_AFTER", "0.5"))
+    except ValueError:
+        after = 0.5
 
     def show(done: int, total: int, what: str) -> None:
-        if time.monotonic() - started < 0.5:  # short work needs no bar
+        if time.monotonic() - started < after:  # short work needs no bar
             return
         filled = int(30 * done / total) if total else 0
         click.echo(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {what:<30}", err=True, nl=False)

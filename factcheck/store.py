@@ -55,36 +55,35 @@ class SourceRecord:
     snapshot: bytes | Deferred | None = None
 
     @cached_property
-    def raw(self) -> bytes | None:
-        """The snapshot's bytes, read when first needed (listing a ledger never reads them)."""
-        if isinstance(self.snapshot, Deferred):
-            return self.snapshot.read()
-        return self.snapshot
+    def _content(self) -> tuple[str | None, str | None, Problem | None]:
+        """The snapshot's digest, its text (None when it is not UTF-8) and the encoding problem, read when
+        first needed (listing a ledger never reads them); the bytes themselves are not kept."""
+        raw = self.snapshot.read() if isinstance(self.snapshot, Deferred) else self.snapshot
+        if raw is None:
+            return None, None, None
+        digest = hashlib.sha256(raw).hexdigest()
+        try:
+            return digest, raw.decode("utf-8"), None
+        except UnicodeDecodeError as exc:
+            if self.snapshot_path is None:
+                return digest, None, None
+            problem = Problem("source-encoding", "error",
+                              f"the snapshot is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                              _offset_location(self.snapshot_path, raw, exc.start), source=self.id)
+            return digest, None, problem
 
-    @cached_property
+    @property
     def digest(self) -> str | None:
-        return hashlib.sha256(self.raw).hexdigest() if self.raw is not None else None
+        return self._content[0]
 
-    @cached_property
+    @property
     def text(self) -> str | None:
         """The snapshot as text, or None when it is missing or not UTF-8 (see `encoding_error`)."""
-        try:
-            return self.raw.decode("utf-8") if self.raw is not None else None
-        except UnicodeDecodeError:
-            return None
+        return self._content[1]
 
     def encoding_error(self) -> Problem | None:
         """A located `source-encoding` problem when the snapshot is not UTF-8."""
-        raw = self.raw
-        if raw is None or self.snapshot_path is None:
-            return None
-        try:
-            raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            return Problem("source-encoding", "error",
-                           f"the snapshot is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
-                           _offset_location(self.snapshot_path, raw, exc.start), source=self.id)
-        return None
+        return self._content[2]
 
     def locate(self, *sub: str | int) -> Location:
         if self.meta_doc is not None:
@@ -147,9 +146,12 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
         with contextlib.suppress(ValidationError, KeyError, TypeError, ValueError, EOFError):
             ledger = build_ledger(files, cached)  # an entry of another shape fails: the files are read instead
     if ledger is None:
-        ledger = build_ledger(files, rows_only=rows_only)
-        if key is not None and fill_cache and not ledger.problems and not rows_only:
+        filling = key is not None and fill_cache and not rows_only
+        ledger = build_ledger(files, rows_only=rows_only, for_cache=filling)
+        if filling and not ledger.problems:
+            assert key is not None
             cache.write(root, key, _cache_value(ledger))
+        ledger.validated = {}  # written: the marshalled claims would only take memory now
     if rows_only and ledger.rows is None:
         from factcheck.listing import row_values
 
@@ -171,19 +173,20 @@ def _cache_value(ledger: Ledger) -> dict[str, Any]:
 
 
 def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any] | None = None, *,
-                 rows_only: bool = False) -> Ledger:
+                 rows_only: bool = False, for_cache: bool = False) -> Ledger:
     """Build a ledger from its files' bytes, keyed by path relative to the ledger root.
 
     With `cached` (validated data from the cache for exactly these files), the YAML is not parsed again:
     positions are found from the text only when a problem needs one. With `rows_only`, claims read by
-    the fast path come as `rows` and their models are not kept.
+    the fast path come as `rows` and their models are not kept; with `for_cache`, their data is kept
+    marshalled in `validated`, for the cache.
     """
     import gc
 
     paused = gc.isenabled()
     gc.disable()  # reading makes many objects and frees none: collecting meanwhile only costs time
     try:
-        return _from_cache(files, cached) if cached is not None else _build_ledger(files, rows_only)
+        return _from_cache(files, cached) if cached is not None else _build_ledger(files, rows_only, for_cache)
     finally:
         if paused:
             gc.freeze()
@@ -201,12 +204,11 @@ def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[st
             ledger.claims.extend(ClaimRecord(Claim.model_validate(data), doc, ("claims", len(ledger.claims) - first + i))
                                  for i, data in enumerate(marshal.loads(chunk)))
         doc.claim_ids = [record.claim.id for record in ledger.claims[first:]]
-    ledger.validated = cached["claims"]
     _load_sources(files, ledger, cached["sources"])
     return ledger
 
 
-def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bool) -> Ledger:
+def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bool, for_cache: bool) -> Ledger:
     ledger = Ledger()
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
     settings_doc: Document | None = None
@@ -217,12 +219,12 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
             ledger.problems.append(Problem(raw.code, "error", raw.reason, Location(name)))
             continue
         raw = as_bytes(raw)
-        fast = _claims_fast(raw, name, rows_only)
+        fast = _claims_fast(raw, name, rows_only, for_cache)
         if fast is not None:
             doc, settings = fast.doc, fast.settings
             ledger.claims.extend(fast.records)
             rows.extend(fast.rows)
-            if not rows_only:
+            if for_cache:
                 ledger.validated[name] = fast.chunks
         else:
             doc = parse(raw, name)
@@ -260,7 +262,7 @@ class _FastRead:
     chunks: list[bytes] = field(default_factory=list)
 
 
-def _claims_fast(raw: bytes, name: str, rows_only: bool) -> _FastRead | None:
+def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool) -> _FastRead | None:
     """A claims file read by the fast path, or None at the first sign that it needs the exact reader.
 
     A block list of claims is read a chunk of claims at a time: the chunks are parsed on a second thread
@@ -279,7 +281,7 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool) -> _FastRead | None:
         top = fastyaml.read_native(text)
         if not isinstance(top, dict) or not isinstance(top.get("claims"), list):
             return None
-        return _validate_fast(Document(name, text=text), top, [(top["claims"], None)], rows_only)
+        return _validate_fast(Document(name, text=text), top, [(top["claims"], None)], rows_only, for_cache)
     bounds = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
     parsed = fastyaml.read_ahead(text[starts[i]:starts[j]] for i, j in bounds)
     try:
@@ -290,13 +292,13 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool) -> _FastRead | None:
             return None
         doc = Document(name, text=text)
         doc._claim_starts = starts  # type: ignore[attr-defined]
-        return _validate_fast(doc, top, zip(parsed, (j - i for i, j in bounds), strict=True), rows_only)
+        return _validate_fast(doc, top, zip(parsed, (j - i for i, j in bounds), strict=True), rows_only, for_cache)
     finally:
         parsed.close()  # stop reading ahead when the file is refused halfway
 
 
 def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[Any, int | None]],
-                   rows_only: bool) -> _FastRead | None:
+                   rows_only: bool, for_cache: bool) -> _FastRead | None:
     """Validate natively read claims, a chunk at a time; None when any of it fails (the exact reader says why)."""
     from factcheck.listing import row_values
 
@@ -313,7 +315,7 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
                     read.rows.append(row_values(claim))
                 else:
                     read.records.append(ClaimRecord(claim, doc, ("claims", len(read.records))))
-            if not rows_only:
+            if for_cache:
                 read.chunks.append(marshal.dumps([_json_dates(raw_claim) for raw_claim in chunk], MARSHAL_VERSION))
     except ValidationError:
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 # C0 and C1 controls, and the characters that reorder or hide text on a terminal (bidi overrides,
@@ -39,6 +40,10 @@ def markdown(text: str) -> str:
 
 
 
+_URL_UNSAFE = re.compile(r'[\x00-\x20<>"`]')
+
+
+@functools.lru_cache(maxsize=4096)  # a report links each source once per quote of it
 def safe_url(url: str | None) -> str | None:
     """The url when it is an http(s) address fit for a link; None for anything else (javascript:, data:, ...)."""
     if not url:
@@ -46,7 +51,7 @@ def safe_url(url: str | None) -> str | None:
     from urllib.parse import urlsplit
 
     cleaned = url.strip()
-    if any(ord(c) < 0x20 or c in ' <>"`' for c in cleaned):
+    if _URL_UNSAFE.search(cleaned):
         return None
     try:
         parts = urlsplit(cleaned)

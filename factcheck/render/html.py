@@ -14,7 +14,16 @@ def report(data: dict[str, Any], max_charts: int = 40) -> str:
     import jinja2
     from markupsafe import Markup
 
-    environment = jinja2.Environment(
+    class Environment(jinja2.Environment):
+        """Looks `a.b` up as a key first when `a` is a dict: the report is all dicts, and Jinja's usual order
+        (an attribute first, then a key) pays a raised AttributeError for each of millions of lookups."""
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if type(obj) is dict and attribute in obj:
+                return obj[attribute]
+            return super().getattr(obj, attribute)
+
+    environment = Environment(
         loader=jinja2.PackageLoader("factcheck", "templates"),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
