@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from factcheck.anchor import Found, Missing, Snapshot
 from factcheck.errors import Location, Problem, Severity
@@ -37,17 +38,23 @@ class QuoteRef(NamedTuple):
 
 
 class Context:
-    """A ledger prepared for checking: snapshots folded once, each quote resolved once."""
+    """A ledger prepared for checking: snapshots folded once, each quote resolved once.
 
-    def __init__(self, ledger: Ledger, options: Options) -> None:
+    Checks of each claim on its own look at `claims` (all of the ledger's, or a share of them when the
+    work is split between processes); checks of the ledger as a whole look at `ledger`.
+    """
+
+    def __init__(self, ledger: Ledger, options: Options, claims: Sequence[ClaimRecord] | None = None) -> None:
         self.ledger = ledger
         self.options = options
+        self.claims = ledger.claims if claims is None else claims
         self._snapshots: dict[str, Snapshot | None] = {}
 
     @cached_property
     def quotes(self) -> list[QuoteRef]:
+        """Every quote of `claims`."""
         refs: list[QuoteRef] = []
-        for record in self.ledger.claims:
+        for record in self.claims:
             claim = record.claim
             if claim.appearances:
                 refs.extend([QuoteRef(record, "appearances", i, q) for i, q in enumerate(claim.appearances)])
@@ -82,24 +89,31 @@ CheckFunction = Callable[[Context], Iterable[Problem]]
 
 @dataclass(frozen=True)
 class Check:
-    """A check code: its severity, what it means, and the function that finds it (None: found by the loader)."""
+    """A check code: its severity, what it means, and the function that finds it (None: found by the loader).
+
+    A check of `claim` scope looks at each claim on its own (`ctx.claims`), so its work can be shared out;
+    one of `ledger` scope looks at the ledger as a whole.
+    """
 
     code: str
     severity: Severity
     description: str
     run: CheckFunction | None = None
+    scope: Literal["claim", "ledger"] = "ledger"
 
 
 REGISTRY: dict[str, Check] = {}
 
 
-def _register(code: str, severity: Severity, description: str, run: CheckFunction | None = None) -> None:
-    REGISTRY[code] = Check(code, severity, description, run)
+def _register(code: str, severity: Severity, description: str, run: CheckFunction | None = None,
+              scope: Literal["claim", "ledger"] = "ledger") -> None:
+    REGISTRY[code] = Check(code, severity, description, run, scope)
 
 
-def _check(code: str, severity: Severity, description: str) -> Callable[[CheckFunction], CheckFunction]:
+def _check(code: str, severity: Severity, description: str,
+           scope: Literal["claim", "ledger"] = "claim") -> Callable[[CheckFunction], CheckFunction]:
     def decorate(function: CheckFunction) -> CheckFunction:
-        _register(code, severity, description, function)
+        _register(code, severity, description, function, scope)
         return function
 
     return decorate
@@ -121,7 +135,7 @@ _register("source-unsafe", "error", "A source file that is a symbolic link or re
 _register("source-incomplete", "error", "A source has a snapshot without metadata, or metadata without a snapshot.")
 
 
-@_check("source-encoding", "error", "A source snapshot is not UTF-8 text.")
+@_check("source-encoding", "error", "A source snapshot is not UTF-8 text.", "ledger")
 def check_snapshot_encoding(ctx: Context) -> Iterator[Problem]:
     for source in ctx.ledger.sources.values():
         found = source.encoding_error()
@@ -129,7 +143,7 @@ def check_snapshot_encoding(ctx: Context) -> Iterator[Problem]:
             yield found
 
 
-@_check("duplicate-id", "error", "Two claims share an id.")
+@_check("duplicate-id", "error", "Two claims share an id.", "ledger")
 def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
     first: dict[str, ClaimRecord] = {}
     for record in ctx.ledger.claims:
@@ -187,7 +201,7 @@ def check_quotes_normalized(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@_check("source-modified", "error", "A snapshot's sha256 differs from the one its metadata records.")
+@_check("source-modified", "error", "A snapshot's sha256 differs from the one its metadata records.", "ledger")
 def check_sources_unmodified(ctx: Context) -> Iterator[Problem]:
     for source in ctx.ledger.sources.values():
         if source.meta is None or source.digest is None or source.meta.sha256 == source.digest:
@@ -216,7 +230,7 @@ def missing_support(claim: Claim) -> str | None:
 
 @_check("status-unsupported", "error", "A verdict lacks the evidence (or note) it needs.")
 def check_status_supported(ctx: Context) -> Iterator[Problem]:
-    for record in ctx.ledger.claims:
+    for record in ctx.claims:
         lack = missing_support(record.claim)
         if lack is not None:
             yield problem(
@@ -228,7 +242,7 @@ def check_status_supported(ctx: Context) -> Iterator[Problem]:
 
 @_check("evidence-self", "warning", "The only support comes from the sources in which the claim itself appears.")
 def check_evidence_independent(ctx: Context) -> Iterator[Problem]:
-    for record in ctx.ledger.claims:
+    for record in ctx.claims:
         claim = record.claim
         supporting = [quote for quote in claim.evidence if quote.stance == "supports"]
         appeared_in = {quote.source for quote in claim.appearances}
@@ -243,7 +257,7 @@ def check_evidence_independent(ctx: Context) -> Iterator[Problem]:
 
 @_check("quantity-not-in-quote", "warning", "The claim's number is in none of its appearance quotes.")
 def check_quantity_quoted(ctx: Context) -> Iterator[Problem]:
-    for record in ctx.ledger.claims:
+    for record in ctx.claims:
         claim = record.claim
         if claim.quantity is None or not claim.appearances:
             continue
@@ -279,7 +293,7 @@ def check_stale(ctx: Context) -> Iterator[Problem]:
     days = ctx.options.stale_after_days
     if days is None:
         return
-    for record in ctx.ledger.claims:
+    for record in ctx.claims:
         claim = record.claim
         last = claim.history[-1].date if claim.history else claim.date
         age = (ctx.options.today - last).days
@@ -292,9 +306,10 @@ def check_stale(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@_check("orphan-source", "info", "A source that no quote uses.")
+@_check("orphan-source", "info", "A source that no quote uses.", "ledger")
 def check_orphan_sources(ctx: Context) -> Iterator[Problem]:
-    used = {ref.quote.source for ref in ctx.quotes}
+    used = {quote.source for record in ctx.ledger.claims for quote in record.claim.appearances}
+    used.update(quote.source for record in ctx.ledger.claims for quote in record.claim.evidence)
     for source in ctx.ledger.sources.values():
         if source.id not in used:
             yield problem("orphan-source", f"source {source.id!r} is not quoted by any claim",
@@ -304,23 +319,94 @@ def check_orphan_sources(ctx: Context) -> Iterator[Problem]:
 Progress = Callable[[int, int, str], None]
 
 
+SPLIT_FROM = 20_000  # claims from which the claim checks are shared with a second process, where one can fork
+
+
 def run_checks(ledger: Ledger, options: Options, claim_ids: Iterable[str] | None = None,
-               progress: Progress | None = None) -> list[Problem]:
+               progress: Progress | None = None, *, split_from: int = SPLIT_FROM) -> list[Problem]:
     """Every problem in the ledger (loading included), sorted by location; narrowed to some claims if asked.
 
-    `progress(done, total, what)` is told as each check finishes.
+    `progress(done, total, what)` is told as each check finishes. On a large ledger the checks of single
+    claims run for the second half of the claims in a forked process, at the same time as the rest here:
+    the child has the whole ledger already, and sends back only its problems.
     """
-    ctx = Context(ledger, options)
-    found: list[Problem] = list(ledger.problems)
     runs = [check for check in REGISTRY.values() if check.run is not None]
+    claims = ledger.claims
+    half = len(claims) // 2 if len(claims) >= split_from and _can_fork() else len(claims)
+    helper = _fork_checks(ledger, options, claims[half:], runs) if half < len(claims) else None
+    if helper is None:
+        half = len(claims)  # no second process: all of it here
+    ctx = Context(ledger, options, claims[:half])
+    found: list[Problem] = list(ledger.problems)
     for done, check in enumerate(runs, 1):
         assert check.run is not None
         found.extend(check.run(ctx))
         if progress is not None:
             progress(done, len(runs), check.code)
+    if helper is not None:
+        shared = helper()
+        if shared is None:  # the helper failed: do its share here
+            shared = _claim_checks(Context(ledger, options, claims[half:]), runs)
+        found.extend(shared)
     if claim_ids is not None:
         found = _narrow(found, ledger, set(claim_ids))
     return sorted(found, key=Problem.sort_key)
+
+
+def _claim_checks(ctx: Context, runs: Sequence[Check]) -> list[Problem]:
+    found: list[Problem] = []
+    for check in runs:
+        if check.scope == "claim":
+            assert check.run is not None
+            found.extend(check.run(ctx))
+    return found
+
+
+def _can_fork() -> bool:
+    import threading
+
+    return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def _fork_checks(ledger: Ledger, options: Options, claims: Sequence[ClaimRecord],
+                 runs: Sequence[Check]) -> Callable[[], list[Problem] | None] | None:
+    """Start the claim checks of `claims` in a forked process; a function that waits for its problems.
+
+    The function gives None when the process failed in any way, and the caller does the work itself.
+    """
+    import marshal
+
+    try:
+        reading, writing = os.pipe()
+        pid = os.fork()
+    except OSError:
+        return None
+    if pid == 0:  # the child: check, send the problems, and leave without running any exit handler
+        status = 1
+        try:
+            os.close(reading)
+            found = _claim_checks(Context(ledger, options, claims), runs)
+            payload = marshal.dumps([(p.code, p.severity, p.message, p.location.path, p.location.line,
+                                      p.location.column, p.claim, p.source) for p in found])
+            with os.fdopen(writing, "wb") as stream:
+                stream.write(payload)
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(writing)
+
+    def wait() -> list[Problem] | None:
+        with os.fdopen(reading, "rb") as stream:
+            payload = stream.read()
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            return None
+        try:
+            return [Problem(p[0], p[1], p[2], Location(p[3], p[4], p[5]), p[6], p[7]) for p in marshal.loads(payload)]
+        except (EOFError, ValueError, TypeError, IndexError):
+            return None
+
+    return wait
 
 
 def _narrow(found: list[Problem], ledger: Ledger, wanted: set[str]) -> list[Problem]:

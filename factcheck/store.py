@@ -201,8 +201,9 @@ def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[st
         doc = Document(name, text=as_bytes(raw).decode("utf-8-sig"))
         first = len(ledger.claims)
         for chunk in chunks:
-            ledger.claims.extend(ClaimRecord(Claim.model_validate(data), doc, ("claims", len(ledger.claims) - first + i))
-                                 for i, data in enumerate(marshal.loads(chunk)))
+            base = len(ledger.claims) - first  # the index in its file of the chunk's first claim
+            ledger.claims.extend([ClaimRecord(Claim.model_validate(data), doc, ("claims", base + i))
+                                  for i, data in enumerate(marshal.loads(chunk))])
         doc.claim_ids = [record.claim.id for record in ledger.claims[first:]]
     _load_sources(files, ledger, cached["sources"])
     return ledger

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -183,3 +184,32 @@ def test_every_code_has_a_description() -> None:
     assert {"yaml-syntax", "duplicate-key", "schema", "duplicate-id", "unknown-source", "quote-not-found",
             "quote-normalized", "source-modified", "status-unsupported", "evidence-self", "quantity-not-in-quote",
             "date-order", "stale", "orphan-source"} <= set(REGISTRY)
+
+
+def test_checks_shared_with_a_forked_process_find_what_one_process_finds(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck import checks
+    from factcheck.store import load_ledger as load
+
+    generate(tmp_path, 600)
+    ledger = load(tmp_path)
+    alone = checks.run_checks(ledger, checks.Options(stale_after_days=30), split_from=10**9)
+    assert {p.code for p in alone} >= {"quote-not-found", "stale"}
+    with mock.patch("os.fork", wraps=os.fork) as fork:
+        shared = checks.run_checks(load(tmp_path), checks.Options(stale_after_days=30), split_from=1)
+    assert fork.call_count == 1 and shared == alone
+    with mock.patch("os.fork", side_effect=OSError("no fork here")):
+        assert checks.run_checks(load(tmp_path), checks.Options(stale_after_days=30), split_from=1) == alone
+    parent, work = os.getpid(), checks._claim_checks
+
+    def failing_in_the_child(*args: object) -> object:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return work(*args)  # type: ignore[arg-type]
+
+    with mock.patch.object(checks, "_claim_checks", side_effect=failing_in_the_child) as claim_checks:
+        # the child raises and exits 1: the parent does the child's share itself
+        assert checks.run_checks(load(tmp_path), checks.Options(stale_after_days=30), split_from=1) == alone
+    assert claim_checks.call_count == 1  # in this process: the fallback
