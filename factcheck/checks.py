@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from factcheck.anchor import Found, Missing, Snapshot
 from factcheck.errors import Location, Problem, Severity
@@ -327,13 +326,19 @@ def run_checks(ledger: Ledger, options: Options, claim_ids: Iterable[str] | None
     """Every problem in the ledger (loading included), sorted by location; narrowed to some claims if asked.
 
     `progress(done, total, what)` is told as each check finishes. On a large ledger the checks of single
-    claims run for the second half of the claims in a forked process, at the same time as the rest here:
-    the child has the whole ledger already, and sends back only its problems.
+    claims run for the second half of the claims in a forked process (see factcheck.forked), at the same
+    time as the rest here.
     """
+    from factcheck import forked
+
     runs = [check for check in REGISTRY.values() if check.run is not None]
     claims = ledger.claims
-    half = len(claims) // 2 if len(claims) >= split_from and _can_fork() else len(claims)
-    helper = _fork_checks(ledger, options, claims[half:], runs) if half < len(claims) else None
+    half = len(claims) // 2 if len(claims) >= split_from else len(claims)
+
+    def share() -> list[tuple[Any, ...]]:  # what the forked process does
+        return [_as_tuple(p) for p in _claim_checks(Context(ledger, options, claims[half:]), runs)]
+
+    helper = forked.start(share) if half < len(claims) else None
     if helper is None:
         half = len(claims)  # no second process: all of it here
     ctx = Context(ledger, options, claims[:half])
@@ -345,9 +350,10 @@ def run_checks(ledger: Ledger, options: Options, claim_ids: Iterable[str] | None
             progress(done, len(runs), check.code)
     if helper is not None:
         shared = helper()
-        if shared is None:  # the helper failed: do its share here
-            shared = _claim_checks(Context(ledger, options, claims[half:]), runs)
-        found.extend(shared)
+        if shared is forked.FAILED:  # do its share here
+            found.extend(_claim_checks(Context(ledger, options, claims[half:]), runs))
+        else:
+            found.extend(_from_tuple(p) for p in shared)
     if claim_ids is not None:
         found = _narrow(found, ledger, set(claim_ids))
     return sorted(found, key=Problem.sort_key)
@@ -362,51 +368,12 @@ def _claim_checks(ctx: Context, runs: Sequence[Check]) -> list[Problem]:
     return found
 
 
-def _can_fork() -> bool:
-    import threading
-
-    return hasattr(os, "fork") and threading.active_count() == 1
+def _as_tuple(p: Problem) -> tuple[Any, ...]:
+    return p.code, p.severity, p.message, p.location.path, p.location.line, p.location.column, p.claim, p.source
 
 
-def _fork_checks(ledger: Ledger, options: Options, claims: Sequence[ClaimRecord],
-                 runs: Sequence[Check]) -> Callable[[], list[Problem] | None] | None:
-    """Start the claim checks of `claims` in a forked process; a function that waits for its problems.
-
-    The function gives None when the process failed in any way, and the caller does the work itself.
-    """
-    import marshal
-
-    try:
-        reading, writing = os.pipe()
-        pid = os.fork()
-    except OSError:
-        return None
-    if pid == 0:  # the child: check, send the problems, and leave without running any exit handler
-        status = 1
-        try:
-            os.close(reading)
-            found = _claim_checks(Context(ledger, options, claims), runs)
-            payload = marshal.dumps([(p.code, p.severity, p.message, p.location.path, p.location.line,
-                                      p.location.column, p.claim, p.source) for p in found])
-            with os.fdopen(writing, "wb") as stream:
-                stream.write(payload)
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(writing)
-
-    def wait() -> list[Problem] | None:
-        with os.fdopen(reading, "rb") as stream:
-            payload = stream.read()
-        _, status = os.waitpid(pid, 0)
-        if status != 0:
-            return None
-        try:
-            return [Problem(p[0], p[1], p[2], Location(p[3], p[4], p[5]), p[6], p[7]) for p in marshal.loads(payload)]
-        except (EOFError, ValueError, TypeError, IndexError):
-            return None
-
-    return wait
+def _from_tuple(p: Sequence[Any]) -> Problem:
+    return Problem(p[0], p[1], p[2], Location(p[3], p[4], p[5]), p[6], p[7])
 
 
 def _narrow(found: list[Problem], ledger: Ledger, wanted: set[str]) -> list[Problem]:
@@ -455,7 +422,7 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
         hit = cache.read(root, entry)
         if isinstance(hit, dict):
             try:
-                found = [Problem(p[0], p[1], p[2], Location(p[3], p[4], p[5]), p[6], p[7]) for p in hit["problems"]]
+                found = [_from_tuple(p) for p in hit["problems"]]
                 return Verification(found, list(hit["claims"]), int(hit["sources"]))
             except (KeyError, IndexError, TypeError, ValueError):
                 pass
@@ -468,7 +435,6 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
     result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger)
     if entry is not None:
         cache.write(root, entry, {
-            "problems": [(p.code, p.severity, p.message, p.location.path, p.location.line, p.location.column,
-                          p.claim, p.source) for p in found],
+            "problems": [_as_tuple(p) for p in found],
             "claims": result.claim_ids, "sources": result.sources})
     return result

@@ -25,6 +25,7 @@ def build_report(ledger: Ledger, problems: Sequence[Problem], series: Sequence[S
     for p in problems:
         problem_counts[p.severity] += 1
     settings = ledger.settings
+    linked = _linked(ledger)
     return {
         "version": REPORT_VERSION,
         "generator": f"factcheck {__version__}",
@@ -40,24 +41,34 @@ def build_report(ledger: Ledger, problems: Sequence[Problem], series: Sequence[S
         },
         "about_band": about_band,
         "series": [series_data(one) for one in series],
-        "claims": [_claim(ledger, record.claim) for record in ledger.claims],
+        "claims": [_claim(record.claim, linked) for record in ledger.claims],
         "sources": [_source(source) for _, source in sorted(ledger.sources.items())],
     }
 
 
-def _claim(ledger: Ledger, claim: Any) -> dict[str, Any]:
+_NO_SOURCE = {"title": None, "publisher": None, "url": None, "published": None, "retrieved": None}
+
+
+def _linked(ledger: Ledger) -> dict[str, dict[str, Any]]:
+    """What a quote's link shows of each source, made once per source rather than once per quote."""
+    linked = {}
+    for source_id, source in ledger.sources.items():
+        meta = source.meta
+        if meta is not None:
+            linked[source_id] = {
+                "title": meta.title, "publisher": meta.publisher, "url": meta.url,
+                "published": meta.published.isoformat() if meta.published else None,
+                "retrieved": meta.retrieved.isoformat() if meta.retrieved else None,
+            }
+    return linked
+
+
+def _claim(claim: Any, linked: dict[str, dict[str, Any]]) -> dict[str, Any]:
     links = []
     for kind, quotes in (("appearance", claim.appearances), ("evidence", claim.evidence)):
         for quote in quotes:
-            source = ledger.sources.get(quote.source)
-            meta = source.meta if source is not None else None
-            links.append({
-                "kind": kind, "stance": getattr(quote, "stance", None), "source": quote.source, "text": quote.text,
-                "title": meta.title if meta else None, "publisher": meta.publisher if meta else None,
-                "url": meta.url if meta else None,
-                "published": meta.published.isoformat() if meta and meta.published else None,
-                "retrieved": meta.retrieved.isoformat() if meta and meta.retrieved else None,
-            })
+            links.append({"kind": kind, "stance": getattr(quote, "stance", None), "source": quote.source,
+                          "text": quote.text, **linked.get(quote.source, _NO_SOURCE)})
     verdict_date = next((e.date.isoformat() for e in reversed(claim.history) if e.status == claim.status), None)
     return {
         "id": claim.id, "text": claim.text, "status": claim.status, "verdict_date": verdict_date,

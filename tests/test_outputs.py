@@ -4,6 +4,7 @@ parser and schema, a CommonMark/GFM parser, and GitHub's annotation rules."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -195,3 +196,26 @@ def test_schema_validates_the_example_with_check_jsonschema(tmp_path: Path, kind
 def test_example_ledger_carries_the_schema_modeline() -> None:
     first = (REPO / "claims.yaml").read_text(encoding="utf-8").splitlines()[0]
     assert first == "# yaml-language-server: $schema=schema/claims.schema.json"
+
+
+def test_charts_drawn_half_in_a_fork_are_the_charts_drawn_here(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck.checks import Options, run_checks
+    from factcheck.render import html
+    from factcheck.report import build_report
+    from factcheck.store import load_ledger
+    from factcheck.timeline import build_series
+
+    generate(tmp_path, 1000)
+    ledger = load_ledger(tmp_path)
+    series = build_series(ledger, about_band=0.1)
+    data = build_report(ledger, run_checks(ledger, Options()), series, 0.1)
+    assert len([s for s in data["series"] if s["claims"]]) == 5
+    with mock.patch.object(html, "FORK_CHARTS_FROM", 2), mock.patch("os.fork", wraps=os.fork) as fork:
+        shared = html.report(data, 5)
+    assert fork.call_count == 1
+    with mock.patch.object(html, "FORK_CHARTS_FROM", 2), mock.patch("os.fork", side_effect=OSError("no fork here")):
+        alone = html.report(data, 5)
+    assert shared == alone and alone.count("<svg") == 5

@@ -11,8 +11,12 @@ BOUND = "#7f8c8d"
 SVG = "http://www.w3.org/2000/svg"
 
 
-def series_chart(series: dict[str, Any], about_band: float) -> str | None:
-    """An inline SVG for one series (as `series_data` gives it), or None when it has no figure."""
+def series_chart(series: dict[str, Any], about_band: float, name: str = "1") -> str | None:
+    """An inline SVG for one series (as `series_data` gives it), or None when it has no figure.
+
+    The SVG's id is `chart-<name>` (pygal would draw a random one), so a page of charts needs a distinct
+    name for each, and the same report comes out byte for byte the same.
+    """
     claims = series["claims"]
     if not claims:
         return None
@@ -33,6 +37,7 @@ def series_chart(series: dict[str, Any], about_band: float) -> str | None:
                     label_font_size=12, major_label_font_size=12, legend_font_size=12, value_label_font_size=12,
                     stroke_width=3, colors=("#000000",)),
     )
+    chart.uuid = name
     points = {c["claim"]: c for c in claims}
 
     def point(claim: dict[str, Any]) -> dict[str, Any]:
