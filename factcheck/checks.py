@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,6 +14,7 @@ from factcheck.errors import Location, Problem, Severity
 from factcheck.model import Claim, Quote
 from factcheck.numbers import read_numbers
 from factcheck.store import ClaimRecord, Ledger
+from factcheck.yamlsrc import Document, Path_
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,18 @@ class Context:
         self.options = options
         self.claims = ledger.claims if claims is None else claims
         self._snapshots: dict[str, Snapshot | None] = {}
+
+    @cached_property
+    def ids(self) -> list[tuple[str, Document, Path_]]:
+        """Every claim id of the ledger, in order, with the document and path of its claim."""
+        return [(record.claim.id, record.doc, record.path) for record in self.ledger.claims]
+
+    @cached_property
+    def used_sources(self) -> set[str]:
+        """The ids of the sources some quote of the ledger names."""
+        used = {quote.source for record in self.ledger.claims for quote in record.claim.appearances}
+        used.update(quote.source for record in self.ledger.claims for quote in record.claim.evidence)
+        return used
 
     @cached_property
     def quotes(self) -> list[QuoteRef]:
@@ -144,17 +157,17 @@ def check_snapshot_encoding(ctx: Context) -> Iterator[Problem]:
 
 @_check("duplicate-id", "error", "Two claims share an id.", "ledger")
 def check_duplicate_ids(ctx: Context) -> Iterator[Problem]:
-    first: dict[str, ClaimRecord] = {}
-    for record in ctx.ledger.claims:
-        claim_id = record.claim.id
+    first: dict[str, tuple[Document, Path_]] = {}
+    for claim_id, doc, path in ctx.ids:
         if claim_id in first:
+            where, at = first[claim_id]
             yield problem(
                 "duplicate-id",
-                f"claim id {claim_id!r} is already used by the claim at {first[claim_id].locate('id')}",
-                record.locate("id"), claim_id,
+                f"claim id {claim_id!r} is already used by the claim at {where.locate((*at, 'id'))}",
+                doc.locate((*path, "id")), claim_id,
             )
         else:
-            first[claim_id] = record
+            first[claim_id] = doc, path
 
 
 @_check("unknown-source", "error", "A quote names a source that has no snapshot or no metadata.")
@@ -307,8 +320,7 @@ def check_stale(ctx: Context) -> Iterator[Problem]:
 
 @_check("orphan-source", "info", "A source that no quote uses.", "ledger")
 def check_orphan_sources(ctx: Context) -> Iterator[Problem]:
-    used = {quote.source for record in ctx.ledger.claims for quote in record.claim.appearances}
-    used.update(quote.source for record in ctx.ledger.claims for quote in record.claim.evidence)
+    used = ctx.used_sources
     for source in ctx.ledger.sources.values():
         if source.id not in used:
             yield problem("orphan-source", f"source {source.id!r} is not quoted by any claim",
@@ -389,6 +401,87 @@ def _narrow(found: list[Problem], ledger: Ledger, wanted: set[str]) -> list[Prob
     return [p for p in found if keep(p)]
 
 
+SHARE_FROM_BYTES = 8 * 1024 * 1024  # claims files from which verify reads and checks in two processes
+
+
+def _claims_bytes(files: Mapping[str, Any]) -> int:
+    return sum(len(data) for name, data in files.items() if name.endswith(".yaml") and isinstance(data, bytes)
+               and not name.startswith("sources/"))
+
+
+def _with_settings(options: Options, ledger: Ledger) -> Options:
+    """The options, with the ledger's own stale-after setting when none was asked for."""
+    if options.stale_after_days is None and ledger.settings.stale_after_days is not None:
+        return Options(ledger.settings.stale_after_days, options.today)
+    return options
+
+
+def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
+                      progress: Progress | None = None) -> Verification | None:
+    """Verify with the claims read and checked in two shares, the second in a forked process.
+
+    Reading the claims (parsing and validating) is most of a cold run, and it splits cleanly: each process
+    reads every other chunk of claims (see store.build_share) and checks its own claims; this one then
+    runs the checks of the ledger as a whole on both shares' ids and quoted sources. The ledger's own
+    cache entry is left to the commands that read it whole (it would cost a second here). Problems met on
+    reading can only be the sources' (both shares read them all): this share reports them. None when the
+    ledger cannot be read in shares (a file that needs the exact reader, no fork, the fork failed): the
+    caller then reads it whole.
+    """
+    from factcheck import forked
+    from factcheck.store import build_share
+
+    runs = [check for check in REGISTRY.values() if check.run is not None]
+
+    def other_share() -> dict[str, Any] | None:  # what the forked process does
+        ledger = build_share(files, (1, 2))
+        if ledger is None:
+            return None
+        found = _claim_checks(Context(ledger, _with_settings(options, ledger)), runs)
+        return {"problems": [_as_tuple(p) for p in found], "used": sorted(Context(ledger, options).used_sources),
+                "ids": [(record.doc.path, record.path[1], record.claim.id) for record in ledger.claims]}
+
+    helper = forked.start(other_share)
+    if helper is None:
+        return None
+    ledger = build_share(files, (0, 2))
+    if ledger is None:
+        helper()  # reap it; the caller reads the ledger whole
+        return None
+    if progress is not None:
+        progress(1, 3, "checking the claims")
+    ctx = Context(ledger, _with_settings(options, ledger))
+    found = [*ledger.problems, *_claim_checks(ctx, runs)]
+    merged = ("duplicate-id", "orphan-source")  # the checks that need both shares' claims
+    for check in runs:  # the others meanwhile
+        if check.scope == "ledger" and check.code not in merged:
+            assert check.run is not None
+            found.extend(check.run(ctx))
+    theirs = helper()
+    if theirs is forked.FAILED or theirs is None:
+        return None
+    documents = {record.doc.path: record.doc for record in ledger.claims}
+    ids = [(record.doc.path, record.path[1], record.claim.id) for record in ledger.claims]
+    for path, index, claim_id in theirs["ids"]:
+        if path not in documents:
+            return None  # a file only the other share read: cannot locate its claims here
+        documents[path].claim_ids[index] = claim_id
+        ids.append((path, index, claim_id))
+    ids.sort()  # ledger order: by file, then place in the file
+    ctx.ids = [(claim_id, documents[path], ("claims", index)) for path, index, claim_id in ids]
+    ctx.used_sources = ctx.used_sources | set(theirs["used"])
+    if progress is not None:
+        progress(2, 3, "checking the ledger")
+    for check in runs:
+        if check.code in merged:
+            assert check.run is not None
+            found.extend(check.run(ctx))
+    found.extend(_from_tuple(p) for p in theirs["problems"])
+    if progress is not None:
+        progress(3, 3, "done")
+    return Verification(sorted(found, key=Problem.sort_key), [claim_id for _, _, claim_id in ids], len(ledger.sources))
+
+
 def exit_status(problems: Iterable[Problem], strict: bool = False) -> int:
     """1 when an error (or, with strict, a warning) is among the problems; else 0."""
     failing = {"error", "warning"} if strict else {"error"}
@@ -405,10 +498,13 @@ class Verification:
     ledger: Ledger | None = None  # the ledger, when it had to be read (not when the result came from the cache)
 
 
-def verify_ledger(root: Path, options: Options, progress: Progress | None = None) -> Verification:
+def verify_ledger(root: Path, options: Options, progress: Progress | None = None, *,
+                  whole: bool = False) -> Verification:
     """Every problem of the ledger at `root`; from the cache when no file changed since the same run today.
 
-    Without `stale_after_days` in the options, the ledger's own setting applies.
+    Without `stale_after_days` in the options, the ledger's own setting applies. A large ledger is read
+    and checked in two shares, one in a forked process (see `_verify_in_shares`); with `whole`, the
+    result keeps the whole ledger it read, for a caller that needs it next.
     """
     from factcheck import cache
     from factcheck.ledgerfiles import find_files
@@ -428,11 +524,15 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
                 pass
     if progress is not None:
         progress(0, 1, "reading the ledger")
-    ledger = load_files(root, files)
-    if options.stale_after_days is None and ledger.settings.stale_after_days is not None:
-        options = Options(ledger.settings.stale_after_days, options.today)
-    found = run_checks(ledger, options, progress=progress)
-    result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger)
+    shared = None if whole or _claims_bytes(files) < SHARE_FROM_BYTES else \
+        _verify_in_shares(root, files, options, progress)
+    if shared is not None:
+        result = shared
+    else:
+        ledger = load_files(root, files)
+        found = run_checks(ledger, _with_settings(options, ledger), progress=progress)
+        result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger)
+    found = result.problems
     if entry is not None:
         cache.write(root, entry, {
             "problems": [_as_tuple(p) for p in found],

@@ -296,7 +296,7 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
     from factcheck.report import build_report
     from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series
 
-    outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress())
+    outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress(), whole=True)
     found = outcome.problems
     ledger = outcome.ledger or _load(ctx)  # read once: verify keeps the ledger it had to read
     band = ledger.settings.about_band or DEFAULT_ABOUT_BAND

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Generator, Iterable
+from collections.abc import Callable, Generator, Iterable
 from typing import Any
 
 from factcheck.yamlsrc import Document, Path_, decode, parse
@@ -82,22 +82,28 @@ def available() -> bool:
     return yaml_rs is not None
 
 
-def read_ahead(texts: Iterable[str], window: int = 2) -> Generator[Any, None, None]:
+def read_plain(text: str) -> Any:
+    """`read_native` of a text that `is_plain` passes; the refusal marker for any other."""
+    return read_native(text) if is_plain(text) else _REFUSED
+
+
+def read_ahead(texts: Iterable[str], window: int = 2, *, reader: Callable[[str], Any] | None = None,
+               ) -> Generator[Any, None, None]:
     """`read_native` of each text, in order, read on a second thread a few texts ahead of the caller.
 
     The native parser lets go of the interpreter while it parses, so the caller's own work on one piece
-    (validating it) runs at the same time as the parsing of the next ones. Texts are taken from the
+    (validating it) runs at the same time as the parsing of the next ones. `reader` replaces read_native. Texts are taken from the
     iterable only as they are parsed, so a generator of slices never holds the whole file twice.
     """
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
-    texts = iter(texts)
+    texts, reader = iter(texts), reader or read_native
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-yaml") as pool:
-        pending = deque(pool.submit(read_native, text) for text in itertools.islice(texts, window))
+        pending = deque(pool.submit(reader, text) for text in itertools.islice(texts, window))
         for text in texts:
             result = pending.popleft().result()
-            pending.append(pool.submit(read_native, text))
+            pending.append(pool.submit(reader, text))
             yield result
         while pending:
             yield pending.popleft().result()

@@ -186,7 +186,30 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
     paused = gc.isenabled()
     gc.disable()  # reading makes many objects and frees none: collecting meanwhile only costs time
     try:
-        return _from_cache(files, cached) if cached is not None else _build_ledger(files, rows_only, for_cache)
+        if cached is not None:
+            return _from_cache(files, cached)
+        ledger = _build_ledger(files, rows_only, for_cache)
+        assert ledger is not None
+        return ledger
+    finally:
+        if paused:
+            gc.freeze()
+            gc.enable()
+
+
+def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[int, int]) -> Ledger | None:
+    """The ledger with only share `k` of `n` of its claims (every n-th chunk of each claims file, from the
+    k-th), for work split between processes; None unless every claims file reads cleanly by the fast path.
+
+    The claims keep their place in their file (`("claims", index)`); each file's `claim_ids` has None for
+    the claims of other shares. Sources are all read.
+    """
+    import gc
+
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_ledger(files, False, False, share)
     finally:
         if paused:
             gc.freeze()
@@ -209,7 +232,8 @@ def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[st
     return ledger
 
 
-def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bool, for_cache: bool) -> Ledger:
+def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bool, for_cache: bool,
+                  share: tuple[int, int] | None = None) -> Ledger | None:
     ledger = Ledger()
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
     settings_doc: Document | None = None
@@ -217,10 +241,14 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
     for name in claim_files:
         raw = files[name]
         if isinstance(raw, Refused):
+            if share is not None:
+                return None
             ledger.problems.append(Problem(raw.code, "error", raw.reason, Location(name)))
             continue
         raw = as_bytes(raw)
-        fast = _claims_fast(raw, name, rows_only, for_cache)
+        fast = _claims_fast(raw, name, rows_only, for_cache, share)
+        if fast is None and share is not None:
+            return None
         if fast is not None:
             doc, settings = fast.doc, fast.settings
             ledger.claims.extend(fast.records)
@@ -263,7 +291,8 @@ class _FastRead:
     chunks: list[bytes] = field(default_factory=list)
 
 
-def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool) -> _FastRead | None:
+def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool,
+                 share: tuple[int, int] | None = None) -> _FastRead | None:
     """A claims file read by the fast path, or None at the first sign that it needs the exact reader.
 
     A block list of claims is read a chunk of claims at a time: the chunks are parsed on a second thread
@@ -277,45 +306,57 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool) -> _Fa
         return None
     starts = claim_starts(text)
     if starts is None:  # not a block list of the usual shape: read the file whole
-        if not is_plain(text):
+        if not is_plain(text) or share is not None:
             return None
         top = fastyaml.read_native(text)
         if not isinstance(top, dict) or not isinstance(top.get("claims"), list):
             return None
-        return _validate_fast(Document(name, text=text), top, [(top["claims"], None)], rows_only, for_cache)
-    bounds = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
-    parsed = fastyaml.read_ahead(text[starts[i]:starts[j]] for i, j in bounds)
+        doc = Document(name, text=text)
+        doc.claim_ids = [None] * len(top["claims"])
+        return _validate_fast(doc, top, [(top["claims"], 0, None)], rows_only, for_cache)
+    every = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
+    bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
+    # A share scans only its own chunks (on the reading thread), the chunks of other shares being theirs to
+    # scan: the scan looks within lines, and chunks are whole lines. Read whole, the file is scanned once.
+    parsed = fastyaml.read_ahead((text[starts[i]:starts[j]] for i, j in bounds),
+                                 reader=fastyaml.read_native if share is None else fastyaml.read_plain)
     try:
-        if not is_plain(text):
+        head = text[:starts[0]] + text[starts[-1]:]
+        if not is_plain(text if share is None else head):
             return None
-        top = fastyaml.read_native(text[:starts[0]] + text[starts[-1]:])
+        top = fastyaml.read_native(head)
         if not isinstance(top, dict) or "claims" not in top or top["claims"] is not None:
             return None
         doc = Document(name, text=text)
         doc._claim_starts = starts  # type: ignore[attr-defined]
-        return _validate_fast(doc, top, zip(parsed, (j - i for i, j in bounds), strict=True), rows_only, for_cache)
+        doc.claim_ids = [None] * (len(starts) - 1)
+        chunks = ((chunk, i, j - i) for chunk, (i, j) in zip(parsed, bounds, strict=True))
+        return _validate_fast(doc, top, chunks, rows_only, for_cache)
     finally:
         parsed.close()  # stop reading ahead when the file is refused halfway
 
 
-def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[Any, int | None]],
+def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[Any, int, int | None]],
                    rows_only: bool, for_cache: bool) -> _FastRead | None:
-    """Validate natively read claims, a chunk at a time; None when any of it fails (the exact reader says why)."""
+    """Validate natively read claims, a chunk at a time; None when any of it fails (the exact reader says why).
+
+    Each chunk comes with the index of its first claim in the file and how many claims it must hold.
+    """
     from factcheck.listing import row_values
 
     try:
         settings = ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"}, "claims": []}).ledger
         read = _FastRead(doc, settings)
-        for chunk, expected in chunks:
+        for chunk, first, expected in chunks:
             if not isinstance(chunk, list) or (expected is not None and len(chunk) != expected):
                 return None  # refused by the native parser, or the items were not where their indentation said
-            for raw_claim in chunk:
+            for index, raw_claim in enumerate(chunk, first):
                 claim = Claim.model_validate(raw_claim)
-                doc.claim_ids.append(claim.id)
+                doc.claim_ids[index] = claim.id
                 if rows_only:
                     read.rows.append(row_values(claim))
                 else:
-                    read.records.append(ClaimRecord(claim, doc, ("claims", len(read.records))))
+                    read.records.append(ClaimRecord(claim, doc, ("claims", index)))
             if for_cache:
                 read.chunks.append(marshal.dumps([_json_dates(raw_claim) for raw_claim in chunk], MARSHAL_VERSION))
     except ValidationError:

@@ -213,3 +213,35 @@ def test_checks_shared_with_a_forked_process_find_what_one_process_finds(tmp_pat
         # the child raises and exits 1: the parent does the child's share itself
         assert checks.run_checks(load(tmp_path), checks.Options(stale_after_days=30), split_from=1) == alone
     assert claim_checks.call_count == 1  # in this process: the fallback
+
+
+def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck import checks, forked
+
+    generate(tmp_path, 600)
+    claims = tmp_path / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    # the same id in two chunks (so in both shares), found by the merged duplicate-id check
+    claims.write_text(text.replace("- id: c000555\n", "- id: c000007\n"), encoding="utf-8")
+    options = checks.Options(stale_after_days=30)
+    with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
+        whole = checks.verify_ledger(tmp_path, options, whole=True)
+        with mock.patch("factcheck.store.CHUNK", 50), mock.patch.object(checks, "SHARE_FROM_BYTES", 0), \
+                mock.patch.object(forked, "start", wraps=forked.start) as start:
+            shared = checks.verify_ledger(tmp_path, options)
+    assert start.call_count == 1 and shared.ledger is None and whole.ledger is not None
+    assert shared.problems == whole.problems and shared.claim_ids == whole.claim_ids
+    assert next(p for p in shared.problems if p.code == "duplicate-id").message.startswith(
+        "claim id 'c000007' is already used by the claim at claims.yaml:")
+    assert {p.code for p in whole.problems} >= {"quote-not-found", "stale", "duplicate-id"}
+
+    # a file the fast path cannot read (a YAML 1.1 word) is read whole, with the same result as ever
+    claims.write_text(text.replace("status: unverified", "status: unverified\n    note: no", 1), encoding="utf-8")
+    with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
+        whole = checks.verify_ledger(tmp_path, options, whole=True)
+        with mock.patch("factcheck.store.CHUNK", 50), mock.patch.object(checks, "SHARE_FROM_BYTES", 0):
+            shared = checks.verify_ledger(tmp_path, options)
+    assert shared.ledger is not None and shared.problems == whole.problems
