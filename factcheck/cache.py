@@ -99,17 +99,13 @@ def read(root: Path, entry: str) -> Any:
     signature, payload = data[:32], data[32:]
     if not hmac.compare_digest(signature, _sign(secret, payload)):
         return None
-    import gc
+    from factcheck import collecting
 
-    paused = gc.isenabled()
-    gc.disable()  # unmarshalling makes many objects and frees none: collecting meanwhile only costs time
-    try:
-        return marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
-    finally:
-        if paused:
-            gc.enable()
+    with collecting.paused(freeze=False):  # unmarshalling makes many objects and frees none
+        try:
+            return marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):
+            return None
 
 
 def write(root: Path, entry: str, value: Any) -> None:

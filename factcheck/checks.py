@@ -9,6 +9,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from factcheck import collecting
 from factcheck.anchor import Found, Missing, Snapshot
 from factcheck.errors import Location, Problem, Severity
 from factcheck.model import Claim, Quote
@@ -479,7 +480,8 @@ def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
     found.extend(_from_tuple(p) for p in theirs["problems"])
     if progress is not None:
         progress(3, 3, "done")
-    return Verification(sorted(found, key=Problem.sort_key), [claim_id for _, _, claim_id in ids], len(ledger.sources))
+    return Verification(sorted(found, key=Problem.sort_key), [claim_id for _, _, claim_id in ids], len(ledger.sources),
+                        kept=(ledger, ctx))
 
 
 def exit_status(problems: Iterable[Problem], strict: bool = False) -> int:
@@ -496,6 +498,9 @@ class Verification:
     claim_ids: list[str]
     sources: int
     ledger: Ledger | None = None  # the ledger, when it had to be read (not when the result came from the cache)
+    # a share of the ledger that was read, kept only so that its objects are not freed one by one before the
+    # process exits (which takes a noticeable time for a hundred thousand claims)
+    kept: Any = field(default=None, repr=False, compare=False)
 
 
 def verify_ledger(root: Path, options: Options, progress: Progress | None = None, *,
@@ -524,14 +529,15 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
                 pass
     if progress is not None:
         progress(0, 1, "reading the ledger")
-    shared = None if whole or _claims_bytes(files) < SHARE_FROM_BYTES else \
-        _verify_in_shares(root, files, options, progress)
-    if shared is not None:
-        result = shared
-    else:
-        ledger = load_files(root, files)
-        found = run_checks(ledger, _with_settings(options, ledger), progress=progress)
-        result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger)
+    with collecting.paused():  # the checks make many objects too, and no cycles
+        shared = None if whole or _claims_bytes(files) < SHARE_FROM_BYTES else \
+            _verify_in_shares(root, files, options, progress)
+        if shared is not None:
+            result = shared
+        else:
+            ledger = load_files(root, files)
+            found = run_checks(ledger, _with_settings(options, ledger), progress=progress)
+            result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger)
     found = result.problems
     if entry is not None:
         cache.write(root, entry, {

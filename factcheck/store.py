@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from factcheck import fastyaml
+from factcheck import collecting, fastyaml
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
 from factcheck.fastyaml import CHUNK, claim_starts, fast_parse, is_plain
 from factcheck.ledgerfiles import (
@@ -181,20 +181,12 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
     the fast path come as `rows` and their models are not kept; with `for_cache`, their data is kept
     marshalled in `validated`, for the cache.
     """
-    import gc
-
-    paused = gc.isenabled()
-    gc.disable()  # reading makes many objects and frees none: collecting meanwhile only costs time
-    try:
+    with collecting.paused():
         if cached is not None:
             return _from_cache(files, cached)
         ledger = _build_ledger(files, rows_only, for_cache)
         assert ledger is not None
         return ledger
-    finally:
-        if paused:
-            gc.freeze()
-            gc.enable()
 
 
 def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[int, int]) -> Ledger | None:
@@ -204,16 +196,8 @@ def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[in
     The claims keep their place in their file (`("claims", index)`); each file's `claim_ids` has None for
     the claims of other shares. Sources are all read.
     """
-    import gc
-
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collecting.paused():
         return _build_ledger(files, False, False, share)
-    finally:
-        if paused:
-            gc.freeze()
-            gc.enable()
 
 
 def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any]) -> Ledger:
