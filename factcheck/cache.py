@@ -41,9 +41,9 @@ def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "") -
         if not (name.endswith(".yaml") or (snapshots and name.endswith(".txt"))):
             continue
         data = files[name]
-        read = getattr(data, "read", None)
-        if read is not None and not isinstance(data, bytes):
-            data = read()
+        peek = getattr(data, "peek", None)
+        if peek is not None and not isinstance(data, bytes):
+            data = peek()
         if isinstance(data, bytes):
             digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
         else:

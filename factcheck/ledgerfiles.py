@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from factcheck.errors import FactcheckError
@@ -17,18 +17,29 @@ SOURCES_DIR = "sources"
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 
 
-@dataclass(frozen=True)
+@dataclass
 class Deferred:
     """A snapshot found but not read yet: most commands never need its bytes."""
 
     path: str | os.PathLike[str]
+    _kept: bytes | None = field(default=None, compare=False, repr=False)
 
     def read(self) -> bytes:
+        """The file's bytes: those kept by `peek` (once), or read now."""
+        if self._kept is not None:
+            data, self._kept = self._kept, None
+            return data
         try:
             with open(self.path, "rb") as stream:
                 return stream.read()
         except OSError as exc:
             raise FactcheckError(f"{self.path}: cannot read: {exc.strerror}") from None
+
+    def peek(self) -> bytes:
+        """The file's bytes, read now and kept for the next `read`: a cache key and the check that follows
+        it see the very same bytes, read once."""
+        self._kept = self.read()
+        return self._kept
 
 
 def as_bytes(data: bytes | Deferred) -> bytes:
