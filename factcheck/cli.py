@@ -148,9 +148,9 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
     renderers: dict[str, Callable[[], str]] = {
         "table": lambda: text.grid(listing.columns_of(rows),
                                    only=("id", "date", "status", "claimant", "figure", "text")) + "\n",
-        "json": lambda: jsonout.dumps([r._asdict() for r in rows]),
-        "csv": lambda: csvout.rows([r._asdict() for r in rows], listing.COLUMNS),
-        "yaml": lambda: yamlout.dumps([r._asdict() for r in rows]),
+        "json": lambda: jsonout.dumps(list(map(listing.as_mapping, rows))),
+        "csv": lambda: csvout.rows(list(map(listing.as_mapping, rows)), listing.COLUMNS),
+        "yaml": lambda: yamlout.dumps(list(map(listing.as_mapping, rows))),
     }
     click.echo(renderers[fmt](), nl=False)
     _exit(1 if _report_load_problems(found.problems) else 0)

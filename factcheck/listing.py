@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from factcheck.errors import FactcheckError, Problem, did_you_mean
 from factcheck.figures import phrase_of
@@ -52,7 +52,7 @@ class Filters:
 class Listing:
     """What `list` needs of a ledger: a row per claim, the source ids and the problems met reading it."""
 
-    rows: list[Row]
+    rows: list[tuple[Any, ...]]  # each a Row, or a plain tuple of the same values (as the cache keeps them)
     sources: set[str]
     problems: list[Problem]
 
@@ -68,7 +68,7 @@ def load_rows(root: Path) -> Listing:
     cached = cache.read(root, key) if key is not None else None
     if isinstance(cached, dict) and isinstance(cached.get("rows"), list) and isinstance(cached.get("sources"), list) \
             and all(isinstance(values, tuple) and len(values) == len(COLUMNS) for values in cached["rows"]):
-        return Listing(list(map(Row._make, cached["rows"])), set(cached["sources"]), [])
+        return Listing(cached["rows"], set(cached["sources"]), [])
     from factcheck.store import load_files
 
     ledger = load_files(root, files, rows_only=True)
@@ -78,32 +78,38 @@ def load_rows(root: Path) -> Listing:
     return Listing(rows, set(ledger.sources), ledger.problems)
 
 
-def rows_of(ledger: Ledger) -> list[Row]:
+def rows_of(ledger: Ledger) -> list[tuple[Any, ...]]:
     """Every claim as a row (from the cache when the ledger came from it)."""
     if ledger.rows is not None:
-        return cast(list[Row], ledger.rows)  # the store makes them with row_values
+        return ledger.rows
     return [row_values(record.claim) for record in ledger.claims]
 
 
-def columns_of(rows: list[Row]) -> dict[str, tuple[Any, ...]]:
+def as_mapping(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A row as a mapping of its columns (for JSON, CSV and YAML)."""
+    return dict(zip(COLUMNS, row, strict=True))
+
+
+def columns_of(rows: list[tuple[Any, ...]]) -> dict[str, tuple[Any, ...]]:
     """The rows a column at a time, by column name (a table is laid out a column at a time)."""
     transposed = list(zip(*rows, strict=True)) if rows else [() for _ in COLUMNS]
     return dict(zip(COLUMNS, transposed, strict=True))
 
 
-def select(rows: list[Row], filters: Filters, sources: set[str]) -> list[Row]:
+def select(values: list[tuple[Any, ...]], filters: Filters, sources: set[str]) -> list[tuple[Any, ...]]:
     """The rows that pass every filter, in ledger order; unknown subjects, tags or sources are an error."""
+    _require_known("source", filters.sources, sources)
+    if filters == Filters():
+        return values
+    rows = list(map(Row._make, values))
     if filters.subjects:
         _require_known("subject", filters.subjects, {r.subject for r in rows if r.subject})
     if filters.tags:
         _require_known("tag", filters.tags, {t for r in rows for t in r.tags})
-    _require_known("source", filters.sources, sources)
-    if filters == Filters():
-        return list(rows)
     claimant = filters.claimant.casefold() if filters.claimant else None
     since = filters.since.isoformat() if filters.since else None
     until = filters.until.isoformat() if filters.until else None
-    chosen = []
+    chosen: list[Row] = []
     for candidate in rows:
         if filters.statuses and candidate.status not in filters.statuses:
             continue
@@ -122,7 +128,7 @@ def select(rows: list[Row], filters: Filters, sources: set[str]) -> list[Row]:
         chosen.append(candidate)
     if filters.latest:
         chosen = latest_of_subjects(chosen)
-    return chosen
+    return list(chosen)
 
 
 def latest_of_subjects(rows: list[Row]) -> list[Row]:
