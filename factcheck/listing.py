@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -71,11 +71,51 @@ def load_rows(root: Path) -> Listing:
         return Listing(cached["rows"], set(cached["sources"]), [])
     from factcheck.store import load_files
 
-    ledger = load_files(root, files, rows_only=True)
-    rows = rows_of(ledger)
-    if key is not None and not ledger.problems:
-        cache.write(root, key, {"rows": list(map(tuple, rows)), "sources": sorted(ledger.sources)})
-    return Listing(rows, set(ledger.sources), ledger.problems)
+    found = _rows_in_shares(files) if _claims_bytes(files) >= SHARE_FROM_BYTES else None
+    if found is None:
+        ledger = load_files(root, files, rows_only=True)
+        found = Listing(rows_of(ledger), set(ledger.sources), ledger.problems)
+    if key is not None and not found.problems:
+        cache.write(root, key, {"rows": list(map(tuple, found.rows)), "sources": sorted(found.sources)})
+    return found
+
+
+SHARE_FROM_BYTES = 8 * 1024 * 1024  # claims files from which a cold list reads them in two processes
+
+
+def _claims_bytes(files: Mapping[str, Any]) -> int:
+    return sum(len(data) for name, data in files.items()
+               if name.endswith(".yaml") and not name.startswith("sources/") and isinstance(data, bytes))
+
+
+def _rows_in_shares(files: Mapping[str, Any]) -> Listing | None:
+    """The rows of a large ledger read in two shares (see store.build_share), the second in a forked process;
+    None when it cannot be read so (the caller reads it whole)."""
+    from factcheck import collecting, forked
+    from factcheck.store import build_share
+
+    def share(which: int) -> tuple[list[tuple[str, int, tuple[Any, ...]]], Ledger] | None:
+        ledger = build_share(files, (which, 2))
+        if ledger is None:
+            return None
+        return [(r.doc.path, int(r.path[1]), tuple(row_values(r.claim))) for r in ledger.claims], ledger
+
+    def other() -> list[tuple[str, int, tuple[Any, ...]]] | None:
+        read = share(1)
+        return read[0] if read is not None else None
+
+    helper = forked.start(other)
+    if helper is None:
+        return None
+    with collecting.paused():
+        mine = share(0)
+        theirs = helper()
+    if mine is None or theirs is None or theirs is forked.FAILED:
+        return None
+    placed, ledger = mine
+    placed += theirs
+    placed.sort(key=lambda place: (place[0], place[1]))  # ledger order: by file, then place in the file
+    return Listing([row for _, _, row in placed], set(ledger.sources), ledger.problems)
 
 
 def rows_of(ledger: Ledger) -> list[tuple[Any, ...]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -213,3 +214,20 @@ def test_a_warm_list_says_what_a_cold_one_said(example: Path) -> None:
     warm = run("-C", example, "list", "--format", "json", "--latest")
     assert (example / ".factcheck-cache").is_dir() and cold.stdout == warm.stdout
     assert run("-C", example, "list", "--source", "nope").exit_code == 2
+
+
+def test_a_large_ledger_listed_in_two_shares_lists_as_it_does_whole(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck import forked, listing
+
+    generate(tmp_path, 500)
+    with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
+        whole = listing.load_rows(tmp_path)
+        with mock.patch("factcheck.store.CHUNK", 40), mock.patch.object(listing, "SHARE_FROM_BYTES", 0), \
+                mock.patch.object(forked, "start", wraps=forked.start) as start:
+            shared = listing.load_rows(tmp_path)
+    assert start.call_count == 1
+    assert [tuple(r) for r in shared.rows] == [tuple(r) for r in whole.rows] and len(whole.rows) == 500
+    assert shared.sources == whole.sources and shared.problems == whole.problems
