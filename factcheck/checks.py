@@ -438,8 +438,9 @@ def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
         ledger = build_share(files, (1, 2))
         if ledger is None:
             return None
-        found = _claim_checks(Context(ledger, _with_settings(options, ledger)), runs)
-        return {"problems": [_as_tuple(p) for p in found], "used": sorted(Context(ledger, options).used_sources),
+        ctx = Context(ledger, _with_settings(options, ledger))
+        found = _claim_checks(ctx, runs)
+        return {"problems": [_as_tuple(p) for p in found], "used": sorted({ref.quote.source for ref in ctx.quotes}),
                 "ids": [(record.doc.path, record.path[1], record.claim.id) for record in ledger.claims]}
 
     helper = forked.start(other_share)
