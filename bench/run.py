@@ -5,8 +5,9 @@
 For each size: PyYAML's C loader parsing claims.yaml alone (the baseline of every ratio), check-jsonschema
 validating the same file against `factcheck schema` (at 10,000 claims and below), and factcheck's
 `--help`, `list`, `verify`, `diff` and `report --format html`, cold (no cache) and warm, each the median of
-several runs, with the peak memory of the process. Prints a table and writes every figure and every ratio
-to a JSON file.
+several runs, with the peak memory of the largest process and, in a separate run, of all of a command's
+processes together (a cold list or verify of a large ledger forks a second process; see README). Prints a
+table and writes every figure and every ratio to a JSON file.
 """
 
 from __future__ import annotations
@@ -43,6 +44,47 @@ def timed(command: list[str], cwd: Path | None = None) -> tuple[float, float, in
     elapsed = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
     return elapsed, usage.ru_maxrss / 1024, process.returncode
+
+
+def tree_peak(command: list[str], before: Any = None) -> float:
+    """The peak, in MB, of the memory of a process and all its descendants together (their summed PSS, so
+    pages a forked process shares with its parent count once), sampled ten times a second on Linux.
+
+    Run apart from the timed runs: sampling walks the processes' page tables.
+    """
+    if before is not None:
+        before()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    peak = 0.0
+    while process.poll() is None:
+        peak = max(peak, sum(_pss_kb(pid) for pid in _tree(process.pid)) / 1024)
+        time.sleep(0.1)
+    return round(peak, 1)
+
+
+def _tree(pid: int) -> list[int]:
+    pids, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        pids.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as stream:
+                    todo += [int(child) for child in stream.read().split()]
+        except OSError:
+            continue
+    return pids
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as stream:
+            for line in stream:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def median_of(runs: int, command: list[str], before: Any = None) -> dict[str, float]:
@@ -90,8 +132,12 @@ def measure(size: int, runs: int, with_jsonschema: bool) -> dict[str, Any]:
     for name, args in commands.items():
         print(f"[{size}] factcheck {name}", file=sys.stderr)
         figures[f"{name} cold"] = median_of(runs, [*factcheck, *args], before=clear)
-        timed([*factcheck, "list"])  # fill the cache
+        timed([*factcheck, *args])  # fill the cache with what this command keeps there
         figures[f"{name} warm"] = median_of(runs, [*factcheck, *args])
+        if Path("/proc/self/smaps_rollup").exists():
+            for state in ("cold", "warm"):
+                figures[f"{name} {state}"]["tree_peak_mb"] = tree_peak(
+                    [*factcheck, *args], before=clear if state == "cold" else None)
     base = figures["baseline parse"]["seconds"]
     for name in [k for k in figures if k.endswith((" cold", " warm"))]:
         figures[name]["ratio_to_parse"] = round(figures[name]["seconds"] / base, 4)
@@ -148,9 +194,15 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     for name, limit in TARGETS.items():
         ratio = figures[name]["ratio_to_parse"]
         checks.append({"target": f"{name} at {largest} <= {limit} x parse", "value": ratio, "met": ratio <= limit})
-    peak = max(v["peak_mb"] for size in results["sizes"].values() for k, v in size.items()
-               if isinstance(v, dict) and "peak_mb" in v and k not in ("baseline parse", "check-jsonschema"))
-    checks.append({"target": f"peak memory <= {MEMORY_TARGET_MB} MB", "value": peak, "met": peak <= MEMORY_TARGET_MB})
+    ours = [v for size in results["sizes"].values() for k, v in size.items()
+            if isinstance(v, dict) and "peak_mb" in v and k not in ("baseline parse", "check-jsonschema")]
+    peak = max(v["peak_mb"] for v in ours)
+    checks.append({"target": f"peak memory of one process <= {MEMORY_TARGET_MB} MB", "value": peak,
+                   "met": peak <= MEMORY_TARGET_MB})
+    if all("tree_peak_mb" in v for v in ours):
+        together = max(v["tree_peak_mb"] for v in ours)
+        checks.append({"target": f"peak memory of a command's processes together <= {MEMORY_TARGET_MB} MB",
+                       "value": together, "met": together <= MEMORY_TARGET_MB})
     ratio = results["startup"]["help_ratio_to_import_click"]
     checks.append({"target": "--help <= 1.6 x import click", "value": ratio, "met": ratio <= 1.6})
     if "10000" in results["sizes"]:
@@ -171,7 +223,8 @@ def table(results: dict[str, Any]) -> str:
                 cells.append(f"{'-':>26}")
                 continue
             ratio = f" ({figure['ratio_to_parse']:.3f}x)" if "ratio_to_parse" in figure else ""
-            cells.append(f"{figure['seconds']:>8.2f}s {figure['peak_mb']:>5.0f}MB{ratio:>10}")
+            together = f"/{figure['tree_peak_mb']:.0f}" if "tree_peak_mb" in figure else ""
+            cells.append(f"{figure['seconds']:>7.2f}s {figure['peak_mb']:>5.0f}{together}MB{ratio:>10}")
         rows.append(f"{name:<22}" + "".join(cells))
     start = results["startup"]
     rows.append(f"\nimport click {start['import click']['seconds'] * 1000:.0f} ms; factcheck --help "
