@@ -402,14 +402,6 @@ def _narrow(found: list[Problem], ledger: Ledger, wanted: set[str]) -> list[Prob
     return [p for p in found if keep(p)]
 
 
-SHARE_FROM_BYTES = 8 * 1024 * 1024  # claims files from which verify reads and checks in two processes
-
-
-def _claims_bytes(files: Mapping[str, Any]) -> int:
-    return sum(len(data) for name, data in files.items() if name.endswith(".yaml") and isinstance(data, bytes)
-               and not name.startswith("sources/"))
-
-
 def _with_settings(options: Options, ledger: Ledger) -> Options:
     """The options, with the ledger's own stale-after setting when none was asked for."""
     if options.stale_after_days is None and ledger.settings.stale_after_days is not None:
@@ -440,8 +432,11 @@ def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
             return None
         ctx = Context(ledger, _with_settings(options, ledger))
         found = _claim_checks(ctx, runs)
+        ids: dict[str, list[str]] = {}
+        for record in ledger.claims:  # each file's in order
+            ids.setdefault(record.doc.path, []).append(record.claim.id)
         return {"problems": [_as_tuple(p) for p in found], "used": sorted({ref.quote.source for ref in ctx.quotes}),
-                "ids": [(record.doc.path, record.path[1], record.claim.id) for record in ledger.claims]}
+                "ids": ids}
 
     helper = forked.start(other_share)
     if helper is None:
@@ -463,15 +458,16 @@ def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
     if theirs is forked.FAILED or theirs is None:
         return None
     documents = {record.doc.path: record.doc for record in ledger.claims}
-    ids = [(record.doc.path, record.path[1], record.claim.id) for record in ledger.claims]
-    for path, index, claim_id in theirs["ids"]:
-        if path not in documents:
-            return None  # a file only the other share read: cannot locate its claims here
-        documents[path].claim_ids[index] = claim_id
-        ids.append((path, index, claim_id))
-    ids.sort()  # ledger order: by file, then place in the file
-    ctx.ids = [(claim_id, documents[path], ("claims", index)) for path, index, claim_id in ids]
-    ctx.used_sources = ctx.used_sources | set(theirs["used"])
+    if set(theirs["ids"]) - set(documents):
+        return None  # a file only the other share read: its claims cannot be located here
+    for path, doc in documents.items():  # the other share's ids fill the places this one left empty, in order
+        given = iter(theirs["ids"].get(path, ()))
+        doc.claim_ids = [claim_id if claim_id is not None else next(given, None) for claim_id in doc.claim_ids]
+        if None in doc.claim_ids or next(given, None) is not None:
+            return None
+    ctx.ids = [(claim_id, doc, ("claims", index)) for _, doc in sorted(documents.items())
+               for index, claim_id in enumerate(doc.claim_ids)]
+    ctx.used_sources = {ref.quote.source for ref in ctx.quotes} | set(theirs["used"])
     if progress is not None:
         progress(2, 3, "checking the ledger")
     for check in runs:
@@ -481,8 +477,8 @@ def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
     found.extend(_from_tuple(p) for p in theirs["problems"])
     if progress is not None:
         progress(3, 3, "done")
-    return Verification(sorted(found, key=Problem.sort_key), [claim_id for _, _, claim_id in ids], len(ledger.sources),
-                        kept=(ledger, ctx))
+    return Verification(sorted(found, key=Problem.sort_key), [claim_id for claim_id, _, _ in ctx.ids],
+                        len(ledger.sources), kept=(ledger, ctx))
 
 
 def exit_status(problems: Iterable[Problem], strict: bool = False) -> int:
@@ -514,7 +510,7 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
     """
     from factcheck import cache
     from factcheck.ledgerfiles import find_files
-    from factcheck.store import load_files
+    from factcheck.store import SHARE_FROM_BYTES, claims_size, load_files
 
     files = find_files(root)
     entry = None
@@ -531,7 +527,7 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
     if progress is not None:
         progress(0, 1, "reading the ledger")
     with collecting.paused():  # the checks make many objects too, and no cycles
-        shared = None if whole or _claims_bytes(files) < SHARE_FROM_BYTES else \
+        shared = None if whole or claims_size(files) < SHARE_FROM_BYTES else \
             _verify_in_shares(root, files, options, progress)
         if shared is not None:
             result = shared

@@ -141,7 +141,7 @@ def _locate_claim(doc: Document, index: int) -> bool:
     assert text is not None
     begin, end = starts[index], starts[index + 1]
     first_line = _lines_before(doc, starts)[index]
-    block = parse(text[begin:end].encode("utf-8"), doc.path)
+    block = parse(text[begin:end].encode("utf-8"), doc.path, typed=False)  # its positions, and its id as text
     claim = block.data[0] if isinstance(block.data, list) and block.data else None
     if block.problems or not isinstance(claim, dict) or claim.get("id") != doc.claim_ids[index]:
         return False

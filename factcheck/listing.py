@@ -69,23 +69,15 @@ def load_rows(root: Path) -> Listing:
     if isinstance(cached, dict) and isinstance(cached.get("rows"), list) and isinstance(cached.get("sources"), list) \
             and all(isinstance(values, tuple) and len(values) == len(COLUMNS) for values in cached["rows"]):
         return Listing(cached["rows"], set(cached["sources"]), [])
-    from factcheck.store import load_files
+    from factcheck.store import SHARE_FROM_BYTES, claims_size, load_files
 
-    found = _rows_in_shares(files) if _claims_bytes(files) >= SHARE_FROM_BYTES else None
+    found = _rows_in_shares(files) if claims_size(files) >= SHARE_FROM_BYTES else None
     if found is None:
         ledger = load_files(root, files, rows_only=True)
         found = Listing(rows_of(ledger), set(ledger.sources), ledger.problems)
     if key is not None and not found.problems:
         cache.write(root, key, {"rows": list(map(tuple, found.rows)), "sources": sorted(found.sources)})
     return found
-
-
-SHARE_FROM_BYTES = 8 * 1024 * 1024  # claims files from which a cold list reads them in two processes
-
-
-def _claims_bytes(files: Mapping[str, Any]) -> int:
-    return sum(len(data) for name, data in files.items()
-               if name.endswith(".yaml") and not name.startswith("sources/") and isinstance(data, bytes))
 
 
 def _rows_in_shares(files: Mapping[str, Any]) -> Listing | None:

@@ -189,6 +189,15 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
         return ledger
 
 
+SHARE_FROM_BYTES = 8 * 1024 * 1024  # claims files from which a cold command reads them in two shares
+
+
+def claims_size(files: Mapping[str, bytes | Deferred | Refused]) -> int:
+    """The bytes of the ledger's claims files."""
+    return sum(len(data) for name, data in files.items()
+               if isinstance(data, bytes) and (name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/")))
+
+
 def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[int, int]) -> Ledger | None:
     """The ledger with only share `k` of `n` of its claims (every n-th chunk of each claims file, from the
     k-th), for work split between processes; None unless every claims file reads cleanly by the fast path.
