@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
-from factcheck import collecting
 from factcheck.anchor import Found, Missing, Snapshot
 from factcheck.errors import Location, Problem, Severity
 from factcheck.model import Claim, Quote
@@ -349,7 +347,7 @@ def run_checks(ledger: Ledger, options: Options, claim_ids: Iterable[str] | None
     half = len(claims) // 2 if len(claims) >= split_from else len(claims)
 
     def share() -> list[tuple[Any, ...]]:  # what the forked process does
-        return [_as_tuple(p) for p in _claim_checks(Context(ledger, options, claims[half:]), runs)]
+        return [p.as_row() for p in claim_checks(Context(ledger, options, claims[half:]), runs)]
 
     helper = forked.start(share) if half < len(claims) else None
     if helper is None:
@@ -364,29 +362,22 @@ def run_checks(ledger: Ledger, options: Options, claim_ids: Iterable[str] | None
     if helper is not None:
         shared = helper()
         if shared is forked.FAILED:  # do its share here
-            found.extend(_claim_checks(Context(ledger, options, claims[half:]), runs))
+            found.extend(claim_checks(Context(ledger, options, claims[half:]), runs))
         else:
-            found.extend(_from_tuple(p) for p in shared)
+            found.extend(Problem.from_row(p) for p in shared)
     if claim_ids is not None:
         found = _narrow(found, ledger, set(claim_ids))
     return sorted(found, key=Problem.sort_key)
 
 
-def _claim_checks(ctx: Context, runs: Sequence[Check]) -> list[Problem]:
+def claim_checks(ctx: Context, runs: Sequence[Check]) -> list[Problem]:
+    """The problems the checks of single claims find in `ctx.claims`."""
     found: list[Problem] = []
     for check in runs:
         if check.scope == "claim":
             assert check.run is not None
             found.extend(check.run(ctx))
     return found
-
-
-def _as_tuple(p: Problem) -> tuple[Any, ...]:
-    return p.code, p.severity, p.message, p.location.path, p.location.line, p.location.column, p.claim, p.source
-
-
-def _from_tuple(p: Sequence[Any]) -> Problem:
-    return Problem(p[0], p[1], p[2], Location(p[3], p[4], p[5]), p[6], p[7])
 
 
 def _narrow(found: list[Problem], ledger: Ledger, wanted: set[str]) -> list[Problem]:
@@ -402,142 +393,7 @@ def _narrow(found: list[Problem], ledger: Ledger, wanted: set[str]) -> list[Prob
     return [p for p in found if keep(p)]
 
 
-def _with_settings(options: Options, ledger: Ledger) -> Options:
-    """The options, with the ledger's own stale-after setting when none was asked for."""
-    if options.stale_after_days is None and ledger.settings.stale_after_days is not None:
-        return Options(ledger.settings.stale_after_days, options.today)
-    return options
-
-
-def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
-                      progress: Progress | None = None) -> Verification | None:
-    """Verify with the claims read and checked in two shares, the second in a forked process.
-
-    Reading the claims (parsing and validating) is most of a cold run, and it splits cleanly: each process
-    reads every other chunk of claims (see store.build_share) and checks its own claims; this one then
-    runs the checks of the ledger as a whole on both shares' ids and quoted sources. The ledger's own
-    cache entry is left to the commands that read it whole (it would cost a second here). Problems met on
-    reading can only be the sources' (both shares read them all): this share reports them. None when the
-    ledger cannot be read in shares (a file that needs the exact reader, no fork, the fork failed): the
-    caller then reads it whole.
-    """
-    from factcheck import forked
-    from factcheck.store import build_share
-
-    runs = [check for check in REGISTRY.values() if check.run is not None]
-
-    def other_share() -> dict[str, Any] | None:  # what the forked process does
-        ledger = build_share(files, (1, 2))
-        if ledger is None:
-            return None
-        ctx = Context(ledger, _with_settings(options, ledger))
-        found = _claim_checks(ctx, runs)
-        ids: dict[str, list[str]] = {}
-        for record in ledger.claims:  # each file's in order
-            ids.setdefault(record.doc.path, []).append(record.claim.id)
-        return {"problems": [_as_tuple(p) for p in found], "used": sorted({ref.quote.source for ref in ctx.quotes}),
-                "ids": ids}
-
-    helper = forked.start(other_share)
-    if helper is None:
-        return None
-    ledger = build_share(files, (0, 2))
-    if ledger is None:
-        helper()  # reap it; the caller reads the ledger whole
-        return None
-    if progress is not None:
-        progress(1, 3, "checking the claims")
-    ctx = Context(ledger, _with_settings(options, ledger))
-    found = [*ledger.problems, *_claim_checks(ctx, runs)]
-    merged = ("duplicate-id", "orphan-source")  # the checks that need both shares' claims
-    for check in runs:  # the others meanwhile
-        if check.scope == "ledger" and check.code not in merged:
-            assert check.run is not None
-            found.extend(check.run(ctx))
-    theirs = helper()
-    if theirs is forked.FAILED or theirs is None:
-        return None
-    documents = {record.doc.path: record.doc for record in ledger.claims}
-    if set(theirs["ids"]) - set(documents):
-        return None  # a file only the other share read: its claims cannot be located here
-    for path, doc in documents.items():  # the other share's ids fill the places this one left empty, in order
-        given = iter(theirs["ids"].get(path, ()))
-        doc.claim_ids = [claim_id if claim_id is not None else next(given, None) for claim_id in doc.claim_ids]
-        if None in doc.claim_ids or next(given, None) is not None:
-            return None
-    ctx.ids = [(claim_id, doc, ("claims", index)) for _, doc in sorted(documents.items())
-               for index, claim_id in enumerate(doc.claim_ids)]
-    ctx.used_sources = {ref.quote.source for ref in ctx.quotes} | set(theirs["used"])
-    if progress is not None:
-        progress(2, 3, "checking the ledger")
-    for check in runs:
-        if check.code in merged:
-            assert check.run is not None
-            found.extend(check.run(ctx))
-    found.extend(_from_tuple(p) for p in theirs["problems"])
-    if progress is not None:
-        progress(3, 3, "done")
-    return Verification(sorted(found, key=Problem.sort_key), [claim_id for claim_id, _, _ in ctx.ids],
-                        len(ledger.sources), kept=(ledger, ctx))
-
-
 def exit_status(problems: Iterable[Problem], strict: bool = False) -> int:
     """1 when an error (or, with strict, a warning) is among the problems; else 0."""
     failing = {"error", "warning"} if strict else {"error"}
     return 1 if any(p.severity in failing for p in problems) else 0
-
-
-@dataclass(frozen=True)
-class Verification:
-    """What verify found, with the claims and sources it looked at."""
-
-    problems: list[Problem]
-    claim_ids: list[str]
-    sources: int
-    ledger: Ledger | None = None  # the ledger, when it had to be read (not when the result came from the cache)
-    # a share of the ledger that was read, kept only so that its objects are not freed one by one before the
-    # process exits (which takes a noticeable time for a hundred thousand claims)
-    kept: Any = field(default=None, repr=False, compare=False)
-
-
-def verify_ledger(root: Path, options: Options, progress: Progress | None = None, *,
-                  whole: bool = False) -> Verification:
-    """Every problem of the ledger at `root`; from the cache when no file changed since the same run today.
-
-    Without `stale_after_days` in the options, the ledger's own setting applies. A large ledger is read
-    and checked in two shares, one in a forked process (see `_verify_in_shares`); with `whole`, the
-    result keeps the whole ledger it read, for a caller that needs it next.
-    """
-    from factcheck import cache
-    from factcheck.ledgerfiles import find_files
-    from factcheck.store import SHARE_FROM_BYTES, claims_size, load_files
-
-    files = find_files(root)
-    entry = None
-    if cache.enabled():
-        extra = f"{options.stale_after_days}|{options.today.isoformat()}"
-        entry = "verify-" + cache.key(files, snapshots=True, extra=extra)
-        hit = cache.read(root, entry)
-        if isinstance(hit, dict):
-            try:
-                found = [_from_tuple(p) for p in hit["problems"]]
-                return Verification(found, list(hit["claims"]), int(hit["sources"]))
-            except (KeyError, IndexError, TypeError, ValueError):
-                pass
-    if progress is not None:
-        progress(0, 1, "reading the ledger")
-    with collecting.paused():  # the checks make many objects too, and no cycles
-        shared = None if whole or claims_size(files) < SHARE_FROM_BYTES else \
-            _verify_in_shares(root, files, options, progress)
-        if shared is not None:
-            result = shared
-        else:
-            ledger = load_files(root, files)
-            found = run_checks(ledger, _with_settings(options, ledger), progress=progress)
-            result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger)
-    found = result.problems
-    if entry is not None:
-        cache.write(root, entry, {
-            "problems": [_as_tuple(p) for p in found],
-            "claims": result.claim_ids, "sources": result.sources})
-    return result

@@ -200,8 +200,9 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
 def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: bool, stale_after: int | None,
            quiet: bool) -> None:
     """Run every check; print the problems, each at its file:line:column."""
-    from factcheck.checks import REGISTRY, Options, exit_status, run_checks, verify_ledger
+    from factcheck.checks import REGISTRY, Options, exit_status, run_checks
     from factcheck.render import github, jsonout, junit, sarif, text
+    from factcheck.verification import verify_ledger
 
     if claim_ids:
         ledger = _load(ctx)
@@ -303,10 +304,11 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
 @click.pass_context
 def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | None, charts: int) -> None:
     """The whole ledger for people: verdicts, problems, claims over time, every claim with its sources."""
-    from factcheck.checks import Options, exit_status, verify_ledger
+    from factcheck.checks import Options, exit_status
     from factcheck.render import html, jsonout, markdown
     from factcheck.report import build_report
     from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series
+    from factcheck.verification import verify_ledger
 
     outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress(), whole=True)
     found = outcome.problems

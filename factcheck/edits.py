@@ -23,7 +23,8 @@ from factcheck.files import LOCK_NAME, LedgerLock, write_atomic
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, find_files
 from factcheck.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, SourceMeta
 from factcheck.schema import json_schema
-from factcheck.store import Ledger, build_ledger, error_message, load_ledger
+from factcheck.store import Ledger, build_ledger, load_ledger
+from factcheck.validation import error_message
 from factcheck.yamledit import Flow, YamlText, block
 
 SIMILAR_CLAIM_SCORE = 85.0

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
@@ -41,6 +42,15 @@ class Problem:
     def sort_key(self) -> tuple[str, int, int, str, str]:
         loc = self.location
         return (loc.path, loc.line, loc.column, self.code, self.message)
+
+    def as_row(self) -> tuple[str, str, str, str, int | None, int | None, str | None, str | None]:
+        """The problem as a tuple of plain values (for the cache, or another process); see `from_row`."""
+        loc = self.location
+        return self.code, self.severity, self.message, loc.path, loc.line, loc.column, self.claim, self.source
+
+    @classmethod
+    def from_row(cls, row: Sequence[Any]) -> Problem:
+        return cls(row[0], row[1], row[2], Location(row[3], row[4], row[5]), row[6], row[7])
 
 
 class FactcheckError(Exception):

@@ -87,7 +87,7 @@ def kind_of(value: Any) -> str:
 
 # Text fields are checked by pydantic's core alone, with no Python call per value: a ledger of 100,000
 # claims holds about a million of them. What the exact reader keeps as written where text belongs (a
-# number, a date) is turned back into its characters before validation (see store.validate_read).
+# number, a date) is turned back into its characters before validation (see validation.validate_read).
 Text = Annotated[str, StringConstraints(pattern=NOT_BLANK_PATTERN), WithJsonSchema({"type": "string", "pattern": "\\S"})]
 FreeText = str
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]

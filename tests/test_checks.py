@@ -202,14 +202,14 @@ def test_checks_shared_with_a_forked_process_find_what_one_process_finds(tmp_pat
     assert fork.call_count == 1 and shared == alone
     with mock.patch("os.fork", side_effect=OSError("no fork here")):
         assert checks.run_checks(load(tmp_path), checks.Options(stale_after_days=30), split_from=1) == alone
-    parent, work = os.getpid(), checks._claim_checks
+    parent, work = os.getpid(), checks.claim_checks
 
     def failing_in_the_child(*args: object) -> object:
         if os.getpid() != parent:
             raise RuntimeError("the child fails")
         return work(*args)  # type: ignore[arg-type]
 
-    with mock.patch.object(checks, "_claim_checks", side_effect=failing_in_the_child) as claim_checks:
+    with mock.patch.object(checks, "claim_checks", side_effect=failing_in_the_child) as claim_checks:
         # the child raises and exits 1: the parent does the child's share itself
         assert checks.run_checks(load(tmp_path), checks.Options(stale_after_days=30), split_from=1) == alone
     assert claim_checks.call_count == 1  # in this process: the fallback
@@ -219,7 +219,7 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck import checks, forked
+    from factcheck import checks, forked, verification
 
     generate(tmp_path, 600)
     claims = tmp_path / "claims.yaml"
@@ -228,10 +228,10 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     claims.write_text(text.replace("- id: c000555\n", "- id: c000007\n"), encoding="utf-8")
     options = checks.Options(stale_after_days=30)
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
-        whole = checks.verify_ledger(tmp_path, options, whole=True)
+        whole = verification.verify_ledger(tmp_path, options, whole=True)
         with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.store.SHARE_FROM_BYTES", 0), \
                 mock.patch.object(forked, "start", wraps=forked.start) as start:
-            shared = checks.verify_ledger(tmp_path, options)
+            shared = verification.verify_ledger(tmp_path, options)
     assert start.call_count == 1 and shared.ledger is None and whole.ledger is not None
     assert shared.problems == whole.problems and shared.claim_ids == whole.claim_ids
     assert next(p for p in shared.problems if p.code == "duplicate-id").message.startswith(
@@ -241,7 +241,7 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     # a file the fast path cannot read (a YAML 1.1 word) is read whole, with the same result as ever
     claims.write_text(text.replace("status: unverified", "status: unverified\n    note: no", 1), encoding="utf-8")
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
-        whole = checks.verify_ledger(tmp_path, options, whole=True)
+        whole = verification.verify_ledger(tmp_path, options, whole=True)
         with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.store.SHARE_FROM_BYTES", 0):
-            shared = checks.verify_ledger(tmp_path, options)
+            shared = verification.verify_ledger(tmp_path, options)
     assert shared.ledger is not None and shared.problems == whole.problems
