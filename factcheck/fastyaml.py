@@ -58,20 +58,15 @@ def is_plain(text: str) -> bool:
     return not any(pattern.search(text) for pattern in _NOT_PLAIN)
 
 
-def fast_parse(raw: bytes, path: str, *, read: bool = True) -> Document | None:
-    """The file's data without positions, or None when the exact reader must read it.
-
-    With `read=False`, the document comes with its text only, for a caller that reads it in parts.
-    """
+def fast_parse(raw: bytes, path: str) -> Document | None:
+    """The file's data without positions, or None when the exact reader must read it."""
     if yaml_rs is None:
         return None
     text, problem = decode(raw, path)
     if problem is not None or text is None or not is_plain(text):
         return None
-    data = read_native(text) if read else None
-    if read and data is _REFUSED:
-        return None
-    return Document(path, data, text=text)
+    data = read_native(text)
+    return None if data is _REFUSED else Document(path, data, text=text)
 
 
 _REFUSED = object()
