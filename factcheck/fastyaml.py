@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Generator, Iterable
 from typing import Any
 
-from factcheck.yamlsrc import Document, Path_, decode, parse
+from factcheck.yamlsrc import Document, Path_, decode, parse, without_bom
 
 try:  # pragma: no cover - depends on the platform's wheels
     import yaml_rs
@@ -66,7 +66,7 @@ def fast_parse(raw: bytes, path: str) -> Document | None:
     if problem is not None or text is None or not is_plain(text):
         return None
     data = read_native(text)
-    return None if data is _REFUSED else Document(path, data, text=text)
+    return None if data is _REFUSED else Document(path, data, raw=without_bom(raw))
 
 
 _REFUSED = object()
@@ -77,28 +77,31 @@ def available() -> bool:
     return yaml_rs is not None
 
 
-def read_plain(text: str) -> Any:
-    """`read_native` of a text that `is_plain` passes; the refusal marker for any other."""
+def read_plain(data: bytes) -> Any:
+    """`read_native` of UTF-8 bytes whose text `is_plain` passes; the refusal marker for any other."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return _REFUSED
     return read_native(text) if is_plain(text) else _REFUSED
 
 
-def read_ahead(texts: Iterable[str], window: int = 2, *, reader: Callable[[str], Any] | None = None,
-               ) -> Generator[Any, None, None]:
-    """`read_native` of each text, in order, read on a second thread a few texts ahead of the caller.
+def read_ahead(pieces: Iterable[bytes], window: int = 2) -> Generator[Any, None, None]:
+    """`read_plain` of each piece, in order, read on a second thread a few pieces ahead of the caller.
 
     The native parser lets go of the interpreter while it parses, so the caller's own work on one piece
-    (validating it) runs at the same time as the parsing of the next ones. `reader` replaces read_native. Texts are taken from the
-    iterable only as they are parsed, so a generator of slices never holds the whole file twice.
+    (validating it) runs at the same time as the reading of the next ones. Pieces are taken from the
+    iterable only as they are read, so a generator of slices never holds the whole file twice.
     """
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
-    texts, reader = iter(texts), reader or read_native
+    pieces = iter(pieces)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-yaml") as pool:
-        pending = deque(pool.submit(reader, text) for text in itertools.islice(texts, window))
-        for text in texts:
+        pending = deque(pool.submit(read_plain, piece) for piece in itertools.islice(pieces, window))
+        for piece in pieces:
             result = pending.popleft().result()
-            pending.append(pool.submit(reader, text))
+            pending.append(pool.submit(read_plain, piece))
             yield result
         while pending:
             yield pending.popleft().result()
@@ -112,19 +115,19 @@ def read_native(text: str) -> Any:
         return _REFUSED
 
 
-_CLAIMS_KEY = re.compile(r"^claims[ \t]*:[ \t]*(?:#.*)?$", re.MULTILINE)
+_CLAIMS_KEY = re.compile(rb"^claims[ \t]*:[ \t]*(?:#.*)?$", re.MULTILINE)
 CHUNK = 2000  # claims read at once by the fast path: the native tree of a chunk is dropped once validated
 
 
 def find_positions(doc: Document, path: Path_) -> None:
     """Fill in the positions needed to locate `path` in a fast-read document."""
-    assert doc.text is not None
+    assert doc.raw is not None
     if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int) and _locate_claim(doc, path[1]):
         return
-    exact = parse(doc.text.encode("utf-8"), doc.path)
+    exact = parse(doc.raw, doc.path)
     doc.positions.update(exact.positions)
     doc.key_positions.update(exact.key_positions)
-    doc.text = None  # every position is known now
+    doc.raw = None  # every position is known now
 
 
 def _locate_claim(doc: Document, index: int) -> bool:
@@ -132,11 +135,11 @@ def _locate_claim(doc: Document, index: int) -> bool:
     starts = _claim_starts(doc)
     if starts is None or index >= len(starts) - 1:
         return False
-    text = doc.text
-    assert text is not None
+    raw = doc.raw
+    assert raw is not None
     begin, end = starts[index], starts[index + 1]
     first_line = _lines_before(doc, starts)[index]
-    block = parse(text[begin:end].encode("utf-8"), doc.path, typed=False)  # its positions, and its id as text
+    block = parse(raw[begin:end], doc.path, typed=False)  # its positions, and its id as text
     claim = block.data[0] if isinstance(block.data, list) and block.data else None
     if block.problems or not isinstance(claim, dict) or claim.get("id") != doc.claim_ids[index]:
         return False
@@ -151,11 +154,11 @@ def _lines_before(doc: Document, starts: list[int]) -> list[int]:
     """How many lines come before each claim: counted once for the file, not once per problem."""
     cached: list[int] | None = getattr(doc, "_lines_before", None)
     if cached is None:
-        text = doc.text
-        assert text is not None
+        raw = doc.raw
+        assert raw is not None
         cached, total, previous = [], 0, 0
         for start in starts:
-            total += text.count("\n", previous, start)
+            total += raw.count(b"\n", previous, start)
             cached.append(total)
             previous = start
         doc._lines_before = cached  # type: ignore[attr-defined]
@@ -166,16 +169,16 @@ def _claim_starts(doc: Document) -> list[int] | None:
     """The offsets where each claim of a fast-read document starts, and where the list ends."""
     cached: list[int] | None = getattr(doc, "_claim_starts", None)
     if cached is None:
-        assert doc.text is not None
-        cached = claim_starts(doc.text)
+        assert doc.raw is not None
+        cached = claim_starts(doc.raw)
         if cached is None or len(cached) != len(doc.claim_ids) + 1:
             return None
         doc._claim_starts = cached  # type: ignore[attr-defined]
     return cached
 
 
-def claim_starts(text: str) -> list[int] | None:
-    """The offsets where each item of the block list under a top-level `claims:` starts, then where it ends.
+def claim_starts(text: bytes) -> list[int] | None:
+    """The byte offsets where each item of the block list under a top-level `claims:` starts, then its end.
 
     None when the list is not a block list of the usual shape. The items are found by their indentation
     alone, so a caller must check that reading the pieces gives exactly one claim per start.
@@ -188,7 +191,7 @@ def claim_starts(text: str) -> list[int] | None:
         return None
     after = _TOP_LEVEL.search(text, first.start())
     stop = after.start() + 1 if after else len(text)
-    marker = "\n" + first.group(1) + "- "
+    marker = b"\n" + first.group(1) + b"- "
     starts = [first.start() + 1]
     at = text.find(marker, first.end(), stop)
     while at >= 0:
@@ -198,5 +201,5 @@ def claim_starts(text: str) -> list[int] | None:
     return starts
 
 
-_FIRST_ITEM = re.compile(r"\n([ ]*)- ")
-_TOP_LEVEL = re.compile(r"\n[^\s#-]")  # the next top-level key, after the claims
+_FIRST_ITEM = re.compile(rb"\n([ ]*)- ")
+_TOP_LEVEL = re.compile(rb"\n[^\s#-]")  # the next top-level key, after the claims

@@ -28,7 +28,7 @@ from factcheck.ledgerfiles import (
 )
 from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings, SourceMeta
 from factcheck.validation import schema_problems, validate_read
-from factcheck.yamlsrc import Document, Path_, decode, parse
+from factcheck.yamlsrc import Document, Path_, decode, parse, without_bom
 
 
 @dataclass(frozen=True)
@@ -214,7 +214,7 @@ def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[st
     for name, chunks in sorted(cached["claims"].items()):
         raw = files[name]
         assert not isinstance(raw, Refused)
-        doc = Document(name, text=as_bytes(raw).decode("utf-8-sig"))
+        doc = Document(name, raw=without_bom(as_bytes(raw)))
         first = len(ledger.claims)
         for chunk in chunks:
             base = len(ledger.claims) - first  # the index in its file of the chunk's first claim
@@ -288,39 +288,34 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool,
                  share: tuple[int, int] | None = None) -> _FastRead | None:
     """A claims file read by the fast path, or None at the first sign that it needs the exact reader.
 
-    A block list of claims is read a chunk of claims at a time: the chunks are parsed on a second thread
-    while this one scans the text for what would need the exact reader, then validates each chunk as it
+    A block list of claims is read a chunk of claims at a time: the chunks are decoded, scanned for what
+    would need the exact reader and parsed on a second thread, while this one validates each chunk as it
     comes, so only a few chunks' native trees are alive at once. With `rows_only`, only rows are kept.
     """
     if not fastyaml.available():
         return None
-    text, problem = decode(raw, name)
-    if problem is not None or text is None:
-        return None
-    starts = claim_starts(text)
+    body = without_bom(raw)
+    starts = claim_starts(body)
     if starts is None:  # not a block list of the usual shape: read the file whole
-        if not is_plain(text) or share is not None:
+        text, problem = decode(raw, name)
+        if problem is not None or text is None or not is_plain(text) or share is not None:
             return None
         top = fastyaml.read_native(text)
         if not isinstance(top, dict) or not isinstance(top.get("claims"), list):
             return None
-        doc = Document(name, text=text)
+        doc = Document(name, raw=body)
         doc.claim_ids = [None] * len(top["claims"])
         return _validate_fast(doc, top, [(top["claims"], 0, None)], rows_only, for_cache)
     every = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
     bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
-    # A share scans only its own chunks (on the reading thread), the chunks of other shares being theirs to
-    # scan: the scan looks within lines, and chunks are whole lines. Read whole, the file is scanned once.
-    parsed = fastyaml.read_ahead((text[starts[i]:starts[j]] for i, j in bounds),
-                                 reader=fastyaml.read_native if share is None else fastyaml.read_plain)
+    # Each chunk is decoded and scanned on the reading thread as it is read (the scan looks within lines,
+    # and chunks are whole lines), so the file's text is never held whole; a share reads only its own.
+    parsed = fastyaml.read_ahead(body[starts[i]:starts[j]] for i, j in bounds)
     try:
-        head = text[:starts[0]] + text[starts[-1]:]
-        if not is_plain(text if share is None else head):
-            return None
-        top = fastyaml.read_native(head)
+        top = fastyaml.read_plain(body[:starts[0]] + body[starts[-1]:])
         if not isinstance(top, dict) or "claims" not in top or top["claims"] is not None:
             return None
-        doc = Document(name, text=text)
+        doc = Document(name, raw=body)
         doc._claim_starts = starts  # type: ignore[attr-defined]
         doc.claim_ids = [None] * (len(starts) - 1)
         chunks = ((chunk, i, j - i) for chunk, (i, j) in zip(parsed, bounds, strict=True))
@@ -437,7 +432,7 @@ def _load_sources(files: Mapping[str, bytes | Deferred | Refused], ledger: Ledge
             record.snapshot_path, record.snapshot = name, data
         elif suffix == "yaml" and cached is not None:
             record.meta, record.meta_path = SourceMeta.model_validate(cached[stem]), name
-            record.meta_doc = Document(name, cached[stem], text=as_bytes(data).decode("utf-8-sig"))
+            record.meta_doc = Document(name, cached[stem], raw=without_bom(as_bytes(data)))
         elif suffix == "yaml":
             data = as_bytes(data)
             fast = fast_parse(data, name)

@@ -72,8 +72,9 @@ class BadDate:
 class Document:
     """One parsed YAML file: its data, where each node is, and what went wrong.
 
-    A document read by the fast path has no positions yet: `text` is kept, and the first `locate`
-    finds them (see fastyaml), so the cost of exact locations is paid only for files with problems.
+    A document read by the fast path has no positions yet: its bytes are kept in `raw` (the file's own,
+    shared with the file map, less a BOM), and the first `locate` finds them (see fastyaml), so the cost
+    of exact locations is paid only for files with problems.
     """
 
     path: str
@@ -81,12 +82,12 @@ class Document:
     positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    text: str | None = None
-    claim_ids: list[Any] = field(default_factory=list)  # with `text`: the id of each claim, in order
+    raw: bytes | None = None
+    claim_ids: list[Any] = field(default_factory=list)  # with `raw`: the id of each claim, in order
 
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """The location of the node at `path`, or of its nearest ancestor that exists."""
-        if self.text is not None and path not in self.positions:
+        if self.raw is not None and path not in self.positions:
             from factcheck.fastyaml import find_positions
 
             find_positions(self, path)
@@ -97,6 +98,11 @@ class Document:
                 return Location(self.path, *self.positions[path])
             path = path[:-1]
         return Location(self.path, *self.positions.get((), (1, 1)))
+
+
+def without_bom(raw: bytes) -> bytes:
+    """The bytes of a file less a leading UTF-8 byte order mark."""
+    return raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
 
 
 def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
