@@ -87,10 +87,11 @@ def _rows_in_shares(files: Mapping[str, Any]) -> Listing | None:
     from factcheck.store import build_share
 
     def share(which: int) -> tuple[list[tuple[str, int, tuple[Any, ...]]], Ledger] | None:
-        ledger = build_share(files, (which, 2))
-        if ledger is None:
+        ledger = build_share(files, (which, 2), rows_only=True)
+        if ledger is None or ledger.rows is None or ledger.row_places is None:
             return None
-        return [(r.doc.path, int(r.path[1]), tuple(row_values(r.claim))) for r in ledger.claims], ledger
+        return [(path, index, tuple(row)) for (path, index), row in zip(ledger.row_places, ledger.rows,
+                                                                        strict=True)], ledger
 
     def other() -> list[tuple[str, int, tuple[Any, ...]]] | None:
         read = share(1)

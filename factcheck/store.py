@@ -100,6 +100,7 @@ class Ledger:
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     rows: list[tuple[Any, ...]] | None = None  # read with rows_only: each claim's row values, and no claims
+    row_places: list[tuple[str, int]] | None = None  # read in a share with rows_only: each row's file and index
     validated: dict[str, list[bytes]] = field(default_factory=dict, repr=False)  # claims data for the cache
 
     def find(self, claim_id: str) -> ClaimRecord | None:
@@ -198,15 +199,17 @@ def claims_size(files: Mapping[str, bytes | Deferred | Refused]) -> int:
                if isinstance(data, bytes) and (name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/")))
 
 
-def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[int, int]) -> Ledger | None:
+def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[int, int], *,
+                rows_only: bool = False) -> Ledger | None:
     """The ledger with only share `k` of `n` of its claims (every n-th chunk of each claims file, from the
     k-th), for work split between processes; None unless every claims file reads cleanly by the fast path.
 
     The claims keep their place in their file (`("claims", index)`); each file's `claim_ids` has None for
-    the claims of other shares. Sources are all read.
+    the claims of other shares. With `rows_only`, the share's `rows` come with their `row_places`. Sources
+    are all read.
     """
     with collecting.paused():
-        return _build_ledger(files, False, False, share)
+        return _build_ledger(files, rows_only, False, share)
 
 
 def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any]) -> Ledger:
@@ -231,6 +234,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
     settings_doc: Document | None = None
     rows: list[tuple[Any, ...]] = []
+    places: list[tuple[str, int]] = []
     for name in claim_files:
         raw = files[name]
         if isinstance(raw, Refused):
@@ -246,6 +250,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
             doc, settings = fast.doc, fast.settings
             ledger.claims.extend(fast.records)
             rows.extend(fast.rows)
+            places.extend((name, index) for index in fast.places)
             if for_cache:
                 ledger.validated[name] = fast.chunks
         else:
@@ -269,6 +274,8 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
                 ledger.settings, settings_doc = settings, doc
     if rows_only:
         ledger.rows, ledger.claims = rows, []
+        if share is not None:
+            ledger.row_places = places
     _load_sources(files, ledger)
     return ledger
 
@@ -281,6 +288,7 @@ class _FastRead:
     settings: Settings | None
     records: list[ClaimRecord] = field(default_factory=list)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
+    places: list[int] = field(default_factory=list)  # with rows: each row's claim's index in the file
     chunks: list[bytes] = field(default_factory=list)
 
 
@@ -343,6 +351,7 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
                 doc.claim_ids[index] = claim.id
                 if rows_only:
                     read.rows.append(row_values(claim))
+                    read.places.append(index)
                 else:
                     read.records.append(ClaimRecord(claim, doc, ("claims", index)))
             if for_cache:
