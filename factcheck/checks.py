@@ -98,31 +98,35 @@ class Context:
 CheckFunction = Callable[[Context], Iterable[Problem]]
 
 
+Scope = Literal["claim", "sources", "ledger"]
+
+
 @dataclass(frozen=True)
 class Check:
     """A check code: its severity, what it means, and the function that finds it (None: found by the loader).
 
-    A check of `claim` scope looks at each claim on its own (`ctx.claims`), so its work can be shared out;
-    one of `ledger` scope looks at the ledger as a whole.
+    Its scope says what it looks at, so that the work can be shared out: `claim`, each claim on its own
+    (`ctx.claims`); `sources`, the sources alone; `ledger`, every claim's id or quoted sources together
+    (`ctx.ids`, `ctx.used_sources`).
     """
 
     code: str
     severity: Severity
     description: str
     run: CheckFunction | None = None
-    scope: Literal["claim", "ledger"] = "ledger"
+    scope: Scope = "ledger"
 
 
 REGISTRY: dict[str, Check] = {}
 
 
 def _register(code: str, severity: Severity, description: str, run: CheckFunction | None = None,
-              scope: Literal["claim", "ledger"] = "ledger") -> None:
+              scope: Scope = "ledger") -> None:
     REGISTRY[code] = Check(code, severity, description, run, scope)
 
 
 def _check(code: str, severity: Severity, description: str,
-           scope: Literal["claim", "ledger"] = "claim") -> Callable[[CheckFunction], CheckFunction]:
+           scope: Scope = "claim") -> Callable[[CheckFunction], CheckFunction]:
     def decorate(function: CheckFunction) -> CheckFunction:
         _register(code, severity, description, function, scope)
         return function
@@ -146,7 +150,7 @@ _register("source-unsafe", "error", "A source file that is a symbolic link or re
 _register("source-incomplete", "error", "A source has a snapshot without metadata, or metadata without a snapshot.")
 
 
-@_check("source-encoding", "error", "A source snapshot is not UTF-8 text.", "ledger")
+@_check("source-encoding", "error", "A source snapshot is not UTF-8 text.", "sources")
 def check_snapshot_encoding(ctx: Context) -> Iterator[Problem]:
     for source in ctx.ledger.sources.values():
         found = source.encoding_error()
@@ -212,7 +216,7 @@ def check_quotes_normalized(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@_check("source-modified", "error", "A snapshot's sha256 differs from the one its metadata records.", "ledger")
+@_check("source-modified", "error", "A snapshot's sha256 differs from the one its metadata records.", "sources")
 def check_sources_unmodified(ctx: Context) -> Iterator[Problem]:
     for source in ctx.ledger.sources.values():
         if source.meta is None or source.digest is None or source.meta.sha256 == source.digest:

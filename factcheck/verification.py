@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from factcheck import collecting, forked
+from factcheck import cache, collecting, forked
 from factcheck.checks import REGISTRY, Context, Options, Progress, claim_checks, run_checks
 from factcheck.errors import Problem
-from factcheck.store import Ledger
+from factcheck.ledgerfiles import find_files
+from factcheck.store import SHARE_FROM_BYTES, Ledger, build_share, claims_size, load_files
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,6 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
     and checked in two shares, one in a forked process (see `_verify_in_shares`); with `whole`, the
     result keeps the whole ledger it read, for a caller that needs it next.
     """
-    from factcheck import cache
-    from factcheck.ledgerfiles import find_files
-    from factcheck.store import SHARE_FROM_BYTES, claims_size, load_files
-
     files = find_files(root)
     entry = None
     if cache.enabled():
@@ -55,7 +52,7 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
         progress(0, 1, "reading the ledger")
     with collecting.paused():  # the checks make many objects too, and no cycles
         shared = None if whole or claims_size(files) < SHARE_FROM_BYTES else \
-            _verify_in_shares(root, files, options, progress)
+            _verify_in_shares(files, options, progress)
         if shared is not None:
             result = shared
         else:
@@ -77,20 +74,18 @@ def _with_settings(options: Options, ledger: Ledger) -> Options:
     return options
 
 
-def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
+def _verify_in_shares(files: Mapping[str, Any], options: Options,
                       progress: Progress | None = None) -> Verification | None:
     """Verify with the claims read and checked in two shares, the second in a forked process.
 
     Reading the claims (parsing and validating) is most of a cold run, and it splits cleanly: each process
     reads every other chunk of claims (see store.build_share) and checks its own claims; this one then
     runs the checks of the ledger as a whole on both shares' ids and quoted sources. The ledger's own
-    cache entry is left to the commands that read it whole (it would cost a second here). Problems met on
+    cache entry is left to the commands that read it whole (here it would cost half a second). Problems met on
     reading can only be the sources' (both shares read them all): this share reports them. None when the
     ledger cannot be read in shares (a file that needs the exact reader, no fork, the fork failed): the
     caller then reads it whole.
     """
-    from factcheck.store import build_share
-
     runs = [check for check in REGISTRY.values() if check.run is not None]
 
     def other_share() -> dict[str, Any] | None:  # what the forked process does
@@ -116,9 +111,8 @@ def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
         progress(1, 3, "checking the claims")
     ctx = Context(ledger, _with_settings(options, ledger))
     found = [*ledger.problems, *claim_checks(ctx, runs)]
-    merged = ("duplicate-id", "orphan-source")  # the checks that need both shares' claims
-    for check in runs:  # the others meanwhile
-        if check.scope == "ledger" and check.code not in merged:
+    for check in runs:  # meanwhile, the checks of the sources alone
+        if check.scope == "sources":
             assert check.run is not None
             found.extend(check.run(ctx))
     theirs = helper()
@@ -138,7 +132,7 @@ def _verify_in_shares(root: Path, files: Mapping[str, Any], options: Options,
     if progress is not None:
         progress(2, 3, "checking the ledger")
     for check in runs:
-        if check.code in merged:
+        if check.scope == "ledger":
             assert check.run is not None
             found.extend(check.run(ctx))
     found.extend(Problem.from_row(p) for p in theirs["problems"])

@@ -229,7 +229,7 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     options = checks.Options(stale_after_days=30)
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
         whole = verification.verify_ledger(tmp_path, options, whole=True)
-        with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.store.SHARE_FROM_BYTES", 0), \
+        with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0), \
                 mock.patch.object(forked, "start", wraps=forked.start) as start:
             shared = verification.verify_ledger(tmp_path, options)
     assert start.call_count == 1 and shared.ledger is None and whole.ledger is not None
@@ -242,6 +242,6 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     claims.write_text(text.replace("status: unverified", "status: unverified\n    note: no", 1), encoding="utf-8")
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
         whole = verification.verify_ledger(tmp_path, options, whole=True)
-        with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.store.SHARE_FROM_BYTES", 0):
+        with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0):
             shared = verification.verify_ledger(tmp_path, options)
     assert shared.ledger is not None and shared.problems == whole.problems
