@@ -43,11 +43,17 @@ class Context:
     work is split between processes); checks of the ledger as a whole look at `ledger`.
     """
 
-    def __init__(self, ledger: Ledger, options: Options, claims: Sequence[ClaimRecord] | None = None) -> None:
+    def __init__(self, ledger: Ledger, options: Options, claims: Sequence[ClaimRecord] | None = None,
+                 snapshots: dict[str, Snapshot | None] | None = None) -> None:
         self.ledger = ledger
         self.options = options
         self.claims = ledger.claims if claims is None else claims
-        self._snapshots: dict[str, Snapshot | None] = {}
+        # each snapshot folded once: contexts of the chunks of one ledger share them
+        self._snapshots: dict[str, Snapshot | None] = {} if snapshots is None else snapshots
+
+    def of(self, claims: Sequence[ClaimRecord]) -> Context:
+        """A context for other claims of the same ledger, sharing its folded snapshots."""
+        return Context(self.ledger, self.options, claims, self._snapshots)
 
     @cached_property
     def ids(self) -> list[tuple[str, Document, Path_]]:

@@ -306,29 +306,20 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
     """The whole ledger for people: verdicts, problems, claims over time, every claim with its sources."""
     from factcheck.checks import Options, exit_status
     from factcheck.render import html, jsonout, markdown
-    from factcheck.report import build_report
-    from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series
-    from factcheck.verification import verify_ledger
+    from factcheck.report import read_report
 
-    outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress(), whole=True)
-    found = outcome.problems
-    ledger = outcome.ledger or _load(ctx)  # read once: verify keeps the ledger it had to read
-    band = ledger.settings.about_band or DEFAULT_ABOUT_BAND
-    data = build_report(ledger, found, build_series(ledger, about_band=band), band)
-    renderers: dict[str, Callable[[], str]] = {
-        "markdown": lambda: markdown.report(data),
-        "html": lambda: html.report(data, charts),
-        "json": lambda: jsonout.dumps(data),
-    }
-    text = renderers[fmt]()
+    module = {"markdown": markdown, "html": html, "json": jsonout}[fmt]
+    made = read_report(_root(ctx), Options(stale_after_days=stale_after), module.claims_part, _progress())
+    pieces = html.report(made.data, made.claims, charts) if fmt == "html" else module.report(made.data, made.claims)
     if output is None:
-        click.echo(text, nl=False)
+        for piece in pieces:
+            click.echo(piece, nl=False)
     else:
         from factcheck.files import write_atomic
 
-        write_atomic(Path(output), text.encode("utf-8"))
+        write_atomic(Path(output), pieces)
         click.echo(f"factcheck: wrote {output}", err=True)
-    _exit(exit_status(found))
+    _exit(exit_status(made.problems))
 
 
 @cli.command()

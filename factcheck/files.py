@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from factcheck.errors import FactcheckError
 
 
-def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
-    """Write `data` to `path` through a temporary file in the same folder, fsync, then rename over it.
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
+    """Write `data` (bytes, or pieces of them) to `path` through a temporary file in the same folder, fsync,
+    then rename over it.
 
     A symbolic link is followed, so the file it points to is replaced and the link stays; the file keeps
     its permission bits (a new one gets the usual ones under the umask). With `durable=False` nothing is
@@ -34,7 +36,11 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
         raise FactcheckError(f"cannot write {path}: {exc.strerror}") from None
     try:
         with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if isinstance(data, bytes):
+                stream.write(data)
+            else:
+                for piece in data:
+                    stream.write(piece)
             stream.flush()
             os.fchmod(stream.fileno(), mode)
             if durable:

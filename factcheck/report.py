@@ -1,31 +1,129 @@
-"""The whole ledger for people, as one plain value every report format renders."""
+"""The whole ledger for people, as one plain value every report format renders, its claims rendered apart.
+
+A report shows every claim, and a ledger may hold a hundred thousand: the claims are rendered a chunk at a
+time as the ledger is read and checked (see `read_report`), so their models never all live at once.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from factcheck import __version__
+from factcheck.checks import Options, Progress
 from factcheck.errors import SEVERITIES, Problem
-from factcheck.model import STATUSES, phrase
-from factcheck.store import Ledger, SourceRecord
-from factcheck.timeline import Series, series_data
+from factcheck.model import STATUSES, Claim, Settings, phrase
+from factcheck.store import ClaimRecord, Ledger, SourceRecord
+from factcheck.timeline import DEFAULT_ABOUT_BAND, Series, build_series, series_data
+from factcheck.yamlsrc import Document
 
 REPORT_VERSION = 1
 
+# How a format renders a chunk of claims, each as the plain value `claim_data` gives.
+RenderClaims = Callable[[list[dict[str, Any]]], str]
 
-def build_report(ledger: Ledger, problems: Sequence[Problem], series: Sequence[Series], about_band: float,
+
+@dataclass
+class Report:
+    """A report: its value (`claims` left empty), its claims rendered in ledger order (UTF-8, a chunk a
+    piece), and the problems verify found."""
+
+    data: dict[str, Any]
+    claims: list[bytes]
+    problems: list[Problem]
+    kept: Any = field(default=None, repr=False)  # see verification.Verification.kept
+
+
+def read_report(root: Path, options: Options, render: RenderClaims, progress: Progress | None = None,
+                today: dt.date | None = None) -> Report:
+    """The report of the ledger at `root`, read and checked once, its claims rendered by `render`."""
+    from factcheck.verification import verify_ledger
+
+    parts = ClaimParts(render)
+    outcome = verify_ledger(root, options, progress, work=parts)
+    ledger = outcome.ledger
+    assert ledger is not None  # read for the work, always
+    band = ledger.settings.about_band or DEFAULT_ABOUT_BAND
+    data = build_report(ledger.settings, ledger.sources, parts.statuses(), outcome.problems,
+                        build_series(ledger, about_band=band), band, today)
+    return Report(data, parts.texts(), outcome.problems, kept=(outcome, parts))
+
+
+class ClaimParts:
+    """The report's work on each chunk of claims as the ledger is read (a verification.ChunkWork): each
+    chunk rendered, its verdicts counted, and only its claims with a subject kept, for the series."""
+
+    def __init__(self, render: RenderClaims) -> None:
+        self.render = render
+        # by claims file: a chunk's first index, and its text as UTF-8 (as str, one typographic quote would
+        # make the whole chunk take two or four bytes a character)
+        self.parts: dict[str, list[tuple[int, bytes]]] = {}
+        self.counts: dict[str, dict[str, int]] = {}  # by claims file: claims by status
+        self.kept: list[ClaimRecord] = []
+        self._linked: dict[str, dict[str, Any]] | None = None
+
+    def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
+        if not records:
+            return []
+        if self._linked is None:  # the sources are read before any claim
+            self._linked = _linked(ledger)
+        path = records[0].doc.path
+        linked = self._linked
+        self.parts.setdefault(path, []).append(
+            (int(records[0].path[1]), self.render([claim_data(r.claim, linked) for r in records]).encode("utf-8")))
+        counts = self.counts.setdefault(path, dict.fromkeys(STATUSES, 0))
+        for record in records:
+            counts[record.claim.status] += 1
+        with_subject = [record for record in records if record.claim.subject is not None]
+        self.kept.extend(with_subject)
+        return with_subject
+
+    def again(self, path: str) -> None:
+        self.parts.pop(path, None)
+        self.counts.pop(path, None)
+        self.kept = [record for record in self.kept if record.doc.path != path]
+
+    def result(self) -> Any:
+        """What a share in a forked process sends back (marshallable)."""
+        kept = [(r.doc.path, r.path[1], r.claim.model_dump(mode="json", exclude_defaults=True)) for r in self.kept]
+        return {"parts": self.parts, "counts": self.counts, "kept": kept}
+
+    def merge(self, theirs: Any, ledger: Ledger, documents: Mapping[str, Document]) -> None:
+        """Take in the other share's result; `ledger` (this share's) gets its kept claims too, in order."""
+        for path, parts in theirs["parts"].items():
+            self.parts.setdefault(path, []).extend(parts)
+        for path, counts in theirs["counts"].items():
+            mine = self.counts.setdefault(path, dict.fromkeys(STATUSES, 0))
+            for status, n in counts.items():
+                mine[status] += n
+        ledger.claims.extend(ClaimRecord(Claim.model_validate(data), documents[path], ("claims", index))
+                             for path, index, data in theirs["kept"])
+        ledger.claims.sort(key=lambda record: (record.doc.path, record.path[1]))
+
+    def statuses(self) -> dict[str, int]:
+        """How many claims of each status the ledger holds."""
+        total = dict.fromkeys(STATUSES, 0)
+        for counts in self.counts.values():
+            for status, n in counts.items():
+                total[status] += n
+        return total
+
+    def texts(self) -> list[bytes]:
+        """The rendered chunks, in ledger order."""
+        return [text for _, parts in sorted(self.parts.items()) for _, text in sorted(parts)]
+
+
+def build_report(settings: Settings, sources: Mapping[str, SourceRecord], by_status: dict[str, int],
+                 problems: Sequence[Problem], series: Sequence[Series], about_band: float,
                  today: dt.date | None = None) -> dict[str, Any]:
-    """Counts by verdict, the problems, each subject's series and every claim with its linked sources."""
-    by_status = dict.fromkeys(STATUSES, 0)
-    for record in ledger.claims:
-        by_status[record.claim.status] += 1
+    """Counts by verdict, the problems, each subject's series and every source; the claims are rendered
+    apart (see `claim_data`), and `claims` is left empty for a format to put them in."""
     problem_counts = dict.fromkeys(SEVERITIES, 0)
     for p in problems:
         problem_counts[p.severity] += 1
-    settings = ledger.settings
-    linked = _linked(ledger)
     return {
         "version": REPORT_VERSION,
         "generator": f"factcheck {__version__}",
@@ -34,15 +132,15 @@ def build_report(ledger: Ledger, problems: Sequence[Problem], series: Sequence[S
             "name": settings.name,
             "publisher": settings.publisher.model_dump(mode="json") if settings.publisher else None,
         },
-        "counts": {"claims": len(ledger.claims), "sources": len(ledger.sources), "by_status": by_status},
+        "counts": {"claims": sum(by_status.values()), "sources": len(sources), "by_status": by_status},
         "problems": {
             "counts": problem_counts,
             "items": [p.as_data() for p in problems],
         },
         "about_band": about_band,
         "series": [series_data(one) for one in series],
-        "claims": [_claim(record.claim, linked) for record in ledger.claims],
-        "sources": [_source(source) for _, source in sorted(ledger.sources.items())],
+        "claims": [],
+        "sources": [_source(source) for _, source in sorted(sources.items())],
     }
 
 
@@ -63,7 +161,8 @@ def _linked(ledger: Ledger) -> dict[str, dict[str, Any]]:
     return linked
 
 
-def _claim(claim: Any, linked: dict[str, dict[str, Any]]) -> dict[str, Any]:
+def claim_data(claim: Claim, linked: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    """One claim for the report, with what each quote's link shows of its source (see `_linked`)."""
     links = []
     for kind, quotes in (("appearance", claim.appearances), ("evidence", claim.evidence)):
         for quote in quotes:

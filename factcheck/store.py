@@ -6,11 +6,11 @@ import contextlib
 import datetime as dt
 import hashlib
 import marshal
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import ValidationError
 
@@ -121,22 +121,37 @@ class Ledger:
 
 MARSHAL_VERSION = 2  # without shared references: much quicker to write and read for data like a ledger's
 
+class EachChunk(Protocol):
+    """What a command does with each chunk of claims as it is read (the ledger's sources are read first).
 
-def load_ledger(root: Path, *, fill_cache: bool = True, rows_only: bool = False) -> Ledger:
+    A command that needs only some claims, or only what it makes of them, keeps its memory from growing
+    with the ledger: the ledger keeps only the claims `chunk` returns.
+    """
+
+    def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
+        """The claims of `records` to keep; `settings` are the ledger's as far as they are read yet."""
+
+    def again(self, path: str) -> None:
+        """The claims file at `path` is read again from its start (the fast reader gave up on it halfway):
+        forget what its chunks gave."""
+
+
+def load_ledger(root: Path, *, fill_cache: bool = True, rows_only: bool = False, each: EachChunk | None = None) -> Ledger:
     """Load the ledger at `root` from disk, through the cache of validated data when it can.
 
     Commands that are about to change the ledger pass `fill_cache=False`: they read the cache but
     never add an entry that their own write is about to make useless.
     """
-    return load_files(root, find_files(root), fill_cache=fill_cache, rows_only=rows_only)
+    return load_files(root, find_files(root), fill_cache=fill_cache, rows_only=rows_only, each=each)
 
 
 def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, fill_cache: bool = True,
-               rows_only: bool = False) -> Ledger:
+               rows_only: bool = False, each: EachChunk | None = None) -> Ledger:
     """The ledger made of files already found at `root`, through the cache when it can.
 
     With `rows_only`, the ledger comes with its `rows` for listing and no claims: printing a table of a
-    hundred thousand claims then needs no models (listing keeps its own cache entry of rows).
+    hundred thousand claims then needs no models (listing keeps its own cache entry of rows). With
+    `each`, the ledger keeps only the claims it returns for each chunk (see EachChunk).
     """
     from factcheck import cache
 
@@ -145,10 +160,13 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
     ledger = None
     if cached is not None:
         with contextlib.suppress(ValidationError, KeyError, TypeError, ValueError, EOFError):
-            ledger = build_ledger(files, cached)  # an entry of another shape fails: the files are read instead
+            ledger = build_ledger(files, cached, each=each)  # an entry of another shape fails: the files are read
+        if ledger is None and each is not None:
+            for name in cached.get("claims", ()) if isinstance(cached, dict) else ():
+                each.again(name)
     if ledger is None:
         filling = key is not None and fill_cache and not rows_only
-        ledger = build_ledger(files, rows_only=rows_only, for_cache=filling)
+        ledger = build_ledger(files, rows_only=rows_only, for_cache=filling, each=each)
         if filling and not ledger.problems:
             assert key is not None
             cache.write(root, key, _cache_value(ledger))
@@ -161,12 +179,7 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
 
 
 def _cache_value(ledger: Ledger) -> dict[str, Any]:
-    claims = dict(ledger.validated)
-    by_file: dict[str, list[dict[str, Any]]] = {}
-    for record in ledger.claims:
-        if record.doc.path not in claims:  # read by the exact reader: dump its models
-            by_file.setdefault(record.doc.path, []).append(record.claim.model_dump(mode="json", exclude_defaults=True))
-    claims.update({path: [marshal.dumps(dumped, MARSHAL_VERSION)] for path, dumped in by_file.items()})
+    claims = ledger.validated  # every claims file's, whichever reader read it
     settings = ledger.settings.model_dump(mode="json", exclude_defaults=True)
     metas = {source.id: source.meta.model_dump(mode="json", exclude_defaults=True)
              for source in ledger.sources.values() if source.meta is not None}
@@ -174,18 +187,18 @@ def _cache_value(ledger: Ledger) -> dict[str, Any]:
 
 
 def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any] | None = None, *,
-                 rows_only: bool = False, for_cache: bool = False) -> Ledger:
+                 rows_only: bool = False, for_cache: bool = False, each: EachChunk | None = None) -> Ledger:
     """Build a ledger from its files' bytes, keyed by path relative to the ledger root.
 
     With `cached` (validated data from the cache for exactly these files), the YAML is not parsed again:
     positions are found from the text only when a problem needs one. With `rows_only`, claims read by
-    the fast path come as `rows` and their models are not kept; with `for_cache`, their data is kept
-    marshalled in `validated`, for the cache.
+    the fast path come as `rows` and their models are not kept; with `for_cache`, the claims' data is
+    kept marshalled in `validated`, for the cache. With `each`, see EachChunk.
     """
     with collecting.paused():
         if cached is not None:
-            return _from_cache(files, cached)
-        ledger = _build_ledger(files, rows_only, for_cache)
+            return _from_cache(files, cached, each)
+        ledger = _build_ledger(files, rows_only, for_cache, each=each)
         assert ledger is not None
         return ledger
 
@@ -200,37 +213,42 @@ def claims_size(files: Mapping[str, bytes | Deferred | Refused]) -> int:
 
 
 def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[int, int], *,
-                rows_only: bool = False) -> Ledger | None:
+                rows_only: bool = False, each: EachChunk | None = None) -> Ledger | None:
     """The ledger with only share `k` of `n` of its claims (every n-th chunk of each claims file, from the
     k-th), for work split between processes; None unless every claims file reads cleanly by the fast path.
 
     The claims keep their place in their file (`("claims", index)`); each file's `claim_ids` has None for
     the claims of other shares. With `rows_only`, the share's `rows` come with their `row_places`. Sources
-    are all read.
+    are all read, before the claims.
     """
     with collecting.paused():
-        return _build_ledger(files, rows_only, False, share)
+        return _build_ledger(files, rows_only, False, share, each)
 
 
-def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any]) -> Ledger:
+def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any],
+                each: EachChunk | None = None) -> Ledger:
     ledger = Ledger(settings=Settings.model_validate(cached["settings"]))
+    _load_sources(files, ledger, cached["sources"])
     for name, chunks in sorted(cached["claims"].items()):
         raw = files[name]
         assert not isinstance(raw, Refused)
         doc = Document(name, raw=without_bom(as_bytes(raw)))
-        first = len(ledger.claims)
+        ids: list[str | None] = []
         for chunk in chunks:
-            base = len(ledger.claims) - first  # the index in its file of the chunk's first claim
-            ledger.claims.extend([ClaimRecord(Claim.model_validate(data), doc, ("claims", base + i))
-                                  for i, data in enumerate(marshal.loads(chunk))])
-        doc.claim_ids = [record.claim.id for record in ledger.claims[first:]]
-    _load_sources(files, ledger, cached["sources"])
+            base = len(ids)  # the index in its file of the chunk's first claim
+            records = [ClaimRecord(Claim.model_validate(data), doc, ("claims", base + i))
+                       for i, data in enumerate(marshal.loads(chunk))]
+            ids.extend(record.claim.id for record in records)
+            doc.claim_ids = ids
+            ledger.claims.extend(records if each is None else each.chunk(ledger, records, ledger.settings))
     return ledger
 
 
 def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bool, for_cache: bool,
-                  share: tuple[int, int] | None = None) -> Ledger | None:
+                  share: tuple[int, int] | None = None, each: EachChunk | None = None) -> Ledger | None:
     ledger = Ledger()
+    _load_sources(files, ledger)  # first: a command may check or render each chunk of claims as it comes
+    source_problems, ledger.problems = ledger.problems, []
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
     settings_doc: Document | None = None
     rows: list[tuple[Any, ...]] = []
@@ -243,9 +261,11 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
             ledger.problems.append(Problem(raw.code, "error", raw.reason, Location(name)))
             continue
         raw = as_bytes(raw)
-        fast = _claims_fast(raw, name, rows_only, for_cache, share)
+        fast = _claims_fast(raw, name, rows_only, for_cache, share, _kept(ledger, each))
         if fast is None and share is not None:
             return None
+        if fast is None and each is not None:
+            each.again(name)
         if fast is not None:
             doc, settings = fast.doc, fast.settings
             ledger.claims.extend(fast.records)
@@ -259,10 +279,16 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
             first = len(ledger.claims)
             settings = _load_claims_file(doc, ledger)
             doc.data = None  # the models hold it all now: the native tree would only take memory
+            read = ledger.claims[first:]
             if rows_only:
                 from factcheck.listing import row_values
 
-                rows.extend(row_values(record.claim) for record in ledger.claims[first:])
+                rows.extend(row_values(record.claim) for record in read)
+            if for_cache:
+                dumped = [record.claim.model_dump(mode="json", exclude_defaults=True) for record in read]
+                ledger.validated[name] = [marshal.dumps(dumped, MARSHAL_VERSION)]
+            if each is not None:
+                ledger.claims[first:] = each.chunk(ledger, read, settings or ledger.settings)
         if settings is not None:
             if settings_doc is not None:
                 ledger.problems.append(Problem(
@@ -276,8 +302,15 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
         ledger.rows, ledger.claims = rows, []
         if share is not None:
             ledger.row_places = places
-    _load_sources(files, ledger)
+    ledger.problems.extend(source_problems)
     return ledger
+
+
+def _kept(ledger: Ledger, each: EachChunk | None) -> _Keep | None:
+    return None if each is None else lambda records, settings: each.chunk(ledger, records, settings or ledger.settings)
+
+
+_Keep = Callable[[list[ClaimRecord], Settings | None], list[ClaimRecord]]  # EachChunk.chunk for one ledger
 
 
 @dataclass
@@ -292,8 +325,8 @@ class _FastRead:
     chunks: list[bytes] = field(default_factory=list)
 
 
-def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool,
-                 share: tuple[int, int] | None = None) -> _FastRead | None:
+def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share: tuple[int, int] | None = None,
+                 keep: _Keep | None = None) -> _FastRead | None:
     """A claims file read by the fast path, or None at the first sign that it needs the exact reader.
 
     A block list of claims is read a chunk of claims at a time: the chunks are decoded, scanned for what
@@ -313,7 +346,7 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool,
             return None
         doc = Document(name, raw=body)
         doc.claim_ids = [None] * len(top["claims"])
-        return _validate_fast(doc, top, [(top["claims"], 0, None)], rows_only, for_cache)
+        return _validate_fast(doc, top, [(top["claims"], 0, None)], rows_only, for_cache, keep)
     every = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
     bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
     # Each chunk is decoded and scanned on the reading thread as it is read (the scan looks within lines,
@@ -327,16 +360,18 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool,
         doc._claim_starts = starts  # type: ignore[attr-defined]
         doc.claim_ids = [None] * (len(starts) - 1)
         chunks = ((chunk, i, j - i) for chunk, (i, j) in zip(parsed, bounds, strict=True))
-        return _validate_fast(doc, top, chunks, rows_only, for_cache)
+        return _validate_fast(doc, top, chunks, rows_only, for_cache, keep)
     finally:
         parsed.close()  # stop reading ahead when the file is refused halfway
 
 
 def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[Any, int, int | None]],
-                   rows_only: bool, for_cache: bool) -> _FastRead | None:
+                   rows_only: bool, for_cache: bool,
+                   keep: _Keep | None = None) -> _FastRead | None:
     """Validate natively read claims, a chunk at a time; None when any of it fails (the exact reader says why).
 
-    Each chunk comes with the index of its first claim in the file and how many claims it must hold.
+    Each chunk comes with the index of its first claim in the file and how many claims it must hold. With
+    `keep`, only the records it returns for each chunk are kept; it is given a chunk once the chunk is valid.
     """
     from factcheck.listing import row_values
 
@@ -346,6 +381,7 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
         for chunk, first, expected in chunks:
             if not isinstance(chunk, list) or (expected is not None and len(chunk) != expected):
                 return None  # refused by the native parser, or the items were not where their indentation said
+            records = []
             for index, raw_claim in enumerate(chunk, first):
                 claim = Claim.model_validate(raw_claim)
                 doc.claim_ids[index] = claim.id
@@ -353,7 +389,8 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
                     read.rows.append(row_values(claim))
                     read.places.append(index)
                 else:
-                    read.records.append(ClaimRecord(claim, doc, ("claims", index)))
+                    records.append(ClaimRecord(claim, doc, ("claims", index)))
+            read.records.extend(records if keep is None else keep(records, settings))
             if for_cache:
                 read.chunks.append(marshal.dumps([_json_dates(raw_claim) for raw_claim in chunk], MARSHAL_VERSION))
     except ValidationError:

@@ -39,9 +39,15 @@ def series_chart(series: dict[str, Any], about_band: float, name: str = "1") -> 
     )
     chart.uuid = name
     points = {c["claim"]: c for c in claims}
+    labelled: set[str] = set()
 
-    def point(claim: dict[str, Any]) -> dict[str, Any]:
-        return {"value": (dt.date.fromisoformat(claim["date"]), claim["value"]), "label": claim["figure"]}
+    def point(claim_id: str) -> dict[str, Any]:  # each point labelled once, in the first line that reaches it
+        claim = points[claim_id]
+        shown = {"value": (dt.date.fromisoformat(claim["date"]), claim["value"])}
+        if claim_id not in labelled:
+            labelled.add(claim_id)
+            shown["label"] = claim["figure"]
+        return shown
 
     bounds: list[Any] = []
     for claim in claims:
@@ -54,13 +60,27 @@ def series_chart(series: dict[str, Any], about_band: float, name: str = "1") -> 
                   bounds, allow_interruptions=True, dots_size=2, stroke_style={"width": 8, "linecap": "butt"})
         colours.append(BOUND)
     if len(claims) == 1:
-        chart.add("stated figure", [point(claims[0])], stroke=False)
+        chart.add("stated figure", [point(claims[0]["claim"])], stroke=False)
         colours.append(COMPARABLE)
-    for number, step in enumerate(series["steps"], 1):
-        title = f"step {number}: " + ("like for like" if step["comparable"] else "NOT COMPARABLE")
-        chart.add(title, [point(points[step["from"]]), point(points[step["to"]])],
-                  stroke_style={"width": 3, "dasharray": "0" if step["comparable"] else "8, 6"})
-        colours.append(COMPARABLE if step["comparable"] else NOT_COMPARABLE)
+    # One line for the steps that compare like for like, unbroken while they follow each other, and one
+    # dashed line for the steps that do not: two series however long the series (pygal's time grows with
+    # the number of its series).
+    runs: list[list[str]] = []
+    breaks: list[list[str]] = []
+    for step in series["steps"]:
+        if not step["comparable"]:
+            breaks.append([step["from"], step["to"]])
+        elif runs and runs[-1][-1] == step["from"]:
+            runs[-1].append(step["to"])
+        else:
+            runs.append([step["from"], step["to"]])
+    for lines, title, comparable in ((runs, "steps like for like", True),
+                                     (breaks, "steps NOT COMPARABLE: no trend across them", False)):
+        if lines:
+            shown = [one for line in lines for one in (*(point(claim_id) for claim_id in line), None)][:-1]
+            chart.add(title, shown, allow_interruptions=True,
+                      stroke_style={"width": 3, "dasharray": "0" if comparable else "8, 6"})
+            colours.append(COMPARABLE if comparable else NOT_COMPARABLE)
     chart.config.style.colors = tuple(colours)
     return _without_scripts(str(chart.render(is_unicode=True)))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from typing import Any
 
 from factcheck.render.chart import series_chart
@@ -9,10 +11,40 @@ from factcheck.render.escape import safe_url
 from factcheck.render.numbers import per_year, percent, signed
 
 
-def report(data: dict[str, Any], max_charts: int = 40) -> str:
-    """The HTML page for a report value (see factcheck.report.build_report), with at most `max_charts` charts."""
-    import jinja2
+def report(data: dict[str, Any], claims: Sequence[bytes], max_charts: int = 40) -> list[bytes]:
+    """The HTML page for a report value (see factcheck.report) and its claims rendered by `claims_part`
+    (UTF-8), as pieces of UTF-8 to write one after the other; at most `max_charts` charts."""
+    import secrets
+
     from markupsafe import Markup
+
+    # pygal writes the SVG with an XML library, so every text in it is already escaped.
+    band = data["about_band"]
+    largest = sorted(range(len(data["series"])), key=lambda i: -len(data["series"][i]["claims"]))[:max_charts]
+    drawn = _draw(data["series"], sorted(largest), band)
+    charts = [Markup(drawn[i]) if drawn.get(i) else None for i in range(len(data["series"]))]
+    series = [{**s, "steps": [{**step, "stated_change_words": _change_words(step)} for step in s["steps"]]}
+              for s in data["series"]]
+    ledger = data["ledger"]
+    title = ledger["name"] or "Ledger report"
+    publisher = (ledger["publisher"] or {}).get("name")
+    marker = f"<!--claims-{secrets.token_hex(16)}-->"  # where the claims go: text from the ledger cannot make it
+    page = _environment().get_template("report.html").render(
+        report={**data, "series": series}, charts=charts, title=title, publisher=publisher, max_charts=max_charts,
+        uncharted=sum(1 for s, c in zip(data["series"], charts, strict=True) if s["claims"] and c is None),
+        claims=Markup(marker))
+    head, tail = page.split(marker)
+    return [head.encode("utf-8"), *claims, tail.encode("utf-8")]
+
+
+def claims_part(claims: list[dict[str, Any]]) -> str:
+    """A chunk of the report's claims (each as factcheck.report.claim_data gives it), as HTML."""
+    return str(_environment().get_template("claims.html").render(claims=claims))
+
+
+@functools.cache
+def _environment() -> Any:
+    import jinja2
 
     class Environment(jinja2.Environment):
         """Looks `a.b` up as a key first when `a` is a dict: the report is all dicts, and Jinja's usual order
@@ -28,19 +60,7 @@ def report(data: dict[str, Any], max_charts: int = 40) -> str:
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
     environment.filters["safe_url"] = safe_url
-    band = data["about_band"]
-    # pygal writes the SVG with an XML library, so every text in it is already escaped.
-    largest = sorted(range(len(data["series"])), key=lambda i: -len(data["series"][i]["claims"]))[:max_charts]
-    drawn = _draw(data["series"], sorted(largest), band)
-    charts = [Markup(drawn[i]) if drawn.get(i) else None for i in range(len(data["series"]))]
-    series = [{**s, "steps": [{**step, "stated_change_words": _change_words(step)} for step in s["steps"]]}
-              for s in data["series"]]
-    ledger = data["ledger"]
-    title = ledger["name"] or "Ledger report"
-    publisher = (ledger["publisher"] or {}).get("name")
-    return environment.get_template("report.html").render(
-        report={**data, "series": series}, charts=charts, title=title, publisher=publisher, max_charts=max_charts,
-        uncharted=sum(1 for s, c in zip(data["series"], charts, strict=True) if s["claims"] and c is None))
+    return environment
 
 
 def _draw(series: list[dict[str, Any]], chosen: list[int], band: float) -> dict[int, str | None]:

@@ -18,6 +18,23 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+def report(data: dict[str, Any], claims: Sequence[bytes]) -> list[bytes]:
+    """The report value (see factcheck.report) with its claims, rendered by `claims_part` (UTF-8), in their
+    place; as pieces of UTF-8 to write one after the other."""
+    marker = '\n  "claims": []'  # the report's own key: nested ones are indented deeper, text has no newline
+    head, tail = (piece.encode("utf-8") for piece in dumps({**data, "claims": []}).split(marker))
+    parts = [part for part in claims if part]
+    if not parts:
+        return [head, marker.encode("utf-8"), tail]
+    between = [piece for part in parts for piece in (b",\n", part)][1:]
+    return [head, b'\n  "claims": [\n', *between, b"\n  ]", tail]
+
+
+def claims_part(claims: list[dict[str, Any]]) -> str:
+    """A chunk of the report's claims as items of its `claims` list (indented as `report` places them)."""
+    return ",\n".join("    " + json.dumps(c, ensure_ascii=False, indent=2).replace("\n", "\n    ") for c in claims)
+
+
 def counts(found: Sequence[Problem]) -> dict[str, int]:
     """How many problems of each severity."""
     tally: dict[str, int] = dict.fromkeys(SEVERITIES, 0)

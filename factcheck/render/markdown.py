@@ -12,11 +12,11 @@ from factcheck.render.numbers import per_year, percent, signed
 from factcheck.timeline import Series, series_data
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """A GFM table of already-escaped cells."""
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"]
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, head: bool = True) -> str:
+    """A GFM table of already-escaped cells; without `head`, only its rows (to follow a table's head)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join(" --- " for _ in headers) + "|"] if head else []
     lines += ["| " + " | ".join(cell or " " for cell in row) + " |" for row in rows]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def series(all_series: Sequence[Series]) -> str:
@@ -81,8 +81,9 @@ def _either(value: str | None) -> str:
     return "*(none)*" if value is None else md(value)
 
 
-def report(data: dict[str, Any]) -> str:
-    """The report for a CI job summary or a wiki page."""
+def report(data: dict[str, Any], claims: Sequence[bytes]) -> list[bytes]:
+    """The report for a CI job summary or a wiki page, as pieces of UTF-8 to write one after the other; its
+    claims are the rows `claims_part` rendered (UTF-8)."""
     ledger = data["ledger"]
     counts = data["counts"]
     out = [f"# {md(ledger['name'] or 'Ledger report')}", ""]
@@ -101,11 +102,19 @@ def report(data: dict[str, Any]) -> str:
     for one in data["series"]:
         out += _series_section(one, "###")
     out += ["## Claims", ""]
-    out.append(table(("Claim", "Verdict", "Claimant", "Date", "Text", "Sources"), [
+    out.append(table(CLAIM_HEADERS, []))
+    return ["\n".join(out).encode("utf-8"), *claims]
+
+
+CLAIM_HEADERS = ("Claim", "Verdict", "Claimant", "Date", "Text", "Sources")
+
+
+def claims_part(claims: list[dict[str, Any]]) -> str:
+    """Rows of the report's claims table for a chunk of claims (each as factcheck.report.claim_data gives it)."""
+    return table(CLAIM_HEADERS, [
         (md(c["id"]), md(c["status"]), md(c["claimant"]), md(c["date"]), md(c["text"]),
          "; ".join(_source_link(q) for q in c["quotes"]))
-        for c in data["claims"]]))
-    return "\n".join(out)
+        for c in claims], head=False)
 
 
 def _source_link(quote: dict[str, Any]) -> str:
