@@ -253,9 +253,9 @@ def diff(ctx: click.Context, subjects: tuple[str, ...], subject_options: tuple[s
     if summary or exit_code:
         raise click.UsageError("--summary and --exit-code go with --rev")
     from factcheck.render import jsonout, markdown, text
-    from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series
+    from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series, load_subjects
 
-    ledger = _load(ctx)
+    ledger = load_subjects(_root(ctx))
     found = build_series(ledger, (*subjects, *subject_options), about_band)
     band = about_band or ledger.settings.about_band or DEFAULT_ABOUT_BAND
     renderers: dict[str, Callable[[], str]] = {

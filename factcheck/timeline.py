@@ -5,12 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 
 from factcheck.errors import FactcheckError, did_you_mean
 from factcheck.figures import format_number
-from factcheck.model import Quantity, phrase
-from factcheck.store import ClaimRecord, Ledger
+from factcheck.model import Quantity, Settings, phrase
+from factcheck.store import ClaimRecord, Ledger, load_ledger
 
 DEFAULT_ABOUT_BAND = 0.10
 DAYS_PER_YEAR = 365.25
@@ -148,6 +149,22 @@ class Series:
     trend: Trend | None
     verdict: str
     without_figure: tuple[str, ...]
+
+
+def load_subjects(root: Path) -> Ledger:
+    """The ledger at `root` with only its claims that have a subject, all a series needs: the others are
+    dropped a chunk at a time as they are read."""
+    return load_ledger(root, each=_WithSubject())
+
+
+class _WithSubject:
+    """Keeps, of each chunk of claims read, those with a subject (a store.EachChunk)."""
+
+    def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
+        return [record for record in records if record.claim.subject is not None]
+
+    def again(self, path: str) -> None:
+        pass  # it keeps nothing of its own
 
 
 def build_series(ledger: Ledger, subjects: Sequence[str] = (), about_band: float | None = None) -> list[Series]:
