@@ -7,7 +7,7 @@ time as the ledger is read and checked (see `read_report`), so their models neve
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,23 +16,27 @@ from factcheck import __version__
 from factcheck.checks import Options, Progress
 from factcheck.errors import SEVERITIES, Problem
 from factcheck.model import STATUSES, Claim, Settings, phrase
+from factcheck.spool import Span, Spool
 from factcheck.store import ClaimRecord, Ledger, SourceRecord
 from factcheck.timeline import DEFAULT_ABOUT_BAND, Series, build_series, series_data
 from factcheck.yamlsrc import Document
 
 REPORT_VERSION = 1
 
-# How a format renders a chunk of claims, each as the plain value `claim_data` gives.
-RenderClaims = Callable[[list[dict[str, Any]]], str]
+# What a quote's link shows of its source: title, publisher, url, published and retrieved (ISO dates).
+Linked = tuple[str | None, str | None, str | None, str | None, str | None]
+
+# How a format renders a chunk of claims, given what each source's links show (see `claim_data`).
+RenderClaims = Callable[[list[Claim], Mapping[str, Linked]], str]
 
 
 @dataclass
 class Report:
     """A report: its value (`claims` left empty), its claims rendered in ledger order (UTF-8, a chunk a
-    piece), and the problems verify found."""
+    piece, read back from where they were set aside as they were made), and the problems verify found."""
 
     data: dict[str, Any]
-    claims: list[bytes]
+    claims: Iterable[bytes]
     problems: list[Problem]
     kept: Any = field(default=None, repr=False)  # see verification.Verification.kept
 
@@ -58,12 +62,11 @@ class ClaimParts:
 
     def __init__(self, render: RenderClaims) -> None:
         self.render = render
-        # by claims file: a chunk's first index, and its text as UTF-8 (as str, one typographic quote would
-        # make the whole chunk take two or four bytes a character)
-        self.parts: dict[str, list[tuple[int, bytes]]] = {}
+        self.spool = Spool()  # the rendered chunks, as UTF-8, set aside on disk
+        self.parts: dict[str, list[tuple[int, Span]]] = {}  # by claims file: a chunk's first index, its text
         self.counts: dict[str, dict[str, int]] = {}  # by claims file: claims by status
         self.kept: list[ClaimRecord] = []
-        self._linked: dict[str, dict[str, Any]] | None = None
+        self._linked: dict[str, Linked] | None = None
 
     def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
         if not records:
@@ -73,7 +76,7 @@ class ClaimParts:
         path = records[0].doc.path
         linked = self._linked
         self.parts.setdefault(path, []).append(
-            (int(records[0].path[1]), self.render([claim_data(r.claim, linked) for r in records]).encode("utf-8")))
+            (int(records[0].path[1]), self.spool.add(self.render([r.claim for r in records], linked).encode("utf-8"))))
         counts = self.counts.setdefault(path, dict.fromkeys(STATUSES, 0))
         for record in records:
             counts[record.claim.status] += 1
@@ -111,9 +114,9 @@ class ClaimParts:
                 total[status] += n
         return total
 
-    def texts(self) -> list[bytes]:
-        """The rendered chunks, in ledger order."""
-        return [text for _, parts in sorted(self.parts.items()) for _, text in sorted(parts)]
+    def texts(self) -> Iterator[bytes]:
+        """The rendered chunks, in ledger order, read back one at a time."""
+        return self.spool.read(span for _, parts in sorted(self.parts.items()) for _, span in sorted(parts))
 
 
 def build_report(settings: Settings, sources: Mapping[str, SourceRecord], by_status: dict[str, int],
@@ -144,33 +147,38 @@ def build_report(settings: Settings, sources: Mapping[str, SourceRecord], by_sta
     }
 
 
-_NO_SOURCE = {"title": None, "publisher": None, "url": None, "published": None, "retrieved": None}
+_NO_SOURCE: Linked = (None, None, None, None, None)
+_LINK_FIELDS = ("title", "publisher", "url", "published", "retrieved")
 
 
-def _linked(ledger: Ledger) -> dict[str, dict[str, Any]]:
+def _linked(ledger: Ledger) -> dict[str, Linked]:
     """What a quote's link shows of each source, made once per source rather than once per quote."""
     linked = {}
     for source_id, source in ledger.sources.items():
         meta = source.meta
         if meta is not None:
-            linked[source_id] = {
-                "title": meta.title, "publisher": meta.publisher, "url": meta.url,
-                "published": meta.published.isoformat() if meta.published else None,
-                "retrieved": meta.retrieved.isoformat() if meta.retrieved else None,
-            }
+            linked[source_id] = (meta.title, meta.publisher, meta.url,
+                                 meta.published.isoformat() if meta.published else None,
+                                 meta.retrieved.isoformat() if meta.retrieved else None)
     return linked
 
 
-def claim_data(claim: Claim, linked: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    """One claim for the report, with what each quote's link shows of its source (see `_linked`)."""
-    links = []
-    for kind, quotes in (("appearance", claim.appearances), ("evidence", claim.evidence)):
-        for quote in quotes:
-            links.append({"kind": kind, "stance": getattr(quote, "stance", None), "source": quote.source,
-                          "text": quote.text, **linked.get(quote.source, _NO_SOURCE)})
-    verdict_date = next((e.date.isoformat() for e in reversed(claim.history) if e.status == claim.status), None)
+def verdict_date(claim: Claim) -> str | None:
+    """When the claim got its present status, from its history (ISO date); None when no entry says."""
+    return next((e.date.isoformat() for e in reversed(claim.history) if e.status == claim.status), None)
+
+
+def claim_data(claim: Claim, linked: Mapping[str, Linked]) -> dict[str, Any]:
+    """One claim for the report as a plain value, with what each quote's link shows of its source."""
+    links: list[dict[str, Any]] = []
+    for quote in claim.appearances:
+        links.append({"kind": "appearance", "stance": None, "source": quote.source, "text": quote.text,
+                      **dict(zip(_LINK_FIELDS, linked.get(quote.source, _NO_SOURCE), strict=True))})
+    for evidence in claim.evidence:
+        links.append({"kind": "evidence", "stance": evidence.stance, "source": evidence.source, "text": evidence.text,
+                      **dict(zip(_LINK_FIELDS, linked.get(evidence.source, _NO_SOURCE), strict=True))})
     return {
-        "id": claim.id, "text": claim.text, "status": claim.status, "verdict_date": verdict_date,
+        "id": claim.id, "text": claim.text, "status": claim.status, "verdict_date": verdict_date(claim),
         "claimant": claim.claimant, "date": claim.date.isoformat(), "subject": claim.subject,
         "figure": phrase(claim.quantity) if claim.quantity else None, "measure": claim.measure,
         "note": claim.note, "tags": list(claim.tags), "quotes": links,

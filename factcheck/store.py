@@ -212,17 +212,28 @@ def claims_size(files: Mapping[str, bytes | Deferred | Refused]) -> int:
                if isinstance(data, bytes) and (name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/")))
 
 
+def read_sources(files: Mapping[str, bytes | Deferred | Refused]) -> Ledger:
+    """A ledger of the sources alone, their snapshots read and decoded: for processes about to share out
+    the claims, which then hold one copy of them between them (see build_share)."""
+    with collecting.paused():
+        ledger = Ledger()
+        _load_sources(files, ledger)
+        for source in ledger.sources.values():
+            source.encoding_error()  # reads the snapshot
+        return ledger
+
+
 def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[int, int], *,
-                rows_only: bool = False, each: EachChunk | None = None) -> Ledger | None:
+                rows_only: bool = False, each: EachChunk | None = None, sources: Ledger | None = None) -> Ledger | None:
     """The ledger with only share `k` of `n` of its claims (every n-th chunk of each claims file, from the
     k-th), for work split between processes; None unless every claims file reads cleanly by the fast path.
 
     The claims keep their place in their file (`("claims", index)`); each file's `claim_ids` has None for
     the claims of other shares. With `rows_only`, the share's `rows` come with their `row_places`. Sources
-    are all read, before the claims.
+    are all read, before the claims, unless they come already read (`sources`, from read_sources).
     """
     with collecting.paused():
-        return _build_ledger(files, rows_only, False, share, each)
+        return _build_ledger(files, rows_only, False, share, each, sources)
 
 
 def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any],
@@ -245,10 +256,13 @@ def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[st
 
 
 def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bool, for_cache: bool,
-                  share: tuple[int, int] | None = None, each: EachChunk | None = None) -> Ledger | None:
+                  share: tuple[int, int] | None = None, each: EachChunk | None = None,
+                  sources: Ledger | None = None) -> Ledger | None:
     ledger = Ledger()
-    _load_sources(files, ledger)  # first: a command may check or render each chunk of claims as it comes
-    source_problems, ledger.problems = ledger.problems, []
+    if sources is None:
+        sources = Ledger()
+        _load_sources(files, sources)  # first: a command may check or render each chunk of claims as it comes
+    ledger.sources, source_problems = sources.sources, list(sources.problems)
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
     settings_doc: Document | None = None
     rows: list[tuple[Any, ...]] = []

@@ -14,7 +14,7 @@ from factcheck.checks import REGISTRY, Context, Options, Progress, claim_checks,
 from factcheck.errors import Problem
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, Deferred, Refused, find_files
 from factcheck.model import Settings
-from factcheck.store import SHARE_FROM_BYTES, ClaimRecord, Ledger, build_share, claims_size, load_files
+from factcheck.store import SHARE_FROM_BYTES, ClaimRecord, Ledger, build_share, claims_size, load_files, read_sources
 from factcheck.yamlsrc import Document, Path_
 
 
@@ -206,18 +206,19 @@ def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options
     """
     def other_share() -> dict[str, Any] | None:  # what the forked process does
         checking = _Checking(options, check, work)
-        ledger = build_share(files, (1, 2), each=checking)
+        ledger = build_share(files, (1, 2), each=checking, sources=sources)
         if ledger is None or checking.stale_after - {_with_settings(options, ledger.settings).stale_after_days}:
             return None
         ids = {path: [claim_id for claim_id, _, _ in ids] for path, ids in checking.ids.items()}
         return {"problems": [p.as_row() for p in checking.problems()], "used": sorted(set().union(*checking.used.values())),
                 "ids": ids, "work": None if work is None else work.result()}
 
+    sources = read_sources(files)  # once, for both processes to share
     helper = forked.start(other_share)
     if helper is None:
         return None
     checking = _Checking(options, check, work)
-    ledger = build_share(files, (0, 2), each=checking)
+    ledger = build_share(files, (0, 2), each=checking, sources=sources)
     full = None if ledger is None else _with_settings(options, ledger.settings)
     if ledger is None or full is None or (ctx := checking.context(ledger, full)) is None:
         helper()  # reap it; the caller reads the ledger whole

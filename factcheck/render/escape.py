@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from html import escape as _html_escape
 
 # C0 and C1 controls, and the characters that reorder or hide text on a terminal (bidi overrides,
 # isolates and marks, zero-width joiners are kept out of the way too).
@@ -38,6 +39,11 @@ def markdown(text: str) -> str:
     text = " ".join(text.split())  # a newline would end a table row or a list item
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
+
+
+def html(text: str) -> str:
+    """Text for HTML, in an element or a quoted attribute: `& < > " '` become references."""
+    return _html_escape(text, quote=True)
 
 
 _URL_UNSAFE = re.compile(r'[\x00-\x20<>"`]')

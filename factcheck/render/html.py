@@ -1,17 +1,20 @@
-"""The report as one self-contained HTML page: no scripts, no network, escaped by the template engine."""
+"""The report as one self-contained HTML page: no scripts, no network, every text escaped."""
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from factcheck.model import Claim, phrase
 from factcheck.render.chart import series_chart
-from factcheck.render.escape import safe_url
+from factcheck.render.escape import html, safe_url
 from factcheck.render.numbers import per_year, percent, signed
+from factcheck.report import Linked, verdict_date
 
 
-def report(data: dict[str, Any], claims: Sequence[bytes], max_charts: int = 40) -> list[bytes]:
+def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40) -> Iterator[bytes]:
     """The HTML page for a report value (see factcheck.report) and its claims rendered by `claims_part`
     (UTF-8), as pieces of UTF-8 to write one after the other; at most `max_charts` charts."""
     import secrets
@@ -34,12 +37,62 @@ def report(data: dict[str, Any], claims: Sequence[bytes], max_charts: int = 40) 
         uncharted=sum(1 for s, c in zip(data["series"], charts, strict=True) if s["claims"] and c is None),
         claims=Markup(marker))
     head, tail = page.split(marker)
-    return [head.encode("utf-8"), *claims, tail.encode("utf-8")]
+    return itertools.chain((head.encode("utf-8"),), claims, (tail.encode("utf-8"),))
 
 
-def claims_part(claims: list[dict[str, Any]]) -> str:
-    """A chunk of the report's claims (each as factcheck.report.claim_data gives it), as HTML."""
-    return str(_environment().get_template("claims.html").render(claims=claims))
+def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked]) -> str:
+    """A chunk of the report's claims as HTML articles, each quote with the link to its source.
+
+    Written here rather than by the template engine, which takes three times as long and makes a report
+    of a hundred thousand claims seconds slower; every text goes through escape.html, as the engine's
+    autoescaping would.
+    """
+    out: list[str] = []
+    add = out.append
+    for claim in claims:
+        claim_id, status = html(claim.id), html(claim.status)
+        add(f'  <article class="claim" id="claim-{claim_id}">\n'
+            f'    <p><span class="status status-{status}">{status}</span> <strong>{claim_id}</strong></p>\n'
+            f'    <p>{html(claim.text)}</p>\n'
+            f'    <dl>\n      <dt>Claimant</dt><dd>{html(claim.claimant)}</dd>\n'
+            f'      <dt>Date</dt><dd>{claim.date.isoformat()}</dd>\n')
+        verdict = verdict_date(claim)
+        if verdict:
+            add(f"      <dt>Verdict</dt><dd>{verdict}</dd>\n")
+        if claim.quantity:
+            measure = f" ({html(claim.measure)})" if claim.measure else ""
+            add(f"      <dt>Figure</dt><dd>{html(phrase(claim.quantity))}{measure}</dd>\n")
+        if claim.note:
+            add(f"      <dt>Note</dt><dd>{html(claim.note)}</dd>\n")
+        add("    </dl>\n")
+        for quote in claim.appearances:
+            add(f'      <blockquote>“{html(quote.text)}”<br><span class="muted">appearance:\n'
+                f"        {_source_link(quote.source, linked.get(quote.source))}</span></blockquote>\n")
+        for evidence in claim.evidence:
+            add(f'      <blockquote>“{html(evidence.text)}”<br><span class="muted">evidence ({html(evidence.stance)}):\n'
+                f"        {_source_link(evidence.source, linked.get(evidence.source))}</span></blockquote>\n")
+        add("  </article>\n")
+    return "".join(out)
+
+
+def _source_link(source_id: str, linked: Linked | None) -> str:
+    """How a quote names its source: the title (else the id), a link when the source has a safe url, then
+    its publisher and dates."""
+    if linked is None:
+        return html(source_id)
+    return _linked_source(source_id, *linked)
+
+
+@functools.lru_cache(maxsize=16384)  # the same few words for every quote of a source
+def _linked_source(source_id: str, title: str | None, publisher: str | None, url: str | None,
+                   published: str | None, retrieved: str | None) -> str:
+    name = html(title or source_id)
+    href = safe_url(url)
+    shown = f'<a href="{html(href)}">{name}</a>' if href else name
+    for before, value in ((", ", publisher), (", published ", published), (", retrieved ", retrieved)):
+        if value:
+            shown += before + html(value)
+    return shown
 
 
 @functools.cache

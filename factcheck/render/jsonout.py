@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import SEVERITIES, Problem
 
 if TYPE_CHECKING:
     from factcheck.history import LedgerDiff
+    from factcheck.model import Claim
+    from factcheck.report import Linked
     from factcheck.timeline import Series
 
 
@@ -18,21 +20,28 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-def report(data: dict[str, Any], claims: Sequence[bytes]) -> list[bytes]:
+def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
     """The report value (see factcheck.report) with its claims, rendered by `claims_part` (UTF-8), in their
     place; as pieces of UTF-8 to write one after the other."""
     marker = '\n  "claims": []'  # the report's own key: nested ones are indented deeper, text has no newline
     head, tail = (piece.encode("utf-8") for piece in dumps({**data, "claims": []}).split(marker))
-    parts = [part for part in claims if part]
-    if not parts:
-        return [head, marker.encode("utf-8"), tail]
-    between = [piece for part in parts for piece in (b",\n", part)][1:]
-    return [head, b'\n  "claims": [\n', *between, b"\n  ]", tail]
+    yield head
+    started = False
+    for part in claims:
+        if part:
+            yield b",\n" if started else b'\n  "claims": [\n'
+            yield part
+            started = True
+    yield b"\n  ]" if started else marker.encode("utf-8")
+    yield tail
 
 
-def claims_part(claims: list[dict[str, Any]]) -> str:
+def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked]) -> str:
     """A chunk of the report's claims as items of its `claims` list (indented as `report` places them)."""
-    return ",\n".join("    " + json.dumps(c, ensure_ascii=False, indent=2).replace("\n", "\n    ") for c in claims)
+    from factcheck.report import claim_data
+
+    return ",\n".join("    " + json.dumps(claim_data(claim, linked), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+                       for claim in claims)
 
 
 def counts(found: Sequence[Problem]) -> dict[str, int]:

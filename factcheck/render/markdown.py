@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from factcheck.history import LedgerDiff
 from factcheck.render.escape import markdown as md
 from factcheck.render.escape import safe_url
 from factcheck.render.numbers import per_year, percent, signed
 from factcheck.timeline import Series, series_data
+
+if TYPE_CHECKING:
+    from factcheck.model import Claim
+    from factcheck.report import Linked
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, head: bool = True) -> str:
@@ -81,7 +85,7 @@ def _either(value: str | None) -> str:
     return "*(none)*" if value is None else md(value)
 
 
-def report(data: dict[str, Any], claims: Sequence[bytes]) -> list[bytes]:
+def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
     """The report for a CI job summary or a wiki page, as pieces of UTF-8 to write one after the other; its
     claims are the rows `claims_part` rendered (UTF-8)."""
     ledger = data["ledger"]
@@ -103,18 +107,22 @@ def report(data: dict[str, Any], claims: Sequence[bytes]) -> list[bytes]:
         out += _series_section(one, "###")
     out += ["## Claims", ""]
     out.append(table(CLAIM_HEADERS, []))
-    return ["\n".join(out).encode("utf-8"), *claims]
+    yield "\n".join(out).encode("utf-8")
+    yield from claims
 
 
 CLAIM_HEADERS = ("Claim", "Verdict", "Claimant", "Date", "Text", "Sources")
 
 
-def claims_part(claims: list[dict[str, Any]]) -> str:
-    """Rows of the report's claims table for a chunk of claims (each as factcheck.report.claim_data gives it)."""
+def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked]) -> str:
+    """Rows of the report's claims table for a chunk of claims."""
+    from factcheck.report import claim_data
+
+    shown = (claim_data(claim, linked) for claim in claims)
     return table(CLAIM_HEADERS, [
         (md(c["id"]), md(c["status"]), md(c["claimant"]), md(c["date"]), md(c["text"]),
          "; ".join(_source_link(q) for q in c["quotes"]))
-        for c in claims], head=False)
+        for c in shown], head=False)
 
 
 def _source_link(quote: dict[str, Any]) -> str:
