@@ -97,3 +97,27 @@ def test_fold_agrees_with_its_span_map(text: str) -> None:
     for k, char in enumerate(folded):  # a character copied as it was maps to itself
         if text[spans[k][0]:spans[k][1]] == char:
             assert spans[k][1] - spans[k][0] == 1
+
+
+_TYPOGRAPHIC = "‘’‚‛‹›′`“”„‟«»″‐‑‒–—―⁃−﹘﹣－´\u00ad\u200b\u0301 \t\n\r\x0b\x0c\x1c\x1f"
+
+
+@given(st.text(alphabet=st.sampled_from(_TYPOGRAPHIC) | st.characters(max_codepoint=0x7f), max_size=80))
+def test_the_quick_fold_of_a_typographic_snapshot_is_the_general_fold(text: str) -> None:
+    from factcheck.anchor import _fold_generally, _fold_quickly
+
+    quick = _fold_quickly(text)
+    general = _fold_generally(text)
+    if quick is None:  # left to the general way: a character it does not fold one for one, or a run met a space
+        return
+    assert quick[0] == general[0]
+    for k in range(len(general[0])):
+        assert (quick[1][k], quick[2][k]) == (general[1][k], general[2][k])
+
+
+def test_the_quick_fold_takes_the_usual_snapshot() -> None:
+    from factcheck.anchor import _fold_quickly
+
+    text = "The “new weapons” — more than 800\n\nsamples — were shown.\n"
+    quick = _fold_quickly(text)
+    assert quick is not None and quick[0] == 'The "new weapons" - more than 800 samples - were shown. '
