@@ -51,6 +51,9 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     except OSError as exc:
         Path(temporary).unlink(missing_ok=True)
         raise FactcheckError(f"cannot write {path}: {exc.strerror}; the file is unchanged") from None
+    except BaseException:  # making the pieces failed (or the run was interrupted): no half-written file is left
+        Path(temporary).unlink(missing_ok=True)
+        raise
 
 
 def _sync_folder(folder: Path) -> None:

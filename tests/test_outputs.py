@@ -175,6 +175,46 @@ def test_report_writes_a_file_atomically(example: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 2 and "cannot write" in missing.stderr
 
 
+def test_a_report_sets_its_claims_aside_and_leaves_nothing_behind(example: Path, tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import tempfile
+
+    spool_folder = tmp_path / "tmp"
+    spool_folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(spool_folder))
+    target = tmp_path / "report.md"
+    assert run("-C", example, "report", "-o", target).exit_code == 0
+    claims = target.read_text(encoding="utf-8").split("\n## Claims\n")[1].splitlines()
+    assert len([row for row in claims if row.startswith("| ") and not row.startswith(("| Claim |", "| --- |"))]) == 13
+    assert list(spool_folder.iterdir()) == []
+
+
+def test_a_full_temporary_folder_is_an_error_and_no_report_is_written(example: Path, tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+    import tempfile
+
+    made = tempfile.TemporaryFile
+
+    class Full:  # a temporary file on a full disk: it opens, and no write succeeds
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            self.file = made(*args, **kwargs)  # type: ignore[call-overload]
+
+        def write(self, data: object) -> int:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.file, name)
+
+    monkeypatch.setattr("factcheck.spool.tempfile.TemporaryFile", Full)
+    target = tmp_path / "out" / "report.html"
+    target.parent.mkdir()
+    result = run("-C", example, "report", "--format", "html", "-o", target)
+    assert result.exit_code == 2
+    assert "cannot write to a temporary file" in result.stderr and "No space left on device" in result.stderr
+    assert list(target.parent.iterdir()) == []
+
+
 @pytest.mark.parametrize("kind, good", [("claims", "claims.yaml"), ("source", "sources/newsaz-2024-09-24.yaml")])
 def test_schema_validates_the_example_with_check_jsonschema(tmp_path: Path, kind: str, good: str) -> None:
     schema_file = tmp_path / f"{kind}.json"

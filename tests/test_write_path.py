@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,19 @@ def test_write_atomic_leaves_nothing_when_it_fails(tmp_path: Path, monkeypatch: 
     with pytest.raises(FactcheckError, match="No space left on device; the file is unchanged"):
         write_atomic(target, b"new")
     assert target.read_bytes() == b"old" and [p.name for p in tmp_path.iterdir()] == ["file.yaml"]
+
+
+def test_a_write_whose_pieces_fail_halfway_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    from factcheck.errors import FactcheckError
+    from factcheck.files import write_atomic
+
+    target = tmp_path / "report.html"
+    target.write_bytes(b"the old report")
+
+    def pieces() -> Iterator[bytes]:
+        yield b"<!doctype html>" * 1000
+        raise FactcheckError("a temporary file was cut short while it was read back")
+
+    with pytest.raises(FactcheckError, match="cut short"):
+        write_atomic(target, pieces())
+    assert target.read_bytes() == b"the old report" and [p.name for p in tmp_path.iterdir()] == ["report.html"]
