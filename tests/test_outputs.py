@@ -256,6 +256,7 @@ def test_charts_drawn_half_in_a_fork_are_the_charts_drawn_here(tmp_path: Path) -
     with mock.patch.object(html, "FORK_CHARTS_FROM", 2), mock.patch("os.fork", side_effect=OSError("no fork here")):
         alone = b"".join(html.report(made.data, claims, 5))
     assert shared == alone and alone.count(b"<svg") == 5
+    assert b"<script" not in alone and b"<!--" not in alone  # no script; no comment (pygal's carries the day)
 
 
 @pytest.mark.parametrize("fmt", ["html", "markdown", "json"])

@@ -82,21 +82,18 @@ def series_chart(series: dict[str, Any], about_band: float, name: str = "1") -> 
                       stroke_style={"width": 3, "dasharray": "0" if comparable else "8, 6"})
             colours.append(COMPARABLE if comparable else NOT_COMPARABLE)
     chart.config.style.colors = tuple(colours)
-    return _without_scripts(str(chart.render(is_unicode=True)))
+    chart.add_xml_filter(_without_scripts)
+    return str(chart.render(is_unicode=True))
 
 
-def _without_scripts(svg: str) -> str:
-    """The SVG without pygal's inline configuration script: the report runs no script at all."""
-    import xml.etree.ElementTree as ET
-
-    ET.register_namespace("", SVG)
-    ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-    root = ET.fromstring(svg)
+def _without_scripts(root: Any) -> Any:
+    """pygal's SVG tree without its inline configuration script, before it is written out (the report runs
+    no script at all), and without its comments (one carries the day, and a report is the same every day)."""
     for parent in list(root.iter()):
         for child in list(parent):
-            if child.tag in ("script", f"{{{SVG}}}script"):
+            if callable(child.tag) or child.tag in ("script", f"{{{SVG}}}script"):  # a comment's tag is a function
                 parent.remove(child)
-    return ET.tostring(root, encoding="unicode")
+    return root
 
 
 def _reach(claim: dict[str, Any], top: float, bottom: float, about_band: float) -> tuple[float, float, str] | None:
