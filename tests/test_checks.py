@@ -246,3 +246,45 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
         with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0):
             shared = verification.verify_ledger(tmp_path, options)
     assert shared.ledger is not None and shared.problems == whole.problems
+
+
+def test_settings_read_after_the_claims_they_govern_give_the_same_problems(tmp_path: Path) -> None:
+    """Checked a chunk at a time, the claims of claims/a.yaml are checked before claims/b.yaml gives the
+    ledger's stale_after_days: the result must still be the one the whole ledger gives."""
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck import checks, verification
+    from factcheck.render import markdown
+    from factcheck.report import read_report
+
+    generate(tmp_path, 400)
+    text = (tmp_path / "claims.yaml").read_text(encoding="utf-8")
+    head, _, items = text.partition("claims:\n")
+    first, second = items.split("  - id: c000200\n")
+    (tmp_path / "claims.yaml").unlink()
+    (tmp_path / "claims").mkdir()
+    (tmp_path / "claims" / "a.yaml").write_text("claims:\n" + first, encoding="utf-8")
+    (tmp_path / "claims" / "b.yaml").write_text(
+        head.replace("ledger:\n", "ledger:\n  stale_after_days: 30\n") + "claims:\n  - id: c000200\n" + second,
+        encoding="utf-8")
+    options = checks.Options()
+    with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
+        whole = verification.verify_ledger(tmp_path, options, whole=True)
+        stale = {p.claim for p in whole.problems if p.code == "stale"}
+        assert any(claim < "c000200" for claim in stale if claim)  # a.yaml's claims are stale by b.yaml's setting
+        contexts: list[object] = []
+        context = verification._Checking.context
+
+        def spied(self: verification._Checking, *args: object) -> object:
+            contexts.append(context(self, *args))  # type: ignore[arg-type]
+            return contexts[-1]
+
+        with mock.patch.object(verification._Checking, "context", spied):
+            with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0):
+                shared = verification.verify_ledger(tmp_path, options)
+                made = read_report(tmp_path, options, markdown.claims_part)
+            chunked = read_report(tmp_path, options, markdown.claims_part)  # in one process, a chunk at a time
+    assert None in contexts  # the chunks checked before the settings were read: the ledger was read again whole
+    assert shared.problems == whole.problems
+    assert made.problems == whole.problems and chunked.problems == whole.problems
