@@ -128,3 +128,24 @@ def test_same_day_claims_keep_ledger_order_and_no_rate(tmp_path: Path) -> None:
     assert [c["claim"] for c in series["claims"]] == ["b", "a"]
     assert series["steps"][0]["stated_change"] == {"absolute": -10, "relative": -1.0, "per_year": None}
     assert series["without_figure"] == ["z"]
+
+
+def test_diff_reads_only_the_claims_with_a_subject_and_gives_the_same_series(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck.store import load_ledger
+    from factcheck.timeline import build_series, load_subjects, series_data
+
+    generate(tmp_path, 600)
+    whole = load_ledger(tmp_path, fill_cache=False)
+    expected = [series_data(s) for s in build_series(whole)]
+    assert len(whole.claims) == 600 and expected
+    for _ in range(2):  # read from the files (filling the cache), then from the cache
+        with mock.patch("factcheck.store.CHUNK", 50):
+            subjects = load_subjects(tmp_path)
+        assert all(r.claim.subject is not None for r in subjects.claims)
+        assert len(subjects.claims) == sum(1 for r in whole.claims if r.claim.subject is not None) < 600
+        assert [series_data(s) for s in build_series(subjects)] == expected
+    assert list((tmp_path / ".factcheck-cache").glob("ledger-*"))  # the whole ledger's data, for other commands
+    assert [r.claim for r in load_ledger(tmp_path).claims] == [r.claim for r in whole.claims]
