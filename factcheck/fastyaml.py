@@ -27,7 +27,8 @@ except ImportError:  # pragma: no cover
 # a located problem, sends a file to the exact reader. A false alarm costs only speed. Each test is a
 # substring search or a regex that starts with a literal, so a 70 MB file is scanned in well under a second.
 # (The lookahead only names the characters the alternatives start with: most values fail it at once.)
-_SUSPECT = r"[ \t]*(?=[yYnNoO0-9+-])(?:(?i:y|n|yes|no|on|off)|[-+]?0[0-9_]+|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+)[ \t]*(?:[,\]}#\r\n]|$)"
+_SUSPECT = (r"[ \t]*(?=[yYnNoO0-9+-])(?:(?i:y|n|yes|no|on|off)|[-+]?0[0-9_]+|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+)"
+            r"[ \t]*(?:[,\]}#\r\n]|$)")
 # One regex per way a scalar can start, each opening with a literal so the scan skips ahead quickly:
 # YAML 1.1 booleans (yes, no, on, off, y, n), octal-looking numbers (017) and exponents without a point.
 _NOT_PLAIN = [re.compile(re.escape(start) + _SUSPECT, re.MULTILINE) for start in (": ", "- ", ", ", "[", "{")]
