@@ -31,6 +31,8 @@ def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40) 
     charted = sorted(i for i in largest if all_series[i]["claims"])
     token = secrets.token_hex(16)  # marks that no text from the ledger can make
     theirs = [i for k, i in enumerate(charted) if k % 4 != 3] if len(charted) >= FORK_CHARTS_FROM else []
+    if theirs:
+        import pygal  # noqa: F401  (imported once, before the fork, rather than in both processes)
     helper = forked.start(lambda: _draw(all_series, theirs, band)) if theirs else None
     if helper is None:
         theirs = []
