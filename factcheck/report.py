@@ -16,8 +16,9 @@ from factcheck import __version__
 from factcheck.checks import Options, Progress
 from factcheck.errors import SEVERITIES, Problem
 from factcheck.model import STATUSES, Claim, Settings, phrase
+from factcheck.sources import SourceRecord
 from factcheck.spool import Span, Spool
-from factcheck.store import ClaimRecord, Ledger, SourceRecord
+from factcheck.store import ClaimRecord, Ledger
 from factcheck.timeline import DEFAULT_ABOUT_BAND, Series, build_series, series_data
 from factcheck.yamlsrc import Document
 
