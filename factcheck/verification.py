@@ -207,7 +207,7 @@ def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options
     def other_share() -> dict[str, Any] | None:  # what the forked process does
         checking = _Checking(options, check, work)
         ledger = build_share(files, (1, 2), each=checking, sources=sources)
-        if ledger is None or checking.stale_after - {_with_settings(options, ledger.settings).stale_after_days}:
+        if ledger is None or checking.context(ledger, _with_settings(options, ledger.settings)) is None:
             return None
         ids = {path: [claim_id for claim_id, _, _ in ids] for path, ids in checking.ids.items()}
         return {"problems": [p.as_row() for p in checking.problems()], "used": sorted(set().union(*checking.used.values())),
@@ -219,8 +219,8 @@ def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options
         return None
     checking = _Checking(options, check, work)
     ledger = build_share(files, (0, 2), each=checking, sources=sources)
-    full = None if ledger is None else _with_settings(options, ledger.settings)
-    if ledger is None or full is None or (ctx := checking.context(ledger, full)) is None:
+    ctx = None if ledger is None else checking.context(ledger, _with_settings(options, ledger.settings))
+    if ledger is None or ctx is None:
         helper()  # reap it; the caller reads the ledger whole
         return None
     if progress is not None:
