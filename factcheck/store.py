@@ -228,10 +228,13 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
         fast = _claims_fast(raw, name, rows_only, for_cache, share, _kept(ledger, each))
         if fast is None and share is not None:
             return None
+        if fast is not None and fast.problems and share is not None:
+            return None  # a share reports no problems of its own: the ledger is read in one process instead
         if fast is None and each is not None:
             each.again(name)
         if fast is not None:
             doc, settings = fast.doc, fast.settings
+            ledger.problems.extend(fast.problems)
             ledger.claims.extend(fast.records)
             rows.extend(fast.rows)
             places.extend((name, index) for index in fast.places)
@@ -283,6 +286,7 @@ class _FastRead:
 
     doc: Document
     settings: Settings | None
+    problems: list[Problem] = field(default_factory=list)  # of the chunks read again exactly
     records: list[ClaimRecord] = field(default_factory=list)
     rows: list[tuple[Any, ...]] = field(default_factory=list)
     places: list[int] = field(default_factory=list)  # with rows: each row's claim's index in the file
@@ -324,42 +328,93 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
         doc._claim_starts = starts  # type: ignore[attr-defined]
         doc.claim_ids = [None] * (len(starts) - 1)
         chunks = ((chunk, i, j - i) for chunk, (i, j) in zip(parsed, bounds, strict=True))
-        return _validate_fast(doc, top, chunks, rows_only, for_cache, keep)
+        return _validate_fast(doc, top, chunks, rows_only, for_cache, keep,
+                              exactly=lambda i, j: _chunk_exactly(doc, body, starts, i, j))
     finally:
         parsed.close()  # stop reading ahead when the file is refused halfway
 
 
 def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[Any, int, int | None]],
-                   rows_only: bool, for_cache: bool,
-                   keep: _Keep | None = None) -> _FastRead | None:
-    """Validate natively read claims, a chunk at a time; None when any of it fails (the exact reader says why).
+                   rows_only: bool, for_cache: bool, keep: _Keep | None = None,
+                   exactly: Callable[[int, int], _Exact | None] | None = None) -> _FastRead | None:
+    """Validate natively read claims, a chunk at a time; None when the file must be read whole by the exact
+    reader (which says why).
 
-    Each chunk comes with the index of its first claim in the file and how many claims it must hold. With
-    `keep`, only the records it returns for each chunk are kept; it is given a chunk once the chunk is valid.
+    Each chunk comes with the index of its first claim in the file and how many claims it must hold. A
+    chunk the fast path cannot take (refused by the scan or the native parser, or a claim that fails
+    validation) is read again by `exactly`, when given: the exact reader's data for just that chunk, so
+    one mistake in a large file costs one chunk, and its problems are located as the whole file's would
+    be. With `keep`, only the records it returns for each chunk are kept; it is given a chunk once the
+    chunk is read.
     """
     from factcheck.listing import row_values
 
     try:
         settings = ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"}, "claims": []}).ledger
-        read = _FastRead(doc, settings)
-        for chunk, first, expected in chunks:
-            if not isinstance(chunk, list) or (expected is not None and len(chunk) != expected):
-                return None  # refused by the native parser, or the items were not where their indentation said
-            records = []
-            for index, raw_claim in enumerate(chunk, first):
-                claim = Claim.model_validate(raw_claim)
-                doc.claim_ids[index] = claim.id
-                if rows_only:
-                    read.rows.append(row_values(claim))
-                    read.places.append(index)
-                else:
-                    records.append(ClaimRecord(claim, doc, ("claims", index)))
-            read.records.extend(records if keep is None else keep(records, settings))
-            if for_cache:
-                read.chunks.append(marshal.dumps([_json_dates(raw_claim) for raw_claim in chunk], MARSHAL_VERSION))
     except ValidationError:
         return None
+    read = _FastRead(doc, settings)
+    for chunk, first, expected in chunks:
+        claims = _validated(chunk, first, expected)
+        exact = None
+        if claims is None:  # the fast path cannot take this chunk
+            exact = None if exactly is None or expected is None else exactly(first, first + expected)
+            if exact is None:
+                return None
+            items, problems = exact
+            read.problems.extend(problems)
+            claims = []
+            for index, raw_claim in items:
+                try:
+                    claims.append((index, validate_read(Claim, raw_claim)))
+                except ValidationError as exc:
+                    read.problems.extend(schema_problems(exc, doc, ("claims", index), Claim, claim_id=_raw_id(raw_claim)))
+        records = []
+        for index, claim in claims:
+            doc.claim_ids[index] = claim.id
+            if rows_only:
+                read.rows.append(row_values(claim))
+                read.places.append(index)
+            else:
+                records.append(ClaimRecord(claim, doc, ("claims", index)))
+        read.records.extend(records if keep is None else keep(records, settings))
+        if for_cache:  # (a chunk with problems is never cached: the ledger's entry is written only without any)
+            data = [_json_dates(raw_claim) for raw_claim in chunk] if exact is None else \
+                [claim.model_dump(mode="json", exclude_defaults=True) for _, claim in claims]
+            read.chunks.append(marshal.dumps(data, MARSHAL_VERSION))
     return read
+
+
+def _validated(chunk: Any, first: int, expected: int | None) -> list[tuple[int, Claim]] | None:
+    """The chunk's claims validated, each with its index in the file; None when the fast path cannot take it
+    (refused by the native parser, items that were not where their indentation said, an invalid claim)."""
+    if not isinstance(chunk, list) or (expected is not None and len(chunk) != expected):
+        return None
+    try:
+        return [(index, Claim.model_validate(raw_claim)) for index, raw_claim in enumerate(chunk, first)]
+    except ValidationError:
+        return None
+
+
+_Exact = tuple[list[tuple[int, Any]], list[Problem]]  # claims read exactly, each with its index; the problems met
+
+
+def _chunk_exactly(doc: Document, body: bytes, starts: list[int], i: int, j: int) -> _Exact | None:
+    """Claims `i` to `j` of a fast-read file, read by the exact reader: each claim's data with its index in
+    the file, and the problems met reading them; None when that piece does not read as exactly those
+    claims (then the whole file is read).
+
+    The piece is read after as many empty lines as come before it in the file, so every position and every
+    message that names one is the file's own; the positions are kept for locating the chunk's problems.
+    """
+    block = parse(b"\n" * body.count(b"\n", 0, starts[i]) + body[starts[i]:starts[j]], doc.path)
+    if not isinstance(block.data, list) or len(block.data) != j - i:
+        return None
+    for table, found in ((doc.positions, block.positions), (doc.key_positions, block.key_positions)):
+        for sub, position in found.items():
+            if sub and isinstance(sub[0], int):
+                table[("claims", i + sub[0], *sub[1:])] = position
+    return list(enumerate(block.data, i)), block.problems
 
 
 def _json_dates(claim: dict[str, Any]) -> dict[str, Any]:

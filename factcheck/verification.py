@@ -78,10 +78,12 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
     check = known is None
     with collecting.paused():  # the checks make many objects too, and no cycles
         result = None
-        if not whole and claims_size(files) >= SHARE_FROM_BYTES:
+        large = not whole and claims_size(files) >= SHARE_FROM_BYTES
+        if large:
             result = _in_shares(files, options, progress, check, work)
-        if result is None and work is not None:
-            _forget(work, files)
+        if result is None and (large or work is not None):  # in one process, still a chunk at a time
+            if work is not None:
+                _forget(work, files)
             result = _in_chunks(root, files, options, check, work)
         if result is None:
             ledger = load_files(root, files)
@@ -178,9 +180,9 @@ def _whole_checks(ctx: Context, scopes: tuple[str, ...]) -> list[Problem]:
 
 
 def _in_chunks(root: Path, files: Mapping[str, bytes | Deferred | Refused], options: Options, check: bool,
-               work: ChunkWork) -> Verification | None:
-    """Verify in this process, a chunk of claims at a time, with `work` done on each chunk; None when the
-    chunks were checked with other settings than the ledger's (the caller reads the ledger whole)."""
+               work: ChunkWork | None) -> Verification | None:
+    """Verify in this process, a chunk of claims at a time, with `work` (if any) done on each chunk; None
+    when the chunks were checked with other settings than the ledger's (the caller reads the ledger whole)."""
     checking = _Checking(options, check, work)
     ledger = load_files(root, files, each=checking)
     ctx = checking.context(ledger, _with_settings(options, ledger.settings))

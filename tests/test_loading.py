@@ -212,6 +212,36 @@ def test_a_long_ledger_is_read_in_chunks_exactly_as_the_exact_reader_reads_it(tm
     assert _summary(fast) == _summary(exact) and len(fast.claims) == 300
 
 
+def test_a_mistake_in_a_long_file_is_read_exactly_in_its_chunk_only(tmp_path: Path) -> None:
+    """A chunk the fast path cannot take is read again by the exact reader alone: the problems, their
+    locations and messages, and every claim are those of the whole file read exactly."""
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck import store
+    from factcheck.ledgerfiles import find_files
+
+    generate(tmp_path, 300)
+    claims = tmp_path / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    for claim_id, added in [
+        ("c000030", "    tags: [no]\n"),  # a YAML 1.1 word: the scan sends the chunk to the exact reader
+        ("c000100", "    colour: blue\n"),  # an unknown field: the chunk fails validation
+        ("c000160", '    note: "a\tb"\n    note: again\n'),  # a tab, and a key given twice
+        ("c000250", "    date: 2024-02-30\n"),  # an impossible date, and a key given twice
+    ]:
+        text = text.replace(f"  - id: {claim_id}\n", f"  - id: {claim_id}\n{added}", 1)
+    claims.write_text(text, encoding="utf-8")
+    files = {name: data.read() if hasattr(data, "read") else data for name, data in find_files(tmp_path).items()}
+    with mock.patch.object(store, "parse", wraps=store.parse) as exact_reads:
+        fast, exact, _ = _read_both_ways(files, 25)
+    assert _summary(fast) == _summary(exact)
+    assert {p.code for p in fast.problems} >= {"schema", "duplicate-key"} and len(fast.claims) == 297  # 3 refused
+    whole = [call for call in exact_reads.call_args_list if len(call.args[0]) >= len(files["claims.yaml"])]
+    assert len(whole) == 1  # by the exact pass: the fast one read only the four chunks exactly
+    assert len(exact_reads.call_args_list) == 1 + 4
+
+
 @pytest.mark.parametrize("claims", [
     # a quoted text whose second line looks like the next claim: the piece before it cannot be read alone
     'claims:\n  - id: a\n    text: "one\n  - two"\n    claimant: c\n    date: 2024-01-01\n',
