@@ -74,7 +74,7 @@ def load_rows(root: Path) -> Listing:
     found = _rows_in_shares(files) if claims_size(files) >= SHARE_FROM_BYTES else None
     if found is None:
         ledger = load_files(root, files, rows_only=True)
-        found = Listing(rows_of(ledger), set(ledger.sources), ledger.problems)
+        found = Listing(rows_of(ledger), set(ledger.sources), sorted(ledger.problems, key=Problem.sort_key))
     if key is not None and not found.problems:
         cache.write(root, key, {"rows": list(map(tuple, found.rows)), "sources": sorted(found.sources)})
     return found
@@ -84,7 +84,7 @@ def _rows_in_shares(files: Mapping[str, Any]) -> Listing | None:
     """The rows of a large ledger read in two shares (see store.build_share), the second in a forked process;
     None when it cannot be read so (the caller reads it whole)."""
     from factcheck import collecting, forked
-    from factcheck.store import build_share
+    from factcheck.store import build_share, is_claims_file
 
     def share(which: int) -> tuple[list[tuple[str, int, tuple[Any, ...]]], Ledger] | None:
         ledger = build_share(files, (which, 2), rows_only=True)
@@ -93,9 +93,10 @@ def _rows_in_shares(files: Mapping[str, Any]) -> Listing | None:
         return [(path, index, tuple(row)) for (path, index), row in zip(ledger.row_places, ledger.rows,
                                                                         strict=True)], ledger
 
-    def other() -> list[tuple[str, int, tuple[Any, ...]]] | None:
-        read = share(1)
-        return read[0] if read is not None else None
+    def other() -> tuple[list[tuple[str, int, tuple[Any, ...]]], list[tuple[Any, ...]]] | None:
+        read = share(1)  # its rows, and the problems of its claims (both shares read all the sources)
+        return (read[0], [p.as_row() for p in read[1].problems if is_claims_file(p.location.path)]) \
+            if read is not None else None
 
     helper = forked.start(other)
     if helper is None:
@@ -106,9 +107,10 @@ def _rows_in_shares(files: Mapping[str, Any]) -> Listing | None:
     if mine is None or theirs is None or theirs is forked.FAILED:
         return None
     placed, ledger = mine
-    placed += theirs
+    placed += theirs[0]
     placed.sort(key=lambda place: (place[0], place[1]))  # ledger order: by file, then place in the file
-    return Listing([row for _, _, row in placed], set(ledger.sources), ledger.problems)
+    problems = sorted([*ledger.problems, *map(Problem.from_row, theirs[1])], key=Problem.sort_key)
+    return Listing([row for _, _, row in placed], set(ledger.sources), problems)
 
 
 def rows_of(ledger: Ledger) -> list[tuple[Any, ...]]:

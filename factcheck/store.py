@@ -162,6 +162,11 @@ def claims_size(files: Mapping[str, bytes | Deferred | Refused]) -> int:
                if isinstance(data, bytes) and (name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/")))
 
 
+def is_claims_file(name: str) -> bool:
+    """True for the path of a claims file: claims.yaml, or a file under claims/."""
+    return name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/")
+
+
 def read_sources(files: Mapping[str, bytes | Deferred | Refused]) -> Ledger:
     """A ledger of the sources alone, their snapshots read and decoded: for processes about to share out
     the claims, which then hold one copy of them between them (see build_share)."""
@@ -228,8 +233,6 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
         fast = _claims_fast(raw, name, rows_only, for_cache, share, _kept(ledger, each))
         if fast is None and share is not None:
             return None
-        if fast is not None and fast.problems and share is not None:
-            return None  # a share reports no problems of its own: the ledger is read in one process instead
         if fast is None and each is not None:
             each.again(name)
         if fast is not None:

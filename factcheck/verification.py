@@ -14,7 +14,16 @@ from factcheck.checks import REGISTRY, Context, Options, Progress, claim_checks,
 from factcheck.errors import Problem
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, Deferred, Refused, find_files
 from factcheck.model import Settings
-from factcheck.store import SHARE_FROM_BYTES, ClaimRecord, Ledger, build_share, claims_size, load_files, read_sources
+from factcheck.store import (
+    SHARE_FROM_BYTES,
+    ClaimRecord,
+    Ledger,
+    build_share,
+    claims_size,
+    is_claims_file,
+    load_files,
+    read_sources,
+)
 from factcheck.yamlsrc import Document, Path_
 
 
@@ -211,9 +220,11 @@ def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options
         ledger = build_share(files, (1, 2), each=checking, sources=sources)
         if ledger is None or checking.context(ledger, _with_settings(options, ledger.settings)) is None:
             return None
-        ids = {path: [claim_id for claim_id, _, _ in ids] for path, ids in checking.ids.items()}
-        return {"problems": [p.as_row() for p in checking.problems()], "used": sorted(set().union(*checking.used.values())),
-                "ids": ids, "work": None if work is None else work.result()}
+        ids = {path: [(place[1], claim_id) for claim_id, _, place in ids] for path, ids in checking.ids.items()}
+        read = [p for p in ledger.problems if is_claims_file(p.location.path)]  # the sources' are this one's too
+        return {"problems": [p.as_row() for p in [*read, *checking.problems()]],
+                "used": sorted(set().union(*checking.used.values())), "ids": ids,
+                "work": None if work is None else work.result()}
 
     sources = read_sources(files)  # once, for both processes to share
     helper = forked.start(other_share)
@@ -234,13 +245,14 @@ def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options
     documents = {doc.path: doc for ids in checking.ids.values() for _, doc, _ in ids[:1]}
     if set(theirs["ids"]) - set(documents):
         return None  # a file only the other share read: its claims cannot be located here
-    for path, doc in documents.items():  # the other share's ids fill the places this one left empty, in order
-        given = iter(theirs["ids"].get(path, ()))
-        doc.claim_ids = [claim_id if claim_id is not None else next(given, None) for claim_id in doc.claim_ids]
-        if None in doc.claim_ids or next(given, None) is not None:
-            return None
+    for path, doc in documents.items():  # the other share's ids go in the places this one left empty
+        for index, claim_id in theirs["ids"].get(path, ()):
+            if doc.claim_ids[index] is not None:
+                return None
+            doc.claim_ids[index] = claim_id
+    # (a place left empty is a claim that failed validation: it has no id)
     ctx.ids = [(claim_id, doc, ("claims", index)) for _, doc in sorted(documents.items())
-               for index, claim_id in enumerate(doc.claim_ids)]
+               for index, claim_id in enumerate(doc.claim_ids) if claim_id is not None]
     ctx.used_sources |= set(theirs["used"])
     if work is not None:
         work.merge(theirs["work"], ledger, documents)

@@ -288,3 +288,35 @@ def test_settings_read_after_the_claims_they_govern_give_the_same_problems(tmp_p
     assert None in contexts  # the chunks checked before the settings were read: the ledger was read again whole
     assert shared.problems == whole.problems
     assert made.problems == whole.problems and chunked.problems == whole.problems
+
+
+def test_mistakes_in_both_shares_are_found_as_the_exact_reader_finds_them(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck import checks, fastyaml, forked, listing, verification
+
+    generate(tmp_path, 600)
+    claims = tmp_path / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    for claim_id, added in [("c000120", "    tags: [no]\n"),  # chunk 2 of 50 claims: this process's share
+                            ("c000170", "    colour: blue\n"),  # chunk 3: the forked process's share
+                            ("c000180", '    note: "a\tb"\n    note: twice\n')]:  # valid, with a key given twice
+        text = text.replace(f"  - id: {claim_id}\n", f"  - id: {claim_id}\n{added}", 1)
+    claims.write_text(text, encoding="utf-8")
+    options = checks.Options(stale_after_days=30)
+    with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
+        with mock.patch.object(fastyaml, "yaml_rs", None):  # the exact reader, for the whole file
+            exact = verification.verify_ledger(tmp_path, options, whole=True)
+            exact_rows = listing.load_rows(tmp_path)
+        with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0), \
+                mock.patch("factcheck.store.SHARE_FROM_BYTES", 0), \
+                mock.patch.object(forked, "start", wraps=forked.start) as start:
+            shared = verification.verify_ledger(tmp_path, options)
+            shared_rows = listing.load_rows(tmp_path)
+    assert start.call_count == 2  # verify and list each read in two shares, mistakes and all
+    assert shared.ledger is not None and shared.ledger.claims == []  # not read again in one process
+    assert shared.problems == exact.problems and shared.claim_ids == exact.claim_ids
+    assert {p.code for p in shared.problems} >= {"schema", "duplicate-key"}
+    assert list(map(tuple, shared_rows.rows)) == list(map(tuple, exact_rows.rows))
+    assert shared_rows.problems == exact_rows.problems
