@@ -155,7 +155,9 @@ def test_markdown_diff_tables_hold_their_columns(example: Path) -> None:
 
 
 def test_json_report_carries_the_same_content(example: Path) -> None:
-    data = json.loads(run("-C", example, "report", "--format", "json").stdout)
+    text = run("-C", example, "report", "--format", "json").stdout
+    data = json.loads(text)
+    assert text == json.dumps(data, ensure_ascii=False, indent=2) + "\n"  # the claims spliced in, as one value
     assert data["version"] == 1
     assert data["counts"]["by_status"]["supported"] == 2 and data["counts"]["claims"] == 13
     assert [s["subject"] for s in data["series"]][:1] == ["adex-edition"]
