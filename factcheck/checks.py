@@ -51,10 +51,6 @@ class Context:
         # each snapshot folded once: contexts of the chunks of one ledger share them
         self._snapshots: dict[str, Snapshot | None] = {} if snapshots is None else snapshots
 
-    def of(self, claims: Sequence[ClaimRecord]) -> Context:
-        """A context for other claims of the same ledger, sharing its folded snapshots."""
-        return Context(self.ledger, self.options, claims, self._snapshots)
-
     @cached_property
     def ids(self) -> list[tuple[str, Document, Path_]]:
         """Every claim id of the ledger, in order, with the document and path of its claim."""
