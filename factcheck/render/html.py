@@ -29,6 +29,7 @@ def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40) 
     band, all_series = data["about_band"], data["series"]
     largest = sorted(range(len(all_series)), key=lambda i: -len(all_series[i]["claims"]))[:max_charts]
     charted = sorted(i for i in largest if all_series[i]["claims"])
+    charted_set = set(charted)
     token = secrets.token_hex(16)  # marks that no text from the ledger can make
     theirs = [i for k, i in enumerate(charted) if k % 4 != 3] if len(charted) >= FORK_CHARTS_FROM else []
     if theirs:
@@ -36,7 +37,7 @@ def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40) 
     helper = forked.start(lambda: _draw(all_series, theirs, band)) if theirs else None
     if helper is None:
         theirs = []
-    charts = [Markup(f"<!--chart-{i}-{token}-->") if i in set(charted) else None for i in range(len(all_series))]
+    charts = [Markup(f"<!--chart-{i}-{token}-->") if i in charted_set else None for i in range(len(all_series))]
     series = [{**s, "steps": [{**step, "stated_change_words": _change_words(step)} for step in s["steps"]]}
               for s in all_series]
     ledger = data["ledger"]
@@ -47,7 +48,7 @@ def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40) 
         report={**data, "series": series}, charts=charts, title=title, publisher=publisher, max_charts=max_charts,
         uncharted=sum(1 for s, c in zip(all_series, charts, strict=True) if s["claims"] and c is None),
         claims=Markup(marker))
-    drawn = _draw(all_series, [i for i in charted if i not in set(theirs)], band)
+    drawn = _draw(all_series, sorted(charted_set - set(theirs)), band)
     if helper is not None:
         shared = helper()
         drawn.update(_draw(all_series, theirs, band) if shared is forked.FAILED else shared)
