@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from dataclasses import dataclass, field
@@ -135,7 +136,8 @@ def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
             "yaml-syntax", "error", "a NUL character is not allowed in YAML", _text_location(path, text, text.index("\x00")),
         ))
         return doc
-    builder = _Builder(doc, typed)
+    lines = _Lines(text) if _UNUSUAL_BREAK.search(text) else None
+    builder = _Builder(doc, typed, lines)
     try:
         # The event stream, not PyYAML's composer: aliases keep their own position, nesting costs no
         # recursion, and no constructor ever runs.
@@ -144,7 +146,7 @@ def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
                 break
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        line, column = (1, 1) if not mark else lines(mark.line, mark.column) if lines else (mark.line + 1, mark.column + 1)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
         doc.problems.append(Problem("yaml-syntax", "error", message or "cannot parse", Location(path, line, column)))
         doc.data = None
@@ -152,6 +154,28 @@ def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
         doc.problems.append(Problem("yaml-syntax", "error", str(exc), Location(path, 1, 1)))
         doc.data = None
     return doc
+
+
+# PyYAML also breaks lines at NEL, LS and PS; factcheck counts lines as editors and its fast reader do (at
+# "\n", "\r\n" and a lone "\r"), so that a location is the same however the file was read.
+_UNUSUAL_BREAK = re.compile("[\x85\u2028\u2029]")
+_YAML_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+_BREAK = re.compile("\r\n|[\r\n]")
+
+
+class _Lines:
+    """Turns PyYAML's line and column (from 0, lines broken as YAML 1.1 breaks them) into the line and
+    column (from 1) that an editor shows, for a text with NEL, LS or PS in it."""
+
+    def __init__(self, text: str) -> None:
+        self.yaml_starts = [0, *(m.end() for m in _YAML_BREAK.finditer(text))]  # where each PyYAML line starts
+        self.starts = [0, *(m.end() for m in _BREAK.finditer(text))]  # where each line starts
+        self.size = len(text)
+
+    def __call__(self, line: int, column: int) -> tuple[int, int]:
+        at = min(self.yaml_starts[line] + column, self.size) if line < len(self.yaml_starts) else self.size
+        index = bisect.bisect_right(self.starts, at) - 1  # the line this character is on
+        return index + 1, at - self.starts[index] + 1
 
 
 def _text_location(path: str, text: str, index: int) -> Location:
@@ -175,9 +199,10 @@ class _Frame:
 class _Builder:
     """Builds plain data from parser events, without PyYAML's constructor and its silences."""
 
-    def __init__(self, doc: Document, typed: bool = True) -> None:
+    def __init__(self, doc: Document, typed: bool = True, lines: _Lines | None = None) -> None:
         self.doc = doc
         self.typed = typed
+        self.lines = lines
         self.stack: list[_Frame] = []
         self.documents = 0
 
@@ -205,12 +230,18 @@ class _Builder:
                           event)
             path = self._child_path()
             if path is not None:
-                self.doc.positions[path] = _position(event)
+                self.doc.positions[path] = self._position(event)
             self._emit(None, event)
         return True
 
+    def _position(self, event: yaml.Event) -> tuple[int, int]:
+        mark = event.start_mark
+        if mark is None:
+            return 1, 1
+        return self.lines(mark.line, mark.column) if self.lines else (mark.line + 1, mark.column + 1)
+
     def _problem(self, code: str, message: str, event: yaml.Event) -> None:
-        self.doc.problems.append(Problem(code, "error", message, Location(self.doc.path, *_position(event))))
+        self.doc.problems.append(Problem(code, "error", message, Location(self.doc.path, *self._position(event))))
 
     def _child_path(self) -> Path_ | None:
         """The path of the value that starts now, or None when it starts in a key's place."""
@@ -236,14 +267,14 @@ class _Builder:
         self._check_node(event, _TAG + ("map" if is_map else "seq"))
         path = self._child_path()
         if path is not None:
-            self.doc.positions[path] = _position(event)
+            self.doc.positions[path] = self._position(event)
         self.stack.append(_Frame(path if path is not None else ("?",), {} if is_map else []))
 
     def _scalar(self, event: yaml.ScalarEvent) -> None:
         self._check_node(event, "scalar")
         path = self._child_path()
         if path is not None:
-            self.doc.positions[path] = _position(event)
+            self.doc.positions[path] = self._position(event)
         if not self.typed:
             self._emit(event.value, event)
             return
@@ -268,7 +299,7 @@ class _Builder:
                 frame.key, frame.discard = None, True
                 return
             key = event.value
-            mark = _position(event)
+            mark = self._position(event)
             if key == "<<" and event.implicit[0]:
                 self._problem("yaml-alias", "merge keys (<<) are not allowed in a ledger: write the fields out", event)
                 frame.key, frame.discard = None, True
@@ -324,11 +355,6 @@ class _Builder:
         if tag == _TAG + "timestamp":
             return _timestamp(raw)
         return raw
-
-
-def _position(event: yaml.Event) -> tuple[int, int]:
-    mark = event.start_mark
-    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
 def _timestamp(raw: str) -> Any:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from factcheck.cli import cli
@@ -161,6 +161,8 @@ def plain_ledger(draw: st.DrawFn) -> str:
 
 @settings(max_examples=BUDGET, deadline=10_000, suppress_health_check=[HealthCheck.too_slow])
 @given(plain_ledger())
+@example("claims:\n- claimant: '0'\n  date: 2000-01-01\n  id: '0'\n  text: '0'\n- claimant: '\x85    '\n"
+         "  date: 2000-01-01\n  id: '0'\n  text: '0'\n- claimant: '0'\n  date: 2000-01-01\n  id: '0'\n  text: '0'\n")
 def test_the_fast_reader_agrees_on_well_formed_ledgers(claims: str) -> None:
     from unittest import mock
 

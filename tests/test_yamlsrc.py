@@ -32,6 +32,17 @@ def test_duplicate_keys_at_every_level(text: str, where: tuple[int, int]) -> Non
     assert problems(text) == [("duplicate-key", *where)]
 
 
+@pytest.mark.parametrize("other", ["\x85", "\u2028", "\u2029"])
+def test_lines_are_counted_as_editors_count_them_not_at_nel_ls_or_ps(other: str) -> None:
+    # PyYAML breaks lines at NEL, LS and PS too; an editor (and the fast reader) does not
+    doc = parse(f"a: 1\r\nb: 'x{other}y'\nc: 2\nc: 3\n".encode(), "f.yaml")
+    assert doc.positions[("c",)] == (3, 4)
+    assert [(p.message.split(";")[0], p.location.line, p.location.column) for p in doc.problems] == [
+        ("key 'c' appears twice in this mapping (first at line 3, column 1)", 4, 1)]
+    broken = parse(f"a: 'x{other}y'\nb: [1\n".encode(), "f.yaml")
+    assert [(p.location.line, p.location.column) for p in broken.problems] == [(3, 1)]
+
+
 def test_duplicate_key_keeps_the_first_value_and_names_it() -> None:
     doc = parse(b"a: first\na: second\n", "f.yaml")
     assert doc.data == {"a": "first"}
