@@ -44,10 +44,11 @@ def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "") -
         peek = getattr(data, "peek", None)
         if peek is not None and not isinstance(data, bytes):
             data = peek()
-        if isinstance(data, bytes):
-            digest.update(name.encode() + b"\0" + hashlib.sha256(data).digest())
+        if isinstance(data, bytes):  # each file's name and length before its bytes, so no two ledgers run together
+            digest.update(f"{name}\0{len(data)}\0".encode())
+            digest.update(data)
         else:
-            digest.update(name.encode() + b"\0refused")
+            digest.update(f"{name}\0refused\0".encode())
     return digest.hexdigest()
 
 

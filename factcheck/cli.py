@@ -309,8 +309,11 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
     from factcheck.report import read_report
 
     module = {"markdown": markdown, "html": html, "json": jsonout}[fmt]
-    made = read_report(_root(ctx), Options(stale_after_days=stale_after), module.claims_part, _progress())
-    pieces = html.report(made.data, made.claims, charts) if fmt == "html" else module.report(made.data, made.claims)
+    drawing = html.Charts(charts) if fmt == "html" else None  # drawn from as soon as the series are made
+    made = read_report(_root(ctx), Options(stale_after_days=stale_after), module.claims_part, _progress(),
+                       series_made=drawing.start if drawing else None)
+    pieces = (html.report(made.data, made.claims, charts, drawing) if fmt == "html"
+              else module.report(made.data, made.claims))
     if output is None:
         for piece in pieces:
             click.echo(piece, nl=False)

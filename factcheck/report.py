@@ -19,7 +19,7 @@ from factcheck.model import STATUSES, Claim, Settings, phrase
 from factcheck.sources import SourceRecord
 from factcheck.spool import Span, Spool
 from factcheck.store import ClaimRecord, Ledger
-from factcheck.timeline import DEFAULT_ABOUT_BAND, Series, build_series, series_data
+from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series, series_data
 from factcheck.yamlsrc import Document
 
 REPORT_VERSION = 1
@@ -43,8 +43,13 @@ class Report:
 
 
 def read_report(root: Path, options: Options, render: RenderClaims, progress: Progress | None = None,
-                today: dt.date | None = None) -> Report:
-    """The report of the ledger at `root`, read and checked once, its claims rendered by `render`."""
+                today: dt.date | None = None,
+                series_made: Callable[[list[dict[str, Any]], float], None] | None = None) -> Report:
+    """The report of the ledger at `root`, read and checked once, its claims rendered by `render`.
+
+    `series_made` is given the report's series (as in its value) and the about band as soon as they are
+    made, before the rest of the value: a format can start drawing them meanwhile.
+    """
     from factcheck.verification import verify_ledger
 
     parts = ClaimParts(render)
@@ -52,8 +57,10 @@ def read_report(root: Path, options: Options, render: RenderClaims, progress: Pr
     ledger = outcome.ledger
     assert ledger is not None  # read for the work, always
     band = ledger.settings.about_band or DEFAULT_ABOUT_BAND
-    data = build_report(ledger.settings, ledger.sources, parts.statuses(), outcome.problems,
-                        build_series(ledger, about_band=band), band, today)
+    series = [series_data(one) for one in build_series(ledger, about_band=band)]
+    if series_made is not None:
+        series_made(series, band)
+    data = build_report(ledger.settings, ledger.sources, parts.statuses(), outcome.problems, series, band, today)
     return Report(data, parts.texts(), outcome.problems, kept=(outcome, parts))
 
 
@@ -121,10 +128,11 @@ class ClaimParts:
 
 
 def build_report(settings: Settings, sources: Mapping[str, SourceRecord], by_status: dict[str, int],
-                 problems: Sequence[Problem], series: Sequence[Series], about_band: float,
+                 problems: Sequence[Problem], series: list[dict[str, Any]], about_band: float,
                  today: dt.date | None = None) -> dict[str, Any]:
-    """Counts by verdict, the problems, each subject's series and every source; the claims are rendered
-    apart (see `claim_data`), and `claims` is left empty for a format to put them in."""
+    """Counts by verdict, the problems, each subject's series (made plain by timeline.series_data) and every
+    source; the claims are rendered apart (see `claim_data`), and `claims` is left empty for a format to
+    put them in."""
     problem_counts = dict.fromkeys(SEVERITIES, 0)
     for p in problems:
         problem_counts[p.severity] += 1
@@ -142,7 +150,7 @@ def build_report(settings: Settings, sources: Mapping[str, SourceRecord], by_sta
             "items": [p.as_data() for p in problems],
         },
         "about_band": about_band,
-        "series": [series_data(one) for one in series],
+        "series": series,
         "claims": [],
         "sources": [_source(source) for _, source in sorted(sources.items())],
     }

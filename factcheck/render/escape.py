@@ -49,7 +49,7 @@ def html(text: str) -> str:
 _URL_UNSAFE = re.compile(r'[\x00-\x20<>"`]')
 
 
-@functools.lru_cache(maxsize=4096)  # a report links each source once per quote of it
+@functools.lru_cache(maxsize=1 << 16)  # a report links each source once per quote of it, and lists it once
 def safe_url(url: str | None) -> str | None:
     """The url when it is an http(s) address fit for a link; None for anything else (javascript:, data:, ...)."""
     if not url:

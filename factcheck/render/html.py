@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from factcheck.model import Claim, phrase
@@ -14,44 +14,73 @@ from factcheck.render.numbers import per_year, percent, signed
 from factcheck.report import Linked, verdict_date
 
 
-def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40) -> Iterator[bytes]:
+class Charts:
+    """The report's charts (of the `max_charts` largest series with a figure), drawn from as soon as the
+    series are known: where there are many, three in four in a forked process while the page is laid out."""
+
+    def __init__(self, max_charts: int = 40) -> None:
+        self.max_charts = max_charts
+        self.charted: set[int] = set()  # the indexes of the series that get a chart
+        self._series: list[dict[str, Any]] = []
+        self._band = 0.0
+        self._theirs: list[int] = []
+        self._helper: Callable[[], Any] | None = None
+        self._started = False
+
+    def start(self, series: list[dict[str, Any]], band: float) -> None:
+        """Choose the charts of these series (a report's `series`) and start drawing them in a fork."""
+        from factcheck import forked
+
+        largest = sorted(range(len(series)), key=lambda i: -len(series[i]["claims"]))[:self.max_charts]
+        charted = sorted(i for i in largest if series[i]["claims"])
+        self.charted, self._series, self._band, self._started = set(charted), series, band, True
+        theirs = [i for k, i in enumerate(charted) if k % 4 != 3] if len(charted) >= FORK_CHARTS_FROM else []
+        if theirs:
+            import pygal  # noqa: F401  (imported once, before the fork, rather than in both processes)
+            self._helper = forked.start(lambda: _draw(series, theirs, band))
+        self._theirs = theirs if self._helper is not None else []
+
+    def drawn(self, series: list[dict[str, Any]], band: float) -> dict[int, str]:
+        """Each chart's SVG, by the index of its series (started here if `start` was not called)."""
+        from factcheck import forked
+
+        if not self._started:
+            self.start(series, band)
+        drawn = _draw(self._series, sorted(self.charted - set(self._theirs)), self._band)
+        if self._helper is not None:
+            shared = self._helper()
+            drawn.update(_draw(self._series, self._theirs, self._band) if shared is forked.FAILED else shared)
+        return drawn
+
+
+def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40,
+           charts: Charts | None = None) -> Iterator[bytes]:
     """The HTML page for a report value (see factcheck.report) and its claims rendered by `claims_part`
-    (UTF-8), as pieces of UTF-8 to write one after the other; at most `max_charts` charts."""
+    (UTF-8), as pieces of UTF-8 to write one after the other; at most `max_charts` charts, or those of
+    `charts` when it was started on the report's series as they were made."""
     import re
     import secrets
 
     from markupsafe import Markup
 
-    from factcheck import forked
-
-    # The charts (of the largest series with a figure) are drawn while the page is laid out, with a mark
-    # where each goes, and most of them in a forked process, where there are many.
-    band, all_series = data["about_band"], data["series"]
-    largest = sorted(range(len(all_series)), key=lambda i: -len(all_series[i]["claims"]))[:max_charts]
-    charted = sorted(i for i in largest if all_series[i]["claims"])
-    charted_set = set(charted)
+    all_series, band = data["series"], data["about_band"]
+    if charts is None:
+        charts = Charts(max_charts)
+        charts.start(all_series, band)
+    # the page is laid out with a mark where each chart goes, while they are drawn
     token = secrets.token_hex(16)  # marks that no text from the ledger can make
-    theirs = [i for k, i in enumerate(charted) if k % 4 != 3] if len(charted) >= FORK_CHARTS_FROM else []
-    if theirs:
-        import pygal  # noqa: F401  (imported once, before the fork, rather than in both processes)
-    helper = forked.start(lambda: _draw(all_series, theirs, band)) if theirs else None
-    if helper is None:
-        theirs = []
-    charts = [Markup(f"<!--chart-{i}-{token}-->") if i in charted_set else None for i in range(len(all_series))]
-    series = [{**s, "steps": [{**step, "stated_change_words": _change_words(step)} for step in s["steps"]]}
-              for s in all_series]
+    marks = [Markup(f"<!--chart-{i}-{token}-->") if i in charts.charted else None for i in range(len(all_series))]
     ledger = data["ledger"]
     title = ledger["name"] or "Ledger report"
     publisher = (ledger["publisher"] or {}).get("name")
     marker = f"<!--claims-{token}-->"
+    # the long tables' rows are written here, as the claims are (see claims_part); the page around them by Jinja
     page = _environment().get_template("report.html").render(
-        report={**data, "series": series}, charts=charts, title=title, publisher=publisher, max_charts=max_charts,
-        uncharted=sum(1 for s, c in zip(all_series, charts, strict=True) if s["claims"] and c is None),
-        claims=Markup(marker))
-    drawn = _draw(all_series, sorted(charted_set - set(theirs)), band)
-    if helper is not None:
-        shared = helper()
-        drawn.update(_draw(all_series, theirs, band) if shared is forked.FAILED else shared)
+        report=data, charts=marks, title=title, publisher=publisher, max_charts=charts.max_charts,
+        uncharted=sum(1 for s, c in zip(all_series, marks, strict=True) if s["claims"] and c is None),
+        rows=[Markup(_series_rows(s)) for s in all_series], steps=[Markup(_step_items(s)) for s in all_series],
+        sources=Markup(_source_rows(data["sources"])), claims=Markup(marker))
+    drawn = charts.drawn(all_series, band)
     head, tail = page.split(marker)
     # pygal writes the SVG with an XML library, so every text in it is already escaped
     head = re.sub(f"<!--chart-([0-9]+)-{token}-->", lambda mark: drawn[int(mark.group(1))], head)
@@ -111,6 +140,40 @@ def _linked_source(source_id: str, title: str | None, publisher: str | None, url
         if value:
             shown += before + html(value)
     return shown
+
+
+def _series_rows(series: dict[str, Any]) -> str:
+    """The rows of a series' table: one per claim with a figure, linked to its article."""
+    return "".join(
+        f'        <tr><td>{html(c["date"])}</td><td>{html(c["figure"])}</td><td>{html(c["claimant"])}</td>\n'
+        f'            <td><span class="status status-{html(c["status"])}">{html(c["status"])}</span></td>\n'
+        f'            <td><a href="#claim-{html(c["claim"])}">{html(c["claim"])}</a></td></tr>\n'
+        for c in series["claims"])
+
+
+def _step_items(series: dict[str, Any]) -> str:
+    """A series' steps as list items: the stated and the true change, and why a step may not compare."""
+    out = []
+    for step in series["steps"]:
+        warnings = "".join(
+            f'<br><span class="{"not-comparable" if w["breaks"] else "caution"}">'
+            f'{"Not comparable" if w["breaks"] else "Caution"}: {html(w["message"])}</span>' for w in step["warnings"])
+        out.append(f'      <li>{html(step["from"])} → {html(step["to"])}: stated change {html(_change_words(step))} '
+                   f'over {step["days"]} days;\n        true change: {html(step["allowed_change"]["words"])}.\n'
+                   f"        {warnings}</li>\n")
+    return "".join(out)
+
+
+def _source_rows(sources: list[dict[str, Any]]) -> str:
+    """The rows of the sources' table: each source's title linked to its url when that is a safe one."""
+    out = []
+    for s in sources:
+        href = safe_url(s["url"])
+        title = f'<a href="{html(href)}">{html(s["title"] or s["id"])}</a>' if href else html(s["title"] or "")
+        out.append(f'      <tr><td>{html(s["id"])}</td><td>{title}</td>\n'
+                   f'          <td>{html(s["publisher"] or "")}</td><td>{html(s["published"] or "")}</td>'
+                   f'<td>{html(s["retrieved"] or "")}</td></tr>\n')
+    return "".join(out)
 
 
 @functools.cache
