@@ -34,19 +34,27 @@ def enabled() -> bool:
     return not os.environ.get("FACTCHECK_NO_CACHE")
 
 
-def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "") -> str:
-    """A key that changes with the content of any YAML file of the ledger (and of every snapshot, if asked)."""
+def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "",
+        digests: Mapping[str, str] | None = None) -> str:
+    """A key that changes with the content of any YAML file of the ledger (and of every snapshot, if asked).
+
+    `digests` gives the sha256 (hex) of files already read and hashed, by name (a ledger's snapshots, as
+    its sources hold them once read): they are not read again.
+    """
     digest = hashlib.sha256(f"{__version__}|{FORMAT}|{sys.version_info[:2]}|{extra}".encode())
+    known = digests or {}
     for name in sorted(files):
         if not (name.endswith(".yaml") or (snapshots and name.endswith(".txt"))):
+            continue
+        if name in known:
+            digest.update(f"{name}\0{known[name]}\0".encode())
             continue
         data = files[name]
         peek = getattr(data, "peek", None)
         if peek is not None and not isinstance(data, bytes):
             data = peek()
-        if isinstance(data, bytes):  # each file's name and length before its bytes, so no two ledgers run together
-            digest.update(f"{name}\0{len(data)}\0".encode())
-            digest.update(data)
+        if isinstance(data, bytes):
+            digest.update(f"{name}\0{hashlib.sha256(data).hexdigest()}\0".encode())
         else:
             digest.update(f"{name}\0refused\0".encode())
     return digest.hexdigest()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -230,6 +231,7 @@ def _step(before: Point, after: Point, q_before: Quantity | None, q_after: Quant
                 tuple(comparability(before, after)))
 
 
+@functools.lru_cache(maxsize=4096)  # the same few days for many claims
 def _date(iso: str) -> int:
     import datetime as dt
 
@@ -255,6 +257,7 @@ def comparability(before: Point, after: Point) -> list[Difference]:
     return found
 
 
+@functools.lru_cache(maxsize=4096)  # the same units, measures and claimants on every step
 def _norm(text: str | None) -> str:
     return " ".join((text or "").casefold().split())
 

@@ -68,11 +68,17 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
     chunk of them as it is read (see ChunkWork).
     """
     files = find_files(root)
+    large = not whole and claims_size(files) >= SHARE_FROM_BYTES
     entry = None
     known: Verification | None = None
+    sources: Ledger | None = None
     if cache.enabled():
         extra = f"{options.stale_after_days}|{options.today.isoformat()}"
-        entry = "verify-" + cache.key(files, snapshots=True, extra=extra)
+        digests = None
+        if large and work is not None:  # read for the work whatever the cache holds: hashed as they are read
+            sources = read_sources(files)
+            digests = {s.snapshot_path: s.digest for s in sources.sources.values() if s.snapshot_path and s.digest}
+        entry = "verify-" + cache.key(files, snapshots=True, extra=extra, digests=digests)
         hit = cache.read(root, entry)
         if isinstance(hit, dict):
             try:
@@ -87,9 +93,8 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
     check = known is None
     with collecting.paused():  # the checks make many objects too, and no cycles
         result = None
-        large = not whole and claims_size(files) >= SHARE_FROM_BYTES
         if large:
-            result = _in_shares(files, options, progress, check, work)
+            result = _in_shares(files, options, progress, check, work, sources)
         if result is None and (large or work is not None):  # in one process, still a chunk at a time
             if work is not None:
                 _forget(work, files)
@@ -203,7 +208,7 @@ def _in_chunks(root: Path, files: Mapping[str, bytes | Deferred | Refused], opti
 
 
 def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options, progress: Progress | None,
-               check: bool, work: ChunkWork | None) -> Verification | None:
+               check: bool, work: ChunkWork | None, sources: Ledger | None = None) -> Verification | None:
     """Verify with the claims read and checked in two shares, the second in a forked process.
 
     Reading the claims (parsing and validating) is most of a cold run, and it splits cleanly: each process
@@ -226,7 +231,8 @@ def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options
                 "used": sorted(set().union(*checking.used.values())), "ids": ids,
                 "work": None if work is None else work.result()}
 
-    sources = read_sources(files)  # once, for both processes to share
+    if sources is None:
+        sources = read_sources(files)  # once, for both processes to share
     helper = forked.start(other_share)
     if helper is None:
         return None

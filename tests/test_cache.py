@@ -176,3 +176,37 @@ def test_a_progress_bar_only_on_a_terminal_and_never_in_ci(tmp_path: Path) -> No
     assert "claims, " in shown  # the summary still follows
     quiet = _on_a_terminal(tmp_path / "big", {**env, "CI": "true"})
     assert "[#" not in quiet and "claims, " in quiet
+
+
+def test_the_key_from_the_sources_digests_is_the_key_from_the_files(example: Path) -> None:
+    # a large report makes the verify entry's key from the digests its sources took as they were read;
+    # verify makes it from the files: both must find the same entry, and a changed snapshot must not
+    from factcheck import cache
+    from factcheck.ledgerfiles import find_files
+    from factcheck.store import read_sources
+
+    def from_digests() -> str:
+        sources = read_sources(find_files(example)).sources.values()
+        digests = {s.snapshot_path: s.digest for s in sources if s.snapshot_path and s.digest}
+        assert len(digests) >= 2
+        return cache.key(find_files(example), snapshots=True, extra="x", digests=digests)
+
+    before = cache.key(find_files(example), snapshots=True, extra="x")
+    assert from_digests() == before
+    snapshot = next((example / "sources").glob("*.txt"))
+    snapshot.write_bytes(snapshot.read_bytes() + b" ")
+    assert from_digests() == cache.key(find_files(example), snapshots=True, extra="x") != before
+
+
+def test_a_large_report_and_verify_share_one_entry(example: Path) -> None:
+    # read in shares, the report keys its entry by its sources' digests: a warm verify finds it, unread
+    with mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0):
+        assert run("-C", example, "report", "--format", "json", "--stale-after", "30").exit_code == 0
+    assert [p.name.split("-")[0] for p in entries(example)] == ["verify"]
+    with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")), \
+            mock.patch("factcheck.store.parse", side_effect=AssertionError("parsed again")):
+        warm = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
+    for entry in entries(example):
+        entry.unlink()
+    cold = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
+    assert json.loads(warm.stdout) == json.loads(cold.stdout) and len(json.loads(cold.stdout)["problems"]) == 11
