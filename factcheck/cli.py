@@ -309,9 +309,9 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
     from factcheck.report import read_report
 
     module = {"markdown": markdown, "html": html, "json": jsonout}[fmt]
-    drawing = html.Charts(charts) if fmt == "html" else None  # drawn from as soon as the series are made
+    drawing = html.Charts(charts) if fmt == "html" else None  # drawn from as soon as the claims are read
     made = read_report(_root(ctx), Options(stale_after_days=stale_after), module.claims_part, _progress(),
-                       series_made=drawing.start if drawing else None)
+                       subjects_read=drawing.start if drawing else None)
     pieces = (html.report(made.data, made.claims, charts, drawing) if fmt == "html"
               else module.report(made.data, made.claims))
     if output is None:

@@ -43,12 +43,11 @@ class Report:
 
 
 def read_report(root: Path, options: Options, render: RenderClaims, progress: Progress | None = None,
-                today: dt.date | None = None,
-                series_made: Callable[[list[dict[str, Any]], float], None] | None = None) -> Report:
+                today: dt.date | None = None, subjects_read: Callable[[Ledger, float], None] | None = None) -> Report:
     """The report of the ledger at `root`, read and checked once, its claims rendered by `render`.
 
-    `series_made` is given the report's series (as in its value) and the about band as soon as they are
-    made, before the rest of the value: a format can start drawing them meanwhile.
+    `subjects_read` is given the ledger (its claims with a subject) and the about band as soon as they are
+    read, before the series are made: a format can start drawing some of them meanwhile.
     """
     from factcheck.verification import verify_ledger
 
@@ -57,9 +56,9 @@ def read_report(root: Path, options: Options, render: RenderClaims, progress: Pr
     ledger = outcome.ledger
     assert ledger is not None  # read for the work, always
     band = ledger.settings.about_band or DEFAULT_ABOUT_BAND
+    if subjects_read is not None:
+        subjects_read(ledger, band)
     series = [series_data(one) for one in build_series(ledger, about_band=band)]
-    if series_made is not None:
-        series_made(series, band)
     data = build_report(ledger.settings, ledger.sources, parts.statuses(), outcome.problems, series, band, today)
     return Report(data, parts.texts(), outcome.problems, kept=(outcome, parts))
 

@@ -182,6 +182,16 @@ def build_series(ledger: Ledger, subjects: Sequence[str] = (), about_band: float
     return [series_of(name, grouped[name], band) for name in chosen]
 
 
+def figure_counts(ledger: Ledger) -> dict[str, int]:
+    """How many claims with a figure each subject has (the points its series will have), by subject."""
+    counts: dict[str, int] = {}
+    for record in ledger.claims:
+        subject = record.claim.subject
+        if subject is not None:
+            counts[subject] = counts.get(subject, 0) + (record.claim.quantity is not None)
+    return counts
+
+
 def series_of(subject: str, records: Iterable[ClaimRecord], about_band: float) -> Series:
     """One subject's series; claims without a figure are named but take no part in the steps."""
     ordered = sorted(records, key=lambda r: r.claim.date)  # stable: ledger order breaks ties

@@ -259,10 +259,10 @@ def test_charts_drawn_half_in_a_fork_are_the_charts_drawn_here(tmp_path: Path) -
         alone = b"".join(html.report(made.data, claims, 5))
     assert shared == alone and alone.count(b"<svg") == 5
     assert b"<script" not in alone and b"<!--" not in alone  # no script; no comment (pygal's carries the day)
-    # started as soon as the series are made, while the rest of the report is (as the CLI does)
+    # started as soon as the claims are read, while the report is made (as the CLI does)
     drawing = html.Charts(5)
     with mock.patch.object(html, "FORK_CHARTS_FROM", 2), mock.patch("os.fork", wraps=os.fork) as fork:
-        early = read_report(tmp_path, Options(), html.claims_part, series_made=drawing.start)
+        early = read_report(tmp_path, Options(), html.claims_part, subjects_read=drawing.start)
         assert fork.call_count == 1 and drawing.charted  # started before the report was returned
         assert b"".join(html.report(early.data, list(early.claims), 5, drawing)) == alone
     assert fork.call_count == 1

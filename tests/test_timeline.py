@@ -149,3 +149,22 @@ def test_diff_reads_only_the_claims_with_a_subject_and_gives_the_same_series(tmp
         assert [series_data(s) for s in build_series(subjects)] == expected
     assert list((tmp_path / ".factcheck-cache").glob("ledger-*"))  # the whole ledger's data, for other commands
     assert [r.claim for r in load_ledger(tmp_path).claims] == [r.claim for r in whole.claims]
+
+
+def test_figure_counts_are_the_points_of_each_series(tmp_path: Path) -> None:
+    # the report chooses its charts from these counts before it makes the series
+    from bench.generate import generate
+    from factcheck.store import ClaimRecord, load_ledger
+    from factcheck.timeline import build_series, figure_counts
+
+    generate(tmp_path, 1000)
+    ledger = load_ledger(tmp_path)
+    subject_claims = [i for i, r in enumerate(ledger.claims) if r.claim.subject]
+    for i in subject_claims[::7]:  # some claims with a subject and no figure
+        record = ledger.claims[i]
+        ledger.claims[i] = ClaimRecord(record.claim.model_copy(update={"quantity": None}), record.doc, record.path)
+    counts = figure_counts(ledger)
+    series = build_series(ledger)
+    assert list(sorted(counts)) == [one.subject for one in series]
+    assert [counts[one.subject] for one in series] == [len(one.points) for one in series]
+    assert any(len(one.without_figure) for one in series) and len(set(counts.values())) > 1

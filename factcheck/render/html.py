@@ -12,44 +12,62 @@ from factcheck.render.chart import series_chart
 from factcheck.render.escape import html, safe_url
 from factcheck.render.numbers import per_year, percent, signed
 from factcheck.report import Linked, verdict_date
+from factcheck.store import Ledger
+from factcheck.timeline import build_series, figure_counts, series_data
 
 
 class Charts:
-    """The report's charts (of the `max_charts` largest series with a figure), drawn from as soon as the
-    series are known: where there are many, three in four in a forked process while the page is laid out."""
+    """The report's charts (of the `max_charts` subjects with the most claims with a figure), most of them
+    drawn in a forked process while this one makes the rest of the report, where there are many.
+
+    Started from the ledger as soon as its claims are read (`start`), the forked process makes the series
+    it draws itself, while this one makes every series, the report value and the page; else they are
+    started once the report value is made (see `report`).
+    """
 
     def __init__(self, max_charts: int = 40) -> None:
         self.max_charts = max_charts
-        self.charted: set[int] = set()  # the indexes of the series that get a chart
-        self._series: list[dict[str, Any]] = []
-        self._band = 0.0
+        self.charted: set[int] | None = None  # the indexes, in subject order, of the series that get a chart
         self._theirs: list[int] = []
         self._helper: Callable[[], Any] | None = None
-        self._started = False
 
-    def start(self, series: list[dict[str, Any]], band: float) -> None:
-        """Choose the charts of these series (a report's `series`) and start drawing them in a fork."""
+    def start(self, ledger: Ledger, band: float) -> None:
+        """Choose the charts from the ledger's claims with a subject, and start drawing most of them."""
+        counts = figure_counts(ledger)
+        subjects = sorted(counts)  # the order of the report's series
+
+        def draw(chosen: list[int]) -> dict[int, str]:
+            series = build_series(ledger, [subjects[i] for i in chosen], about_band=band)
+            return {i: series_chart(series_data(one), band, name=str(i + 1)) or "" for i, one in zip(chosen, series, strict=True)}
+
+        self._start([counts[subject] for subject in subjects], draw, keep_every=10)
+
+    def start_from(self, series: list[dict[str, Any]], band: float) -> None:
+        """Choose the charts from a report's series, and start drawing most of them."""
+        self._start([len(one["claims"]) for one in series], lambda chosen: _draw(series, chosen, band), keep_every=4)
+
+    def _start(self, sizes: list[int], draw: Callable[[list[int]], dict[int, str]], keep_every: int) -> None:
         from factcheck import forked
 
-        largest = sorted(range(len(series)), key=lambda i: -len(series[i]["claims"]))[:self.max_charts]
-        charted = sorted(i for i in largest if series[i]["claims"])
-        self.charted, self._series, self._band, self._started = set(charted), series, band, True
-        theirs = [i for k, i in enumerate(charted) if k % 4 != 3] if len(charted) >= FORK_CHARTS_FROM else []
-        if theirs:
+        largest = sorted(range(len(sizes)), key=lambda i: -sizes[i])[:self.max_charts]  # stable: subject order
+        charted = sorted(i for i in largest if sizes[i])
+        self.charted = set(charted)
+        theirs = [i for k, i in enumerate(charted) if k % keep_every != keep_every - 1]
+        if len(charted) >= FORK_CHARTS_FROM:
             import pygal  # noqa: F401  (imported once, before the fork, rather than in both processes)
-            self._helper = forked.start(lambda: _draw(series, theirs, band))
+
+            self._helper = forked.start(lambda: draw(theirs))
         self._theirs = theirs if self._helper is not None else []
 
     def drawn(self, series: list[dict[str, Any]], band: float) -> dict[int, str]:
-        """Each chart's SVG, by the index of its series (started here if `start` was not called)."""
+        """Each chart's SVG, by the index of its series in the report's `series`."""
         from factcheck import forked
 
-        if not self._started:
-            self.start(series, band)
-        drawn = _draw(self._series, sorted(self.charted - set(self._theirs)), self._band)
+        assert self.charted is not None  # started
+        drawn = _draw(series, sorted(self.charted - set(self._theirs)), band)
         if self._helper is not None:
             shared = self._helper()
-            drawn.update(_draw(self._series, self._theirs, self._band) if shared is forked.FAILED else shared)
+            drawn.update(_draw(series, self._theirs, band) if shared is forked.FAILED else shared)
         return drawn
 
 
@@ -57,7 +75,7 @@ def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40,
            charts: Charts | None = None) -> Iterator[bytes]:
     """The HTML page for a report value (see factcheck.report) and its claims rendered by `claims_part`
     (UTF-8), as pieces of UTF-8 to write one after the other; at most `max_charts` charts, or those of
-    `charts` when it was started on the report's series as they were made."""
+    `charts` when they were started as the ledger was read (see Charts.start)."""
     import re
     import secrets
 
@@ -66,7 +84,9 @@ def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40,
     all_series, band = data["series"], data["about_band"]
     if charts is None:
         charts = Charts(max_charts)
-        charts.start(all_series, band)
+    if charts.charted is None:
+        charts.start_from(all_series, band)
+    assert charts.charted is not None
     # the page is laid out with a mark where each chart goes, while they are drawn
     token = secrets.token_hex(16)  # marks that no text from the ledger can make
     marks = [Markup(f"<!--chart-{i}-{token}-->") if i in charts.charted else None for i in range(len(all_series))]
