@@ -1,0 +1,161 @@
+"""The command line: parse arguments, call the core, render, exit. This package alone imports click.
+
+Here: the group, its options and what every command shares; the commands are in `reading` (list, show,
+verify, diff, report, schema, extract), `editing` (init, source add, claim add, quote, status, fmt) and
+`exchange` (export, import).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from factcheck import __version__
+from factcheck.errors import FactcheckError
+from factcheck.render.escape import terminal
+
+if TYPE_CHECKING:
+    from factcheck.errors import Problem
+    from factcheck.store import Ledger
+
+STATUSES = ("unverified", "supported", "refuted", "misleading", "conflicting", "unverifiable")
+
+
+class _CommandFailed(click.ClickException):
+    """A FactcheckError on its way out: message on stderr, exit 2, no traceback."""
+
+    exit_code = 2
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"factcheck: error: {terminal(self.format_message(), one_line=True)}", err=True)
+
+
+class _CommandRefused(_CommandFailed):
+    """A RefusedError on its way out: the data does not allow it, exit 1."""
+
+    exit_code = 1
+
+
+class _Group(click.Group):
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except FactcheckError as exc:
+            raise (_CommandRefused if exc.exit_code == 1 else _CommandFailed)(str(exc)) from None
+
+
+def _root(ctx: click.Context) -> Path:
+    return Path(ctx.find_root().params["root"])
+
+
+def _styler(stream: Any) -> Callable[[str, str], str]:
+    colours = {"error": "red", "warning": "yellow", "info": "cyan", "normalized": "yellow", "exact": "green"}
+    if os.environ.get("NO_COLOR") or not getattr(stream, "isatty", lambda: False)():
+        return lambda text, _style: text
+    return lambda text, style: click.style(text, fg=colours.get(style), bold=style == "bold")
+
+
+def _path_prefix(root: Path) -> str:
+    """The ledger's folder relative to the current one ('' or 'desk/'), so CI paths point into the repository."""
+    try:
+        inside = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return ""
+    return "" if inside == "." else inside + "/"
+
+
+def _progress(quiet: bool = False) -> Callable[[int, int, str], None] | None:
+    """A progress bar on stderr for long work: only on a terminal, never in CI, never when asked to be quiet."""
+    if quiet or os.environ.get("CI") or not getattr(sys.stderr, "isatty", lambda: False)():
+        return None
+    import time
+
+    started = time.monotonic()
+    try:
+        after = float(os.environ.get("FACTCHECK_PROGRESS_AFTER", "0.5"))
+    except ValueError:
+        after = 0.5
+
+    def show(done: int, total: int, what: str) -> None:
+        if time.monotonic() - started < after:  # short work needs no bar
+            return
+        filled = int(30 * done / total) if total else 0
+        click.echo(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} {what:<30}", err=True, nl=False)
+        if total and done == total:  # done: clear the line for what comes next
+            click.echo("\r" + " " * 72 + "\r", err=True, nl=False)
+
+    return show
+
+
+def _load(ctx: click.Context) -> Ledger:
+    from factcheck.store import load_ledger
+
+    return load_ledger(_root(ctx))
+
+
+def _report_load_problems(problems: Sequence[Problem]) -> bool:
+    """Tell stderr that the ledger has errors (verify names them); True when it has."""
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        first = errors[0]
+        more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
+        message = f"{first.location}: {first.code}: {first.message}{more}"
+        click.echo(f"factcheck: the ledger has errors: {terminal(message, one_line=True)}; "
+                   "run 'factcheck verify' to see them all", err=True)
+    return bool(errors)
+
+
+_KEPT: list[object] = []  # see _exit
+_LEAVING_FAST = False  # set by main(), the console script, which ends with os._exit
+
+
+def _exit(code: int) -> NoReturn:
+    """Leave the command with `code`.
+
+    Run as the console script, the command's locals (the ledger it read, the report it made) are kept
+    alive: the process ends with os._exit, and freeing a hundred thousand claims object by object as the
+    stack unwinds takes longer than all that is left to do.
+    """
+    if _LEAVING_FAST:
+        _KEPT.append(sys._getframe(1).f_locals)
+    sys.stdout.flush()
+    raise SystemExit(code)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="factcheck")
+@click.option("-C", "--root", default=".", metavar="DIR", show_default=True,
+              type=click.Path(file_okay=False, path_type=str), help="The ledger's folder.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache in .factcheck-cache/.")
+def cli(root: str, no_cache: bool) -> None:
+    """Keep a ledger of claims, each tied to the exact words of its sources and evidence.
+
+    Exit status: 0 clean, 1 problems found, 2 the command could not run.
+    """
+    if no_cache:
+        os.environ["FACTCHECK_NO_CACHE"] = "1"
+
+
+def main() -> None:
+    """The console script: leaves without tearing down what it read (a large ledger takes a while to free)."""
+    global _LEAVING_FAST
+    _LEAVING_FAST = True
+    try:
+        cli(prog_name="factcheck")
+        code = 0
+    except SystemExit as done:
+        code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = code or 1
+    os._exit(code)
+
+
+from factcheck.cli import editing, exchange, reading  # noqa: E402, F401  (each adds its commands to cli)

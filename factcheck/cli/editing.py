@@ -1,0 +1,145 @@
+"""The commands that change the ledger: init, source add, claim add, quote, status, fmt."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from factcheck.cli import STATUSES, _exit, _root, cli
+from factcheck.render.escape import terminal
+
+
+def _today_option(value: Any) -> Any:
+    return value.date() if value is not None else None
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--name", metavar="TEXT", help="The ledger's name (default: the folder's).")
+def init(folder: Path, name: str | None) -> None:
+    """Start a ledger: claims.yaml with a commented example, sources/, and the JSON Schemas for editors."""
+    from factcheck.edits import init_ledger
+
+    for path in init_ledger(folder, name):
+        click.echo(f"created {path}", err=True)
+    _exit(0)
+
+
+@cli.group()
+def source() -> None:
+    """Sources: verbatim snapshots with their metadata."""
+
+
+@source.command("add")
+@click.argument("file", type=click.File("rb"))
+@click.option("--id", "source_id", required=True, metavar="ID", help="The source's id (a slug).")
+@click.option("--url", metavar="URL")
+@click.option("--archive-url", metavar="URL")
+@click.option("--title", metavar="TEXT")
+@click.option("--publisher", metavar="TEXT")
+@click.option("--author", "authors", multiple=True, metavar="NAME", help="Repeatable.")
+@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE")
+@click.option("--retrieved", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Default: today.")
+@click.option("--language", metavar="CODE")
+@click.pass_context
+def source_add(ctx: click.Context, file: Any, source_id: str, url: str | None, archive_url: str | None,
+               title: str | None, publisher: str | None, authors: tuple[str, ...], published: Any, retrieved: Any,
+               language: str | None) -> None:
+    """Copy FILE (or - for stdin) into sources/ID.txt byte for byte and record its metadata and sha256."""
+    from factcheck.edits import add_source
+
+    meta = {"url": url, "archive_url": archive_url, "title": title, "publisher": publisher, "authors": list(authors),
+            "published": _today_option(published), "retrieved": _today_option(retrieved), "language": language}
+    outcome = add_source(_root(ctx), file.read(), source_id, meta)
+    click.echo(f"factcheck: {outcome.message}", err=True)
+    _exit(0)
+
+
+@cli.group()
+def claim() -> None:
+    """Claims: add them from the shell."""
+
+
+@claim.command("add")
+@click.option("--id", "claim_id", required=True, metavar="ID", help="The claim's id (a slug).")
+@click.option("--text", required=True, metavar="TEXT", help="The claim in one sentence.")
+@click.option("--claimant", required=True, metavar="WHO")
+@click.option("--date", "date_", required=True, type=click.DateTime(["%Y-%m-%d"]), metavar="DATE")
+@click.option("--subject", metavar="SUBJECT")
+@click.option("--value", type=float, metavar="NUMBER")
+@click.option("--bound", type=click.Choice(["exactly", "about", "more-than", "at-least", "fewer-than", "at-most"]))
+@click.option("--unit", metavar="TEXT")
+@click.option("--measure", metavar="TEXT", help="What the number counts.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Repeatable.")
+@click.option("--note", metavar="TEXT")
+@click.pass_context
+def claim_add(ctx: click.Context, claim_id: str, text: str, claimant: str, date_: Any, subject: str | None,
+              value: float | None, bound: str | None, unit: str | None, measure: str | None, tags: tuple[str, ...],
+              note: str | None) -> None:
+    """Append a claim to the ledger; warn when an existing claim reads nearly the same."""
+    from factcheck.edits import add_claim
+
+    if (value is None) != (bound is None) or (unit is not None and value is None):
+        raise click.UsageError("--value and --bound go together (and --unit needs them)")
+    fields: dict[str, Any] = {"id": claim_id, "text": text, "claimant": claimant, "date": date_.date(),
+                              "subject": subject, "measure": measure, "tags": list(tags), "note": note}
+    if value is not None:
+        fields["quantity"] = {"value": int(value) if value.is_integer() else value, "bound": bound, "unit": unit}
+    outcome = add_claim(_root(ctx), {k: v for k, v in fields.items() if v is not None})
+    for warning in outcome.warnings:
+        click.echo(f"factcheck: warning: {terminal(warning, one_line=True)}", err=True)
+    click.echo(f"factcheck: {outcome.message}", err=True)
+    _exit(0)
+
+
+@cli.command()
+@click.argument("claim_id", metavar="ID")
+@click.argument("source_id", metavar="SOURCE")
+@click.argument("words", metavar="TEXT")
+@click.option("--stance", type=click.Choice(["supports", "refutes", "context"]),
+              help="Attach as evidence with this stance (without it: an appearance of the claim).")
+@click.pass_context
+def quote(ctx: click.Context, claim_id: str, source_id: str, words: str, stance: str | None) -> None:
+    """Find TEXT in the source (forgiving whitespace, quotes, dashes, case, small typos) and attach the
+    source's own exact words to the claim."""
+    from factcheck.edits import add_quote
+
+    outcome = add_quote(_root(ctx), claim_id, source_id, words, stance)
+    click.echo(f"factcheck: {terminal(outcome.message, one_line=True)}", err=True)
+    _exit(0)
+
+
+@cli.command()
+@click.argument("claim_id", metavar="ID")
+@click.argument("status", type=click.Choice(STATUSES))
+@click.option("--note", required=True, metavar="TEXT", help="Why: kept in the history.")
+@click.option("--by", metavar="NAME", help="Who (default: git's user.name).")
+@click.option("--date", "date_", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Default: today.")
+@click.option("--force", is_flag=True, help="Set it even though verify would flag it as status-unsupported.")
+@click.pass_context
+def status(ctx: click.Context, claim_id: str, status: str, note: str, by: str | None, date_: Any, force: bool) -> None:
+    """Set a claim's verdict and append it to the claim's history."""
+    from factcheck.edits import set_status
+    from factcheck.history import git_user_name
+
+    root = _root(ctx)
+    outcome = set_status(root, claim_id, status, note, by or git_user_name(root), _today_option(date_), force)
+    click.echo(f"factcheck: {outcome.message}", err=True)
+    _exit(0)
+
+
+@cli.command()
+@click.option("--check", is_flag=True, help="Change nothing; name the files that would change and exit 1.")
+@click.pass_context
+def fmt(ctx: click.Context, check: bool) -> None:
+    """Rewrite the ledger's YAML in one canonical layout (key order, indentation, quoting), keeping comments."""
+    from factcheck.layout import format_ledger
+
+    changed = [r.path for r in format_ledger(_root(ctx), check) if r.changed]
+    for path in changed:
+        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+    if not changed:
+        click.echo("factcheck: every file is in canonical layout", err=True)
+    _exit(1 if check and changed else 0)

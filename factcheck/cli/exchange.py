@@ -1,0 +1,85 @@
+"""The commands that trade claims with other tools: export and import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from factcheck.cli import _exit, _load, _report_load_problems, _root, cli
+from factcheck.errors import FactcheckError
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["claimreview", "annotations", "csv"]), required=True,
+              help="claimreview: schema.org ClaimReview JSON-LD; annotations: W3C Web Annotations; csv: one row a "
+                   "claim.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write to FILE (atomically) instead of stdout.")
+@click.pass_context
+def export(ctx: click.Context, fmt: str, output: str | None) -> None:
+    """The ledger in standard forms, for publishing and for other tools."""
+    from factcheck import interop, listing
+    from factcheck.render import csvout, jsonout
+
+    ledger = _load(ctx)
+    if fmt == "csv":
+        text = csvout.rows([listing.row(r) for r in ledger.claims], listing.COLUMNS)
+    else:
+        exported = interop.claimreview(ledger) if fmt == "claimreview" else interop.web_annotations(ledger)
+        documents = exported.documents
+        text = jsonout.dumps(documents if fmt == "claimreview" else documents[0])
+        for why, count in exported.left_out.items():
+            if why.startswith("without a url"):
+                click.echo(f"factcheck: warning: {count} review{'s' if count != 1 else ''} {why}", err=True)
+            elif fmt == "claimreview":
+                click.echo(f"factcheck: left out {count} claim{'s' if count != 1 else ''} {why}", err=True)
+            else:
+                click.echo(f"factcheck: left out {count} {why}", err=True)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from factcheck.files import write_atomic
+
+        write_atomic(Path(output), text.encode("utf-8"))
+        click.echo(f"factcheck: wrote {output}", err=True)
+    _exit(1 if _report_load_problems(ledger.problems) else 0)
+
+
+@cli.command("import")
+@click.argument("file", type=click.File("rb"))
+@click.option("--format", "fmt", type=click.Choice(["claimreview"]), required=True)
+@click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")
+@click.pass_context
+def import_command(ctx: click.Context, file: Any, fmt: str, dry_run: bool) -> None:
+    """Add published ClaimReview markup (an object, a list, a @graph or a DataFeed) to the ledger as claims."""
+    import json
+
+    from factcheck.edits import import_claims
+    from factcheck.interop import import_claimreview
+    from factcheck.model import RatingScale
+    from factcheck.render import text
+    from factcheck.store import load_ledger
+
+    name = getattr(file, "name", "-")
+    try:
+        document = json.loads(file.read().decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FactcheckError(f"{name}: not UTF-8 (byte offset {exc.start})") from None
+    except json.JSONDecodeError as exc:
+        raise FactcheckError(f"{name}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    root = _root(ctx)
+    scale = load_ledger(root).settings.rating_scale or RatingScale()
+    found = import_claimreview(document, scale)
+    new, present = import_claims(root, found.claims, dry_run)
+    for why in found.skipped:
+        click.echo(f"factcheck: skipped {why}", err=True)
+    rows = [{"id": c.id, "status": c.status, "claimant": c.claimant, "date": c.date.isoformat(), "text": c.text}
+            for c in new]
+    if rows:
+        click.echo(text.table(rows, ("id", "status", "claimant", "date", "text")) + "\n", nl=False)
+    verb = "would add" if dry_run else "added"
+    click.echo(f"factcheck: {verb} {len(new)} claim{'s' if len(new) != 1 else ''}; {len(present)} already in the "
+               f"ledger; {len(found.skipped)} skipped", err=True)
+    _exit(0)

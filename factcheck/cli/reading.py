@@ -1,0 +1,251 @@
+"""The commands that read the ledger: list, show, verify, diff, report, schema, extract."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from factcheck.cli import STATUSES, _exit, _load, _path_prefix, _progress, _report_load_problems, _root, _styler, cli
+from factcheck.errors import FactcheckError
+
+
+@cli.command("list")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only this verdict (repeatable).")
+@click.option("--subject", "subjects", multiple=True, metavar="SUBJECT", help="Only this subject (repeatable).")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only claims with this tag (repeatable).")
+@click.option("--source", "sources", multiple=True, metavar="ID", help="Only claims quoting this source (repeatable).")
+@click.option("--claimant", metavar="TEXT", help="Only claimants containing TEXT (any case).")
+@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Only claims made on or after DATE.")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Only claims made on or before DATE.")
+@click.option("--latest", is_flag=True, help="Only the newest claim of each subject.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "yaml"]), default="table", show_default=True)
+@click.pass_context
+def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[str, ...], tags: tuple[str, ...],
+                 sources: tuple[str, ...], claimant: str | None, since: Any, until: Any, latest: bool, fmt: str) -> None:
+    """One row a claim, filtered."""
+    from factcheck import listing
+    from factcheck.render import csvout, jsonout, text, yamlout
+
+    found = listing.load_rows(_root(ctx))
+    filters = listing.Filters(statuses, subjects, tags, sources, claimant,
+                              since.date() if since else None, until.date() if until else None, latest)
+    rows = listing.select(found.rows, filters, found.sources)
+    renderers: dict[str, Callable[[], str]] = {
+        "table": lambda: text.grid(listing.columns_of(rows),
+                                   only=("id", "date", "status", "claimant", "figure", "text")) + "\n",
+        "json": lambda: jsonout.dumps(list(map(listing.as_mapping, rows))),
+        "csv": lambda: csvout.rows(list(map(listing.as_mapping, rows)), listing.COLUMNS),
+        "yaml": lambda: yamlout.dumps(list(map(listing.as_mapping, rows))),
+    }
+    click.echo(renderers[fmt](), nl=False)
+    _exit(1 if _report_load_problems(found.problems) else 0)
+
+
+@cli.command()
+@click.argument("claim_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.pass_context
+def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
+    """One claim whole, each quote shown in its place in the source."""
+    from factcheck.render import jsonout, text
+    from factcheck.views import claim_view
+
+    ledger = _load(ctx)
+    view = claim_view(ledger, ledger.require(claim_id))
+    if fmt == "json":
+        click.echo(jsonout.dumps(view), nl=False)
+    else:
+        click.echo(text.claim(view, _styler(sys.stdout)), nl=False)
+    quotes = [*view["appearances"], *view["evidence"]]
+    _exit(1 if any(q["match"]["kind"] in ("not-found", "unknown-source") for q in quotes) else 0)
+
+
+@cli.command()
+@click.argument("claim_ids", nargs=-1, metavar="[ID]...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text",
+              show_default=True, help="github: workflow annotations; junit: JUnit XML; sarif: SARIF 2.1.0.")
+@click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--stale-after", type=click.IntRange(min=1), metavar="DAYS",
+              help="Warn about claims whose status has not changed for more than DAYS days "
+                   "(default: the ledger's stale_after_days; off when neither is set).")
+@click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+@click.pass_context
+def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: bool, stale_after: int | None,
+           quiet: bool) -> None:
+    """Run every check; print the problems, each at its file:line:column."""
+    from factcheck.checks import REGISTRY, Options, exit_status, run_checks
+    from factcheck.render import github, jsonout, junit, sarif, text
+    from factcheck.verification import verify_ledger
+
+    if claim_ids:
+        ledger = _load(ctx)
+        for claim_id in claim_ids:
+            ledger.require(claim_id)
+        options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
+        found = run_checks(ledger, options, claim_ids)
+        checked, sources = list(claim_ids), len(ledger.sources)
+    else:
+        outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress(quiet))
+        found, checked, sources = outcome.problems, outcome.claim_ids, outcome.sources
+    status = exit_status(found, strict)
+    prefix = _path_prefix(_root(ctx))
+    renderers: dict[str, Callable[[], str]] = {
+        "text": lambda: text.problems(found, _styler(sys.stdout)),
+        "json": lambda: jsonout.verify_report(found, status == 0),
+        "github": lambda: github.workflow_commands(found, prefix),
+        "junit": lambda: junit.report(checked, found,
+                                      {"error", "warning"} if strict else {"error"}, prefix + "claims.yaml"),
+        "sarif": lambda: sarif.report(found, [(c.code, c.severity, c.description) for c in REGISTRY.values()], prefix),
+    }
+    click.echo(renderers[fmt](), nl=False)
+    if not quiet:
+        click.echo(text.counts_line(jsonout.counts(found), len(checked), sources), err=True)
+    _exit(status)
+
+
+@cli.command()
+@click.argument("subjects", nargs=-1, metavar="[SUBJECT]...")
+@click.option("--subject", "subject_options", multiple=True, metavar="SUBJECT", help="Only this subject (repeatable).")
+@click.option("--rev", metavar="REV[..REV]",
+              help="Compare the ledger between git revisions instead (REV alone: REV against the work tree).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--about-band", type=click.FloatRange(0, 1, min_open=True, max_open=True), metavar="FRACTION",
+              help="How far an 'about' figure may be from its value, as a fraction (default: the ledger's "
+                   "about_band, else 0.1).")
+@click.option("--summary", is_flag=True, help="With --rev: only the counts.")
+@click.option("--exit-code", is_flag=True, help="With --rev: exit 1 when anything changed, as git diff does.")
+@click.pass_context
+def diff(ctx: click.Context, subjects: tuple[str, ...], subject_options: tuple[str, ...], rev: str | None, fmt: str,
+         about_band: float | None, summary: bool, exit_code: bool) -> None:
+    """Claims over time: each subject's series with the change between neighbours; or, with --rev, what changed
+    in the ledger between git revisions."""
+    if rev is not None:
+        if subjects or subject_options or about_band is not None:
+            raise click.UsageError("--rev compares whole ledgers; it takes no subjects and no --about-band")
+        _diff_revisions(ctx, rev, fmt, summary, exit_code)
+    if summary or exit_code:
+        raise click.UsageError("--summary and --exit-code go with --rev")
+    from factcheck.render import jsonout, markdown, text
+    from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series, load_subjects
+
+    ledger = load_subjects(_root(ctx))
+    found = build_series(ledger, (*subjects, *subject_options), about_band)
+    band = about_band or ledger.settings.about_band or DEFAULT_ABOUT_BAND
+    renderers: dict[str, Callable[[], str]] = {
+        "table": lambda: text.series(found, _styler(sys.stdout)),
+        "json": lambda: jsonout.series(found, band),
+        "markdown": lambda: markdown.series(found),
+    }
+    click.echo(renderers[fmt](), nl=False)
+    _exit(1 if _report_load_problems(ledger.problems) else 0)
+
+
+def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_code: bool) -> NoReturn:
+    from factcheck.history import diff_ledgers, ledger_at
+    from factcheck.render import jsonout, markdown, text
+
+    if "..." in rev:
+        raise click.UsageError("--rev takes REV or REV..REV (the three-dot form is not supported)")
+    before, sep, after = rev.partition("..")
+    before = before or "HEAD"
+    after_rev: str | None = (after or "HEAD") if sep else None
+    root = _root(ctx)
+    progress = _progress()
+    old = ledger_at(root, before)
+    if progress is not None:
+        progress(1, 2, f"read {before}")
+    new = ledger_at(root, after_rev)
+    if progress is not None:
+        progress(2, 2, f"read {after_rev or 'the work tree'}")
+    changes = diff_ledgers(old, new, before, after_rev or "work tree")
+    renderers: dict[str, Callable[[], str]] = {
+        "table": lambda: text.summary_line(changes.counts()) if summary else text.ledger_diff(changes),
+        "json": lambda: jsonout.ledger_diff(changes, summary),
+        "markdown": lambda: markdown.ledger_diff(changes, summary),
+    }
+    click.echo(renderers[fmt](), nl=False)
+    _exit(1 if exit_code and not changes.empty else 0)
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["markdown", "html", "json"]), default="markdown", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("--stale-after", type=click.IntRange(min=1), metavar="DAYS", help="As for verify.")
+@click.option("--charts", type=click.IntRange(min=0), default=40, show_default=True, metavar="N",
+              help="HTML: draw charts for the N subjects with the most claims; the others get their tables.")
+@click.pass_context
+def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | None, charts: int) -> None:
+    """The whole ledger for people: verdicts, problems, claims over time, every claim with its sources."""
+    from factcheck.checks import Options, exit_status
+    from factcheck.render import html, jsonout, markdown
+    from factcheck.report import read_report
+
+    module = {"markdown": markdown, "html": html, "json": jsonout}[fmt]
+    drawing = html.Charts(charts) if fmt == "html" else None  # drawn from as soon as the claims are read
+    made = read_report(_root(ctx), Options(stale_after_days=stale_after), module.claims_part, _progress(),
+                       subjects_read=drawing.start if drawing else None)
+    pieces = (html.report(made.data, made.claims, charts, drawing) if fmt == "html"
+              else module.report(made.data, made.claims))
+    if output is None:
+        for piece in pieces:
+            click.echo(piece, nl=False)
+    else:
+        from factcheck.files import write_atomic
+
+        write_atomic(Path(output), pieces)
+        click.echo(f"factcheck: wrote {output}", err=True)
+    _exit(exit_status(made.problems))
+
+
+@cli.command()
+@click.argument("kind", type=click.Choice(["claims", "source"]), default="claims")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="Write the schema to FILE (atomically) instead of stdout.")
+def schema(kind: str, output: str | None) -> None:
+    """The JSON Schema of claims.yaml (claims) or of sources/<id>.yaml (source), for editors and validators."""
+    from factcheck.render import jsonout
+    from factcheck.schema import json_schema
+
+    text = jsonout.dumps(json_schema(kind))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from factcheck.files import write_atomic
+
+        write_atomic(Path(output), text.encode("utf-8"))
+    _exit(0)
+
+
+@cli.command()
+@click.argument("source_id", metavar="SOURCE")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--untracked", is_flag=True, help="Only figures no claim tracks yet.")
+@click.pass_context
+def extract(ctx: click.Context, source_id: str, fmt: str, untracked: bool) -> None:
+    """The sentences of a source that state quantities, each parsed into value, bound and unit, and whether
+    the ledger already tracks it."""
+    from dataclasses import asdict
+
+    from factcheck.errors import did_you_mean
+    from factcheck.extract import extract as find_mentions
+    from factcheck.render import jsonout, text
+
+    ledger = _load(ctx)
+    source = ledger.sources.get(source_id)
+    if source is None or source.text is None:
+        raise FactcheckError(f"no readable snapshot for source {source_id!r}{did_you_mean(source_id, set(ledger.sources))}")
+    mentions = [m for m in find_mentions(ledger, source_id, source.text) if not (untracked and m.tracked_by)]
+    if fmt == "json":
+        click.echo(jsonout.dumps([{**asdict(m), "tracked_by": list(m.tracked_by)} for m in mentions]), nl=False)
+    else:
+        from factcheck.figures import BOUND_WORDS, format_number
+
+        rows = [{"figure": f"{BOUND_WORDS[m.bound]}{format_number(m.value)} {m.unit}", "as written": m.words,
+                 "tracked by": ", ".join(m.tracked_by) or "-", "sentence": m.sentence} for m in mentions]
+        click.echo(text.table(rows, ("figure", "as written", "tracked by", "sentence"), max_text=70) + "\n", nl=False)
+    _exit(0)
