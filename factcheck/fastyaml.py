@@ -93,11 +93,16 @@ def read_ahead(pieces: Iterable[bytes], window: int = 2) -> Generator[Any, None,
 
     The native parser lets go of the interpreter while it parses, so the caller's own work on one piece
     (validating it) runs at the same time as the reading of the next ones. Pieces are taken from the
-    iterable only as they are read, so a generator of slices never holds the whole file twice.
+    iterable only as they are read, so a generator of slices never holds the whole file twice. With a
+    `window` of 0 each piece is read here, when it is asked for: where every core is busy already (two
+    processes sharing the work), a second thread only contends for the interpreter.
     """
     from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
+    if window == 0:
+        yield from (read_plain(piece) for piece in pieces)
+        return
     pieces = iter(pieces)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-yaml") as pool:
         pending = deque(pool.submit(read_plain, piece) for piece in itertools.islice(pieces, window))

@@ -303,7 +303,8 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
 
     A block list of claims is read a chunk of claims at a time: the chunks are decoded, scanned for what
     would need the exact reader and parsed on a second thread, while this one validates each chunk as it
-    comes, so only a few chunks' native trees are alive at once. With `rows_only`, only rows are kept.
+    comes, so only a few chunks' native trees are alive at once (in a share, with the other share's
+    process on the other core, each chunk is parsed on this thread). With `rows_only`, only rows are kept.
     """
     if not fastyaml.available():
         return None
@@ -323,7 +324,7 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
     bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
     # Each chunk is decoded and scanned on the reading thread as it is read (the scan looks within lines,
     # and chunks are whole lines), so the file's text is never held whole; a share reads only its own.
-    parsed = fastyaml.read_ahead(body[starts[i]:starts[j]] for i, j in bounds)
+    parsed = fastyaml.read_ahead((body[starts[i]:starts[j]] for i, j in bounds), window=0 if share else 2)
     try:
         top = fastyaml.read_plain(body[:starts[0]] + body[starts[-1]:])
         if not isinstance(top, dict) or "claims" not in top or top["claims"] is not None:

@@ -258,3 +258,12 @@ def test_odd_claim_lists_read_as_the_exact_reader_reads_them(claims: str) -> Non
     fast, exact, _ = _read_both_ways({"claims.yaml": claims.encode()}, 1)
     assert ([r.claim for r in fast.claims], fast.settings, sorted((p.code, str(p.location)) for p in fast.problems)) \
         == ([r.claim for r in exact.claims], exact.settings, sorted((p.code, str(p.location)) for p in exact.problems))
+
+
+def test_reading_ahead_on_a_thread_or_not_gives_the_same_pieces() -> None:
+    from factcheck.fastyaml import read_ahead
+
+    pieces = [b"- a: 1\n", b"- b: [2, 3]\n", b"- c: yes\n", b"- d: '4'\n"]
+    threaded, here = list(read_ahead(iter(pieces), 2)), list(read_ahead(iter(pieces), 0))
+    assert here == threaded and here[0] == [{"a": 1}] and here[3] == [{"d": "4"}]
+    assert here[2] is threaded[2]  # the marker of a piece the exact reader must read
