@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from factcheck import __version__
+from factcheck import __version__, collecting
 from factcheck.checks import Options, Progress
 from factcheck.errors import SEVERITIES, Problem
 from factcheck.model import STATUSES, Claim, Settings, phrase
@@ -58,8 +58,9 @@ def read_report(root: Path, options: Options, render: RenderClaims, progress: Pr
     band = ledger.settings.about_band or DEFAULT_ABOUT_BAND
     if subjects_read is not None:
         subjects_read(ledger, band)
-    series = [series_data(one) for one in build_series(ledger, about_band=band)]
-    data = build_report(ledger.settings, ledger.sources, parts.statuses(), outcome.problems, series, band, today)
+    with collecting.paused():  # many objects, no cycles, all kept to the end
+        series = [series_data(one) for one in build_series(ledger, about_band=band)]
+        data = build_report(ledger.settings, ledger.sources, parts.statuses(), outcome.problems, series, band, today)
     return Report(data, parts.texts(), outcome.problems, kept=(outcome, parts))
 
 

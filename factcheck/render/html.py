@@ -7,6 +7,7 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
+from factcheck import collecting
 from factcheck.model import Claim, phrase
 from factcheck.render.chart import load as load_charts
 from factcheck.render.chart import series_chart
@@ -97,12 +98,13 @@ def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40,
     publisher = (ledger["publisher"] or {}).get("name")
     marker = f"<!--claims-{token}-->"
     # the long tables' rows are written here, as the claims are (see claims_part); the page around them by Jinja
-    page = _environment().get_template("report.html").render(
-        report=data, charts=marks, title=title, publisher=publisher, max_charts=charts.max_charts,
-        uncharted=sum(1 for s, c in zip(all_series, marks, strict=True) if s["claims"] and c is None),
-        rows=[Markup(_series_rows(s)) for s in all_series], steps=[Markup(_step_items(s)) for s in all_series],
-        sources=Markup(_source_rows(data["sources"])), claims=Markup(marker))
-    drawn = charts.drawn(all_series, band)
+    with collecting.paused(freeze=False):  # a page of many pieces, made once
+        page = _environment().get_template("report.html").render(
+            report=data, charts=marks, title=title, publisher=publisher, max_charts=charts.max_charts,
+            uncharted=sum(1 for s, c in zip(all_series, marks, strict=True) if s["claims"] and c is None),
+            rows=[Markup(_series_rows(s)) for s in all_series], steps=[Markup(_step_items(s)) for s in all_series],
+            sources=Markup(_source_rows(data["sources"])), claims=Markup(marker))
+        drawn = charts.drawn(all_series, band)
     head, tail = page.split(marker)
     # pygal writes the SVG with an XML library, so every text in it is already escaped
     head = re.sub(f"<!--chart-([0-9]+)-{token}-->", lambda mark: drawn[int(mark.group(1))], head)
