@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
-from functools import cached_property
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import ValidationError
@@ -29,23 +28,16 @@ class SourceRecord:
     snapshot_path: str | None = None
     snapshot: bytes | Deferred | None = None
 
-    @cached_property
-    def _content(self) -> tuple[str | None, str | None, Problem | None]:
-        """The snapshot's digest, its text (None when it is not UTF-8) and the encoding problem, read when
-        first needed (listing a ledger never reads them); the bytes themselves are not kept."""
-        raw = self.snapshot.read() if isinstance(self.snapshot, Deferred) else self.snapshot
-        if raw is None:
-            return None, None, None
-        digest = hashlib.sha256(raw).hexdigest()
-        try:
-            return digest, raw.decode("utf-8"), None
-        except UnicodeDecodeError as exc:
-            if self.snapshot_path is None:
-                return digest, None, None
-            problem = Problem("source-encoding", "error",
-                              f"the snapshot is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
-                              _offset_location(self.snapshot_path, raw, exc.start), source=self.id)
-            return digest, None, problem
+    read: Content | None = field(default=None, repr=False, compare=False)  # see snapshot_content, once read
+
+    @property
+    def _content(self) -> Content:
+        """What `snapshot_content` makes of the snapshot, read when first needed (listing a ledger never
+        reads them), unless it came already read (see read_snapshots)."""
+        if self.read is None:
+            raw = self.snapshot.read() if isinstance(self.snapshot, Deferred) else self.snapshot
+            self.read = snapshot_content(raw, self.snapshot_path, self.id)
+        return self.read
 
     @property
     def digest(self) -> str | None:
@@ -66,10 +58,58 @@ class SourceRecord:
         return Location(self.snapshot_path or f"{SOURCES_DIR}/{self.id}.txt")
 
 
-def load_sources(files: Mapping[str, bytes | Deferred | Refused],
-                 cached: dict[str, Any] | None = None) -> tuple[dict[str, SourceRecord], list[Problem]]:
+Content = tuple[str | None, str | None, Problem | None]  # a snapshot's digest, its text (if UTF-8), its problem
+
+
+def snapshot_content(raw: bytes | None, path: str | None, source_id: str) -> Content:
+    """A snapshot's sha256, its text (None when it is not UTF-8) and the located encoding problem; the
+    bytes themselves are not kept."""
+    if raw is None:
+        return None, None, None
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        return digest, raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        if path is None:
+            return digest, None, None
+        problem = Problem("source-encoding", "error",
+                          f"the snapshot is not UTF-8: byte 0x{raw[exc.start]:02x} at offset {exc.start}",
+                          _offset_location(path, raw, exc.start), source=source_id)
+        return digest, None, problem
+
+
+def read_snapshots(files: Mapping[str, bytes | Deferred | Refused]) -> dict[str, Content]:
+    """`snapshot_content` of every snapshot of the ledger's files, by name."""
+    return {name: snapshot_content(as_bytes(data), name, name[len(_PREFIX):-len(".txt")])
+            for name, data in files.items() if _is_source_file(name, ".txt") and not isinstance(data, Refused)}
+
+
+def parse_metadata(files: Mapping[str, bytes | Deferred | Refused]) -> dict[str, Any]:
+    """The data of each source metadata file the fast reader takes, by name: `load_sources`'s `parsed`.
+    The names it leaves out are read by the exact reader."""
+    parsed = {}
+    for name, data in files.items():
+        if _is_source_file(name, ".yaml") and isinstance(data, bytes):
+            fast = fast_parse(data, name)
+            if fast is not None:
+                parsed[name] = fast.data
+    return parsed
+
+
+_PREFIX = SOURCES_DIR + "/"
+
+
+def _is_source_file(name: str, suffix: str) -> bool:
+    return name.startswith(_PREFIX) and name.endswith(suffix) and "/" not in name[len(_PREFIX):]
+
+
+def load_sources(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any] | None = None,
+                 parsed: Mapping[str, Any] | None = None,
+                 contents: Mapping[str, Content] | None = None) -> tuple[dict[str, SourceRecord], list[Problem]]:
     """Every source of the ledger's files, by id, with the problems met reading them; with `cached` (the
-    validated metadata from the cache for exactly these files), the metadata is not parsed again."""
+    validated metadata from the cache for exactly these files), the metadata is not parsed again. With
+    `parsed` (see parse_metadata), the metadata files it holds are not parsed again and those it lacks go
+    to the exact reader; with `contents` (see read_snapshots), the snapshots it holds come already read."""
     sources: dict[str, SourceRecord] = {}
     problems: list[Problem] = []
     prefix = SOURCES_DIR + "/"
@@ -95,12 +135,17 @@ def load_sources(files: Mapping[str, bytes | Deferred | Refused],
             continue
         if suffix == "txt":
             record.snapshot_path, record.snapshot = name, data
+            if contents is not None and name in contents:
+                record.read = contents[name]
         elif suffix == "yaml" and cached is not None:
             record.meta, record.meta_path = SourceMeta.model_validate(cached[stem]), name
             record.meta_doc = Document(name, cached[stem], raw=without_bom(as_bytes(data)))
         elif suffix == "yaml":
             data = as_bytes(data)
-            fast = fast_parse(data, name)
+            if parsed is None:
+                fast = fast_parse(data, name)
+            else:
+                fast = Document(name, parsed[name], raw=without_bom(data)) if name in parsed else None
             if fast is not None and isinstance(fast.data, dict):
                 try:
                     record.meta, record.meta_doc, record.meta_path = SourceMeta.model_validate(fast.data), fast, name

@@ -267,3 +267,39 @@ def test_reading_ahead_on_a_thread_or_not_gives_the_same_pieces() -> None:
     threaded, here = list(read_ahead(iter(pieces), 2)), list(read_ahead(iter(pieces), 0))
     assert here == threaded and here[0] == [{"a": 1}] and here[3] == [{"d": "4"}]
     assert here[2] is threaded[2]  # the marker of a piece the exact reader must read
+
+
+def test_sources_read_with_their_metadata_parsed_in_a_fork_are_the_sources_read_here(tmp_path: Path) -> None:
+    # many sources: a forked process parses the metadata while this one reads the snapshots
+    import os
+    from unittest import mock
+
+    from factcheck import store
+    from factcheck.ledgerfiles import find_files
+
+    (tmp_path / "claims.yaml").write_text("claims: []\n")
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    for i in range(30):
+        (sources / f"s{i}.txt").write_text(f"snapshot {i} “quoted”")
+        (sources / f"s{i}.yaml").write_text(f"title: source {i}\npublished: 2024-01-{i % 28 + 1:02d}\nsha256: {'0' * 64}\n")
+    (sources / "bad.txt").write_bytes(b"ok\n\xc3\x28 text")
+    (sources / "bad.yaml").write_text("sha256: " + "0" * 64 + "\n")
+    (sources / "meta.yaml").write_text("sha256: nothex\nauthors: no\npublished: 2023-09-29T10:00:00\n")
+    (sources / "meta.txt").write_text("x")
+    (sources / "dup.yaml").write_text("title: a\ntitle: b\n")
+    (sources / "alone.yaml").write_text("title: no snapshot\n")
+
+    def read(fork_from: int) -> Any:
+        with mock.patch.object(store, "FORK_SOURCES_FROM", fork_from), mock.patch("os.fork", wraps=os.fork) as fork:
+            ledger = store.read_sources(find_files(tmp_path))
+        assert fork.call_count == (1 if fork_from == 0 else 0)
+        return ledger
+
+    shared, alone = read(0), read(10**6)
+    assert shared.problems == alone.problems and len(alone.problems) >= 6
+    assert [(s.id, s.meta, s.meta_path, s.snapshot_path, s.digest, s.text, s.encoding_error())
+            for s in shared.sources.values()] == \
+           [(s.id, s.meta, s.meta_path, s.snapshot_path, s.digest, s.text, s.encoding_error())
+            for s in alone.sources.values()]
+    assert [s.locate("title") for s in shared.sources.values()] == [s.locate("title") for s in alone.sources.values()]
