@@ -16,7 +16,7 @@ import re
 from collections.abc import Generator, Iterable
 from typing import Any
 
-from factcheck.yamlsrc import Document, Path_, decode, parse, without_bom
+from factcheck.yamlsrc import Document, Path_, decode, node_positions, parse, without_bom
 
 try:  # pragma: no cover - depends on the platform's wheels
     import yaml_rs
@@ -146,11 +146,10 @@ def _locate_claim(doc: Document, index: int) -> bool:
     assert raw is not None
     begin, end = starts[index], starts[index + 1]
     first_line = _lines_before(doc, starts)[index]
-    block = parse(raw[begin:end], doc.path, typed=False)  # its positions, and its id as text
-    claim = block.data[0] if isinstance(block.data, list) and block.data else None
-    if block.problems or not isinstance(claim, dict) or claim.get("id") != doc.claim_ids[index]:
+    block = node_positions(raw[begin:end], (0, "id"))  # its positions, and its id as text
+    if block is None or block[0] != doc.claim_ids[index]:
         return False
-    for table, found in ((doc.positions, block.positions), (doc.key_positions, block.key_positions)):
+    for table, found in ((doc.positions, block[1]), (doc.key_positions, block[2])):
         for sub, (line, column) in found.items():
             if sub and sub[0] == 0:
                 table[("claims", index, *sub[1:])] = (line + first_line, column)

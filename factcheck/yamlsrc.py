@@ -178,6 +178,39 @@ class _Lines:
         return index + 1, at - self.starts[index] + 1
 
 
+def node_positions(raw: bytes, value_at: Path_) -> tuple[Any, dict[Path_, tuple[int, int]],
+                                                       dict[Path_, tuple[int, int]]] | None:
+    """The text of the scalar at `value_at` (None if there is none), and the positions and key positions
+    `parse` would give, of plain YAML (no anchors, tags or duplicate keys; lines broken at "\n" alone),
+    from libyaml's composer: in a third less time, for finding where things are in what the fast reader
+    has read. None when the text does not parse.
+    """
+    try:
+        root = yaml.compose(raw, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    if root is None:
+        return None
+    value = None
+    positions: dict[Path_, tuple[int, int]] = {}
+    keys: dict[Path_, tuple[int, int]] = {}
+    todo: list[tuple[yaml.Node, Path_]] = [(root, ())]
+    while todo:
+        node, path = todo.pop()
+        positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.MappingNode):
+            for key, item in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    return None
+                keys[(*path, key.value)] = (key.start_mark.line + 1, key.start_mark.column + 1)
+                todo.append((item, (*path, key.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend((item, (*path, i)) for i, item in enumerate(node.value))
+        elif path == value_at:
+            value = node.value
+    return value, positions, keys
+
+
 def _text_location(path: str, text: str, index: int) -> Location:
     before = text[:index]
     return Location(path, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)

@@ -103,3 +103,19 @@ def test_deep_nesting_is_refused_without_recursion() -> None:
 def test_empty_file_has_no_data_and_no_problem() -> None:
     doc = parse(b"", "f.yaml")
     assert doc.data is None and doc.problems == []
+
+
+@pytest.mark.parametrize("text", [
+    "- id: a\n  text: plain\n  appearances:\n    - {source: s, text: 'flow, quoted'}\n"
+    "    - source: t\n      text: |\n        block\n",
+    "- \"id\": 'b'  # a comment\n  tags: [x, y]\n  quantity:\n    value: 800\n    bound: more-than\n",
+    "-   id: c\n    note: >-\n      folded\n      text\n    evidence: []\n",
+])
+def test_node_positions_are_the_positions_parse_gives(text: str) -> None:
+    from factcheck.yamlsrc import node_positions
+
+    exact = parse(text.encode(), "f.yaml", typed=False)
+    found = node_positions(text.encode(), (0, "id"))
+    assert found is not None and not exact.problems
+    assert found == (exact.data[0]["id"], exact.positions, exact.key_positions)
+    assert node_positions(b"- id: [\n", (0, "id")) is None

@@ -42,21 +42,21 @@ class Charts:
             series = build_series(ledger, [subjects[i] for i in chosen], about_band=band)
             return {i: series_chart(series_data(one), band, name=str(i + 1)) or "" for i, one in zip(chosen, series, strict=True)}
 
-        self._start([counts[subject] for subject in subjects], draw, keep_every=None)
+        self._start([counts[subject] for subject in subjects], draw, keep_every=8)
 
     def start_from(self, series: list[dict[str, Any]], band: float) -> None:
         """Choose the charts from a report's series, and start drawing most of them."""
         self._start([len(one["claims"]) for one in series], lambda chosen: _draw(series, chosen, band), keep_every=4)
 
-    def _start(self, sizes: list[int], draw: Callable[[list[int]], dict[int, str]], keep_every: int | None) -> None:
+    def _start(self, sizes: list[int], draw: Callable[[list[int]], dict[int, str]], keep_every: int) -> None:
         """Choose the charts by the sizes of the series, and start a fork drawing them all but every
-        `keep_every`-th (all of them with None), which this process draws."""
+        `keep_every`-th, which this process draws (what else each has to do makes the two take as long)."""
         from factcheck import forked
 
         largest = sorted(range(len(sizes)), key=lambda i: -sizes[i])[:self.max_charts]  # stable: subject order
         charted = sorted(i for i in largest if sizes[i])
         self.charted = set(charted)
-        theirs = [i for k, i in enumerate(charted) if keep_every is None or k % keep_every != keep_every - 1]
+        theirs = [i for k, i in enumerate(charted) if k % keep_every != keep_every - 1]
         if len(charted) >= FORK_CHARTS_FROM:
             load_charts()  # once, before the fork, rather than in both processes
             self._helper = forked.start(lambda: draw(theirs))
