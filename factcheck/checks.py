@@ -233,15 +233,19 @@ def check_sources_unmodified(ctx: Context) -> Iterator[Problem]:
 
 def missing_support(claim: Claim) -> str | None:
     """What the claim's verdict lacks to be supported by its evidence, or None when it lacks nothing."""
-    stances = {quote.stance for quote in claim.evidence}
-    has_note = bool((claim.note or "").strip()) or bool(claim.history and (claim.history[-1].note or "").strip())
-    needs = {
-        "supported": [] if "supports" in stances else ["a 'supports' evidence quote"],
-        "refuted": [] if "refutes" in stances else ["a 'refutes' evidence quote"],
-        "conflicting": [f"a {stance!r} evidence quote" for stance in ("supports", "refutes") if stance not in stances],
-        "misleading": ([] if claim.evidence else ["an evidence quote"]) + ([] if has_note else ["a note"]),
-        "unverifiable": [] if has_note else ["a note saying why"],
-    }.get(claim.status, [])
+    status = claim.status
+    if status in ("supported", "refuted", "conflicting"):
+        stances = {quote.stance for quote in claim.evidence}
+        wanted = {"supported": ("supports",), "refuted": ("refutes",)}.get(status, ("supports", "refutes"))
+        needs = [f"a {stance!r} evidence quote" for stance in wanted if stance not in stances]
+    elif status in ("misleading", "unverifiable"):
+        has_note = bool((claim.note or "").strip()) or bool(claim.history and (claim.history[-1].note or "").strip())
+        if status == "misleading":
+            needs = ([] if claim.evidence else ["an evidence quote"]) + ([] if has_note else ["a note"])
+        else:
+            needs = [] if has_note else ["a note saying why"]
+    else:
+        return None
     return " and ".join(needs) if needs else None
 
 

@@ -320,3 +320,26 @@ def test_mistakes_in_both_shares_are_found_as_the_exact_reader_finds_them(tmp_pa
     assert {p.code for p in shared.problems} >= {"schema", "duplicate-key"}
     assert list(map(tuple, shared_rows.rows)) == list(map(tuple, exact_rows.rows))
     assert shared_rows.problems == exact_rows.problems
+
+
+@pytest.mark.parametrize("status, stances, note, lack", [
+    ("supported", [], None, "a 'supports' evidence quote"),
+    ("refuted", ["supports"], "why", "a 'refutes' evidence quote"),
+    ("conflicting", [], None, "a 'supports' evidence quote and a 'refutes' evidence quote"),
+    ("conflicting", ["refutes"], None, "a 'supports' evidence quote"),
+    ("misleading", [], None, "an evidence quote and a note"),
+    ("misleading", ["context"], None, "a note"),
+    ("misleading", [], "why", "an evidence quote"),
+    ("unverifiable", ["supports"], None, "a note saying why"),
+    ("unverifiable", [], " ", "a note saying why"),
+    ("unverified", [], None, None),
+    ("supported", ["supports"], None, None),
+])
+def test_what_a_verdict_lacks(status: str, stances: list[str], note: str | None, lack: str | None) -> None:
+    from factcheck.checks import missing_support
+    from factcheck.model import Claim
+
+    claim = Claim.model_validate({
+        "id": "c1", "text": "t", "claimant": "c", "date": "2023-09-29", "status": status, "note": note,
+        "evidence": [{"source": "s", "text": "w", "stance": stance} for stance in stances]})
+    assert missing_support(claim) == lack

@@ -174,3 +174,13 @@ def test_the_fast_reader_agrees_on_well_formed_ledgers(claims: str) -> None:
     with mock.patch.object(fastyaml, "yaml_rs", None):
         exact = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
     assert fast == exact
+
+
+@settings(max_examples=BUDGET)
+@given(st.text())
+def test_html_escaping_is_the_standard_librarys(text: str) -> None:
+    import html as standard
+
+    from factcheck.render.escape import html
+
+    assert html(text) == standard.escape(text, quote=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import re
-from html import escape as _html_escape
 
 # C0 and C1 controls, and the characters that reorder or hide text on a terminal (bidi overrides,
 # isolates and marks, zero-width joiners are kept out of the way too).
@@ -42,8 +41,9 @@ def markdown(text: str) -> str:
 
 
 def html(text: str) -> str:
-    """Text for HTML, in an element or a quoted attribute: `& < > " '` become references."""
-    return _html_escape(text, quote=True)
+    """Text for HTML, in an element or a quoted attribute: `& < > " '` become references (as the standard
+    library's html.escape writes them, spelt out here to save a call on each of a report's million texts)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;")
 
 
 _URL_UNSAFE = re.compile(r'[\x00-\x20<>"`]')
