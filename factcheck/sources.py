@@ -112,7 +112,7 @@ def load_sources(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
     to the exact reader; with `contents` (see read_snapshots), the snapshots it holds come already read."""
     sources: dict[str, SourceRecord] = {}
     problems: list[Problem] = []
-    prefix = SOURCES_DIR + "/"
+    prefix = _PREFIX
     for name in sorted(files):
         if not name.startswith(prefix) or "/" in name[len(prefix):]:
             continue
