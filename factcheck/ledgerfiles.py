@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ class Deferred:
             data, self._kept = self._kept, None
             return data
         try:
-            return _read_whole(self.path)
+            return _read_up_to(self.path, sys.maxsize)[1]  # its size was checked when it was found
         except OSError as exc:
             raise FactcheckError(f"{self.path}: cannot read: {exc.strerror}") from None
 
@@ -127,22 +128,6 @@ def _read_up_to(path: str | os.PathLike[str], limit: int) -> tuple[int, bytes]:
         while chunks[-1] and sum(map(len, chunks)) <= limit:  # a short read, or it grew: read on to its end
             chunks.append(os.read(handle, 1 << 20))
         return size, b"".join(chunks)
-    finally:
-        os.close(handle)
-
-
-def _read_whole(path: str | os.PathLike[str]) -> bytes:
-    """A file's bytes, read with the fewest system calls (a ledger may have ten thousand snapshots)."""
-    handle = os.open(path, os.O_RDONLY)
-    try:
-        size = os.fstat(handle).st_size
-        data = os.read(handle, size + 1)
-        if len(data) != size:  # a short read, or it grew meanwhile: read on to its end
-            chunks = [data]
-            while chunks[-1]:
-                chunks.append(os.read(handle, 1 << 20))
-            data = b"".join(chunks)
-        return data
     finally:
         os.close(handle)
 
