@@ -145,6 +145,8 @@ def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
             if not builder.feed(event):
                 break
     except yaml.MarkedYAMLError as exc:
+        if _past_parser_limit(exc, text, builder):
+            return doc
         mark = exc.problem_mark or exc.context_mark
         line, column = (1, 1) if not mark else lines(mark.line, mark.column) if lines else (mark.line + 1, mark.column + 1)
         message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
@@ -154,6 +156,34 @@ def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
         doc.problems.append(Problem("yaml-syntax", "error", str(exc), Location(path, 1, 1)))
         doc.data = None
     return doc
+
+
+def _past_parser_limit(exc: yaml.MarkedYAMLError, text: str, builder: _Builder) -> bool:
+    """True when libyaml refused the text for its own nesting limit and our depth check, run on the text
+    before that point, has recorded the problem in the builder's document.
+
+    libyaml (bundled with PyYAML from 6.0.2 on) scans flow collections ahead of its events and refuses more
+    than a thousand levels before the events reach MAX_DEPTH. PyYAML's pure-Python parser has no such limit
+    and no recursion, so the text up to libyaml's mark is read with it, on the same builder's state, and
+    the problem is the one every PyYAML version gives: `yaml-depth`, where the nesting passed MAX_DEPTH.
+    """
+    mark = exc.problem_mark
+    if mark is None or "nesting depth" not in str(exc.problem):
+        return False
+    doc = builder.doc
+    replay = _Builder(Document(doc.path), builder.typed, builder.lines)
+    try:
+        for event in yaml.parse(text[: mark.index], Loader=yaml.SafeLoader):
+            if not replay.feed(event):
+                break
+    except yaml.YAMLError:
+        pass
+    depth = [problem for problem in replay.doc.problems if problem.code == "yaml-depth"]
+    if not depth:
+        return False
+    doc.problems[:] = replay.doc.problems
+    doc.positions, doc.key_positions, doc.data = replay.doc.positions, replay.doc.key_positions, None
+    return True
 
 
 # PyYAML also breaks lines at NEL, LS and PS; factcheck counts lines as editors and its fast reader do (at
