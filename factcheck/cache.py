@@ -30,8 +30,10 @@ KEEP = 3
 
 
 def enabled() -> bool:
-    """False when FACTCHECK_NO_CACHE is set (the CLI's --no-cache sets it)."""
-    return not os.environ.get("FACTCHECK_NO_CACHE")
+    """False when FACTCHECK_NO_CACHE asks for no cache (the CLI's --no-cache sets it)."""
+    from factcheck import settings
+
+    return not settings.cache_disabled()
 
 
 def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "",
@@ -128,6 +130,7 @@ def write(root: Path, entry: str, value: Any) -> None:
         return
     try:
         folder.mkdir(exist_ok=True)
+        _ignore_itself(folder)
         payload = marshal.dumps(value)
         write_atomic(folder / f"{entry}.marshal", _sign(secret, payload) + payload, durable=False)  # signed: checked when read
         kind = entry.split("-", 1)[0]
@@ -139,3 +142,18 @@ def write(root: Path, entry: str, value: Any) -> None:
                 stray.unlink(missing_ok=True)
     except (OSError, FactcheckError):
         return
+
+
+def _ignore_itself(folder: Path) -> None:
+    """A `.gitignore` of `*` in the cache folder, as pytest's and mypy's caches have, so no ledger commits it.
+
+    Made once, never through a link (O_EXCL and O_NOFOLLOW), in a folder that is a real folder.
+    """
+    if folder.is_symlink() or not folder.is_dir():
+        raise OSError(f"{folder} is not a folder")
+    try:
+        handle = os.open(folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(b"# made by factcheck: this cache is never committed\n*\n")

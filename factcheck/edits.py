@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from factcheck.anchor import Located, Snapshot, locate_forgiving, pin
+from factcheck.cache import CACHE_DIR
 from factcheck.checks import missing_support
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.files import LOCK_NAME, LedgerLock, write_atomic
@@ -72,31 +74,64 @@ class Outcome:
     warnings: tuple[str, ...] = ()
 
 
+# What init adds to a ledger's .gitignore (the lock, the cache) and .gitattributes (git never converts the
+# line endings of a snapshot, whose sha256 is checked byte for byte).
+GIT_LINES = {
+    ".gitignore": [LOCK_NAME, f"{CACHE_DIR}/"],
+    ".gitattributes": [f"{SOURCES_DIR}/*.txt -text"],
+}
+
+
 def init_ledger(folder: Path, name: str | None = None) -> list[Path]:
-    """Start a ledger in `folder`: claims.yaml with a commented example, sources/, the JSON Schemas."""
+    """Start a ledger in `folder`: claims.yaml with a commented example, sources/, the JSON Schemas, and the
+    .gitignore and .gitattributes lines a ledger needs (added to what those files already say).
+
+    Everything is checked before anything is written, and claims.yaml is written last: a failed init leaves
+    no ledger behind, so running it again finishes the job.
+    """
     if (folder / CLAIMS_FILE).exists() or (folder / CLAIMS_DIR).exists():
         raise FactcheckError(f"{folder} already holds a ledger; nothing was changed")
     if folder.exists() and not folder.is_dir():
         raise FactcheckError(f"{folder} exists and is not a folder")
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / SOURCES_DIR).mkdir(exist_ok=True)
-    (folder / "schema").mkdir(exist_ok=True)
+    for sub in (SOURCES_DIR, "schema"):
+        if (folder / sub).exists() and ((folder / sub).is_symlink() or not (folder / sub).is_dir()):
+            raise FactcheckError(f"{folder / sub} exists and is not a folder; nothing was changed")
+    git_files = {name: _lines_of(folder / name) for name in GIT_LINES}
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / SOURCES_DIR).mkdir(exist_ok=True)
+        (folder / "schema").mkdir(exist_ok=True)
+    except OSError as exc:
+        raise FactcheckError(f"cannot make the ledger's folders in {folder}: {exc.strerror}") from None
     written = []
     title = name or folder.resolve().name or "claims"
     files = {
         folder / "schema" / "claims.schema.json": _json(json_schema("claims")),
         folder / "schema" / "source.schema.json": _json(json_schema("source")),
-        folder / CLAIMS_FILE: NEW_LEDGER.replace("{name}", block(title, 0)[0]),
     }
+    for file_name, lines in git_files.items():
+        wanted = [line for line in GIT_LINES[file_name] if line not in lines]
+        if wanted:
+            files[folder / file_name] = "".join(f"{line}\n" for line in [*lines, *wanted])
+    files[folder / CLAIMS_FILE] = NEW_LEDGER.replace("{name}", block(title, 0)[0])
     for path, text in files.items():
         write_atomic(path, text.encode("utf-8"))
         written.append(path)
-    ignore = folder / ".gitignore"
-    lines = ignore.read_text(encoding="utf-8").splitlines() if ignore.exists() else []
-    if LOCK_NAME not in lines:
-        write_atomic(ignore, ("\n".join([*lines, LOCK_NAME]) + "\n").encode("utf-8"))
-        written.append(ignore)
     return written
+
+
+def _lines_of(path: Path) -> list[str]:
+    """The lines of a text file that init adds to, or [] when there is none; an error for what it cannot read."""
+    if not os.path.lexists(path):
+        return []
+    if path.is_symlink() or not path.is_file():
+        raise FactcheckError(f"{path} is not a regular file; nothing was changed")
+    try:
+        return path.read_bytes().decode("utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise FactcheckError(f"{path} is not UTF-8 text; nothing was changed") from None
+    except OSError as exc:
+        raise FactcheckError(f"cannot read {path}: {exc.strerror}; nothing was changed") from None
 
 
 def _json(value: Any) -> str:

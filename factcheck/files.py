@@ -90,7 +90,9 @@ class LedgerLock:
         import fcntl
         import time
 
-        wait = float(os.environ.get("FACTCHECK_LOCK_WAIT", "10"))
+        from factcheck import settings
+
+        wait = settings.lock_wait()
         path = self.root / LOCK_NAME
         try:
             handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)

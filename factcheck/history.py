@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from factcheck.errors import FactcheckError
+from factcheck.figures import count_of
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Refused, find_files
 from factcheck.model import Claim, Quote, phrase
 from factcheck.store import Ledger, build_ledger
@@ -232,7 +233,8 @@ def _quote_words(quote: Quote) -> str:
 def _history_changes(old: Claim, new: Claim) -> list[FieldChange]:
     kept = len(old.history)
     if new.history[:kept] != old.history:
-        return [FieldChange("history rewritten", f"{len(old.history)} entries", f"{len(new.history)} entries")]
+        return [FieldChange("history rewritten", count_of(len(old.history), "entry", "entries"),
+                            count_of(len(new.history), "entry", "entries"))]
     return [
         FieldChange("history: entry added", None,
                     f"{entry.date.isoformat()} {entry.status}" + (f" by {entry.by}" if entry.by else "")

@@ -15,7 +15,6 @@ CLAIMS_DIR = "claims"
 SOURCES_DIR = "sources"
 
 
-DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
@@ -60,11 +59,27 @@ LedgerFiles = Mapping[str, "bytes | Refused"]
 
 def max_file_bytes() -> int:
     """The size limit of one file: FACTCHECK_MAX_FILE_SIZE (in MiB) or 256 MiB."""
-    setting = os.environ.get("FACTCHECK_MAX_FILE_SIZE")
-    try:
-        return int(float(setting) * 1024 * 1024) if setting else DEFAULT_MAX_FILE_BYTES
-    except ValueError:
-        raise FactcheckError(f"FACTCHECK_MAX_FILE_SIZE={setting!r} is not a number of MiB") from None
+    from factcheck import settings
+
+    return settings.max_file_bytes()
+
+
+def holds_ledger(folder: Path) -> bool:
+    """True when the folder holds a ledger: a claims.yaml file or a claims/ folder."""
+    return (folder / CLAIMS_FILE).is_file() or (folder / CLAIMS_DIR).is_dir()
+
+
+def find_root(start: Path) -> Path | None:
+    """The ledger that holds `start`, as git finds its repository: `start` itself, else the nearest parent
+    folder with a ledger, looking no higher than the root of the git repository `start` is in (or of the
+    file system). None when there is none."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if holds_ledger(folder):
+            return folder
+        if (folder / ".git").exists():
+            return None
+    return None
 
 
 def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferred | Refused]:
@@ -86,7 +101,8 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
         entries = [(f"{CLAIMS_DIR}/{e.name}", e.path, False) for e in _listing(split)
                    if e.name.endswith(".yaml") and e.is_file()]
     else:
-        raise FactcheckError(f"no ledger in {root}: neither {CLAIMS_FILE} nor {CLAIMS_DIR}/ exists (use --root DIR)")
+        raise FactcheckError(f"no ledger in {root}: neither {CLAIMS_FILE} nor {CLAIMS_DIR}/ exists "
+                             "(name the ledger's folder with -C DIR)")
     sources = root / SOURCES_DIR
     if sources.is_dir():
         entries += [(f"{SOURCES_DIR}/{e.name}", e.path, e.is_symlink()) for e in _listing(sources)

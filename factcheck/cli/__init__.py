@@ -41,7 +41,83 @@ class _CommandRefused(_CommandFailed):
     exit_code = 1
 
 
+_ROOT, _NO_CACHE = "factcheck.root", "factcheck.no-cache"
+
+
+def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
+    """A callback that keeps an option's value for the whole command line, wherever it was typed."""
+
+    def keep(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
+        if value:
+            ctx.find_root().meta[key] = value
+            if key == _NO_CACHE:
+                os.environ["FACTCHECK_NO_CACHE"] = "1"
+
+    return keep
+
+
+def _ledger_options() -> list[click.Parameter]:
+    """-C/--root and --no-cache: the group's own options, accepted after the command name too."""
+    return [
+        click.Option(["-C", "--root"], metavar="DIR", expose_value=False, is_eager=True, callback=_remember(_ROOT),
+                     type=click.Path(file_okay=False, path_type=str),
+                     help="The ledger's folder (default: this folder, else the nearest parent folder with a ledger)."),
+        click.Option(["--no-cache"], is_flag=True, expose_value=False, callback=_remember(_NO_CACHE),
+                     help="Neither read nor write the cache in .factcheck-cache/."),
+    ]
+
+
+class _Command(click.Command):
+    """A command that also takes the group's -C/--root and --no-cache, so they work on either side of its name."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.params.extend(_ledger_options())
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return _summary(self)
+
+
+def _summary(command: click.Command) -> str:
+    """A command's whole one-line summary for the list of commands (click cuts it at 45 characters)."""
+    if command.short_help:
+        return command.short_help
+    first = (command.help or "").strip().split("\n\n", 1)[0]
+    return " ".join(first.split())
+
+
+def as_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """An option's day typed as YYYY-MM-DD (month and day may be one digit), as a datetime.date."""
+    from factcheck.typed import parse_date
+
+    try:
+        return None if value is None else parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+
+
+def as_figure(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """An option's figure typed as people write it (1000, 1,000, 1 000, 2.5), as a float."""
+    from factcheck.typed import parse_figure
+
+    try:
+        return None if value is None else parse_figure(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: the lines as typed, kept as they are (click rewraps other text)."""
+    return "\b\nExamples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
 class _Group(click.Group):
+    command_class = _Command
+    group_class = type  # subgroups (source, claim) are of this class, and so are their commands
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return _summary(self)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -49,8 +125,23 @@ class _Group(click.Group):
             raise (_CommandRefused if exc.exit_code == 1 else _CommandFailed)(str(exc)) from None
 
 
+def _given_root(ctx: click.Context) -> Path | None:
+    """The folder named by -C/--root, before or after the command name; None when none was."""
+    given = ctx.find_root().meta.get(_ROOT)
+    return Path(given) if given else None
+
+
 def _root(ctx: click.Context) -> Path:
-    return Path(ctx.find_root().params["root"])
+    """The ledger's folder: the one named by -C, else this folder or the nearest parent with a ledger."""
+    given = _given_root(ctx)
+    if given is not None:
+        return given
+    from factcheck.ledgerfiles import find_root
+
+    found = find_root(Path.cwd())
+    if found is None or found == Path.cwd().resolve():
+        return Path(".")
+    return found
 
 
 def _styler(stream: Any) -> Callable[[str, str], str]:
@@ -71,15 +162,14 @@ def _path_prefix(root: Path) -> str:
 
 def _progress(quiet: bool = False) -> Callable[[int, int, str], None] | None:
     """A progress bar on stderr for long work: only on a terminal, never in CI, never when asked to be quiet."""
+    from factcheck import settings
+
+    after = settings.progress_after()  # checked even where no bar is shown, so a bad value is never a surprise
     if quiet or os.environ.get("CI") or not getattr(sys.stderr, "isatty", lambda: False)():
         return None
     import time
 
     started = time.monotonic()
-    try:
-        after = float(os.environ.get("FACTCHECK_PROGRESS_AFTER", "0.5"))
-    except ValueError:
-        after = 0.5
 
     def show(done: int, total: int, what: str) -> None:
         if time.monotonic() - started < after:  # short work needs no bar
@@ -127,18 +217,20 @@ def _exit(code: int) -> NoReturn:
     raise SystemExit(code)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+def _with_ledger_options(group: click.Group) -> click.Group:
+    group.params.extend(_ledger_options())
+    return group
+
+
+@_with_ledger_options
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 120})
 @click.version_option(__version__, "--version", prog_name="factcheck")
-@click.option("-C", "--root", default=".", metavar="DIR", show_default=True,
-              type=click.Path(file_okay=False, path_type=str), help="The ledger's folder.")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache in .factcheck-cache/.")
-def cli(root: str, no_cache: bool) -> None:
+def cli() -> None:
     """Keep a ledger of claims, each tied to the exact words of its sources and evidence.
 
+    -C DIR and --no-cache may be given before or after the command name.
     Exit status: 0 clean, 1 problems found, 2 the command could not run.
     """
-    if no_cache:
-        os.environ["FACTCHECK_NO_CACHE"] = "1"
 
 
 def main() -> None:

@@ -7,32 +7,35 @@ from typing import Any
 
 import click
 
-from factcheck.cli import STATUSES, _exit, _root, cli
+from factcheck.cli import STATUSES, _exit, _given_root, _root, as_date, as_figure, cli, examples
 from factcheck.render.escape import terminal
 
 
-def _today_option(value: Any) -> Any:
-    return value.date() if value is not None else None
-
-
-@cli.command()
+@cli.command(epilog=examples('factcheck init desk --name "Defence figures desk"', 'factcheck -C desk init'))
 @click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--name", metavar="TEXT", help="The ledger's name (default: the folder's).")
-def init(folder: Path, name: str | None) -> None:
+@click.pass_context
+def init(ctx: click.Context, folder: Path, name: str | None) -> None:
     """Start a ledger: claims.yaml with a commented example, sources/, and the JSON Schemas for editors."""
     from factcheck.edits import init_ledger
 
-    for path in init_ledger(folder, name):
+    given = _given_root(ctx)
+    for path in init_ledger(given / folder if given is not None else folder, name):
         click.echo(f"created {path}", err=True)
     _exit(0)
 
 
-@cli.group()
+@cli.group(epilog=examples(
+    'factcheck source add saved-article.txt --id azernews-2023-09-29 --publisher AzerNews',
+))
 def source() -> None:
     """Sources: verbatim snapshots with their metadata."""
 
 
-@source.command("add")
+@source.command("add", epilog=examples(
+    'factcheck source add saved-article.txt --id azernews-2023-09-29 --publisher AzerNews --published 2023-09-29',
+    'factcheck source add - --id statement-2024 < statement.txt',
+))
 @click.argument("file", type=click.File("rb"))
 @click.option("--id", "source_id", required=True, metavar="ID", help="The source's id (a slug).")
 @click.option("--url", metavar="URL")
@@ -40,8 +43,8 @@ def source() -> None:
 @click.option("--title", metavar="TEXT")
 @click.option("--publisher", metavar="TEXT")
 @click.option("--author", "authors", multiple=True, metavar="NAME", help="Repeatable.")
-@click.option("--published", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE")
-@click.option("--retrieved", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Default: today.")
+@click.option("--published", callback=as_date, metavar="DATE")
+@click.option("--retrieved", callback=as_date, metavar="DATE", help="Default: today.")
 @click.option("--language", metavar="CODE")
 @click.pass_context
 def source_add(ctx: click.Context, file: Any, source_id: str, url: str | None, archive_url: str | None,
@@ -51,24 +54,29 @@ def source_add(ctx: click.Context, file: Any, source_id: str, url: str | None, a
     from factcheck.edits import add_source
 
     meta = {"url": url, "archive_url": archive_url, "title": title, "publisher": publisher, "authors": list(authors),
-            "published": _today_option(published), "retrieved": _today_option(retrieved), "language": language}
+            "published": published, "retrieved": retrieved, "language": language}
     outcome = add_source(_root(ctx), file.read(), source_id, meta)
     click.echo(f"factcheck: {outcome.message}", err=True)
     _exit(0)
 
 
-@cli.group()
+@cli.group(epilog=examples(
+    'factcheck claim add --id weapons-2023 --text "..." --claimant "..." --date 2023-09-29',
+))
 def claim() -> None:
     """Claims: add them from the shell."""
 
 
-@claim.command("add")
+@claim.command("add", epilog=examples(
+    'factcheck claim add --id weapons-2023 --text "Azerbaijan is working on more than 800 new weapons." \\\\',
+    '    --claimant "Madat Guliyev" --date 2023-09-29 --subject defence-output --value 800 --bound more-than --unit weapons',
+))
 @click.option("--id", "claim_id", required=True, metavar="ID", help="The claim's id (a slug).")
 @click.option("--text", required=True, metavar="TEXT", help="The claim in one sentence.")
 @click.option("--claimant", required=True, metavar="WHO")
-@click.option("--date", "date_", required=True, type=click.DateTime(["%Y-%m-%d"]), metavar="DATE")
+@click.option("--date", "date_", required=True, callback=as_date, metavar="DATE")
 @click.option("--subject", metavar="SUBJECT")
-@click.option("--value", type=float, metavar="NUMBER")
+@click.option("--value", callback=as_figure, metavar="NUMBER")
 @click.option("--bound", type=click.Choice(["exactly", "about", "more-than", "at-least", "fewer-than", "at-most"]))
 @click.option("--unit", metavar="TEXT")
 @click.option("--measure", metavar="TEXT", help="What the number counts.")
@@ -83,7 +91,7 @@ def claim_add(ctx: click.Context, claim_id: str, text: str, claimant: str, date_
 
     if (value is None) != (bound is None) or (unit is not None and value is None):
         raise click.UsageError("--value and --bound go together (and --unit needs them)")
-    fields: dict[str, Any] = {"id": claim_id, "text": text, "claimant": claimant, "date": date_.date(),
+    fields: dict[str, Any] = {"id": claim_id, "text": text, "claimant": claimant, "date": date_,
                               "subject": subject, "measure": measure, "tags": list(tags), "note": note}
     if value is not None:
         fields["quantity"] = {"value": int(value) if value.is_integer() else value, "bound": bound, "unit": unit}
@@ -94,7 +102,10 @@ def claim_add(ctx: click.Context, claim_id: str, text: str, claimant: str, date_
     _exit(0)
 
 
-@cli.command()
+@cli.command(epilog=examples(
+    'factcheck quote weapons-2023 azernews-2023-09-29 "more than 800 new weapons"',
+    'factcheck quote weapons-2023 azernews-2023-09-29 "the figure is realistic" --stance supports',
+))
 @click.argument("claim_id", metavar="ID")
 @click.argument("source_id", metavar="SOURCE")
 @click.argument("words", metavar="TEXT")
@@ -111,12 +122,15 @@ def quote(ctx: click.Context, claim_id: str, source_id: str, words: str, stance:
     _exit(0)
 
 
-@cli.command()
+@cli.command(epilog=examples(
+    "factcheck status weapons-2023 supported --note \"The ministry's list names 812 designs\"",
+    'factcheck status weapons-2023 unverifiable --note "No list has been published" --by "A. Editor"',
+))
 @click.argument("claim_id", metavar="ID")
 @click.argument("status", type=click.Choice(STATUSES))
 @click.option("--note", required=True, metavar="TEXT", help="Why: kept in the history.")
 @click.option("--by", metavar="NAME", help="Who (default: git's user.name).")
-@click.option("--date", "date_", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Default: today.")
+@click.option("--date", "date_", callback=as_date, metavar="DATE", help="Default: today.")
 @click.option("--force", is_flag=True, help="Set it even though verify would flag it as status-unsupported.")
 @click.pass_context
 def status(ctx: click.Context, claim_id: str, status: str, note: str, by: str | None, date_: Any, force: bool) -> None:
@@ -125,12 +139,12 @@ def status(ctx: click.Context, claim_id: str, status: str, note: str, by: str | 
     from factcheck.history import git_user_name
 
     root = _root(ctx)
-    outcome = set_status(root, claim_id, status, note, by or git_user_name(root), _today_option(date_), force)
+    outcome = set_status(root, claim_id, status, note, by or git_user_name(root), date_, force)
     click.echo(f"factcheck: {outcome.message}", err=True)
     _exit(0)
 
 
-@cli.command()
+@cli.command(epilog=examples('factcheck fmt', 'factcheck fmt --check -C desk'))
 @click.option("--check", is_flag=True, help="Change nothing; name the files that would change and exit 1.")
 @click.pass_context
 def fmt(ctx: click.Context, check: bool) -> None:

@@ -7,11 +7,14 @@ from typing import Any
 
 import click
 
-from factcheck.cli import _exit, _load, _report_load_problems, _root, cli
+from factcheck.cli import _exit, _load, _report_load_problems, _root, cli, examples
 from factcheck.errors import FactcheckError
 
 
-@cli.command()
+@cli.command(epilog=examples(
+    'factcheck export --format claimreview -o reviews.json',
+    'factcheck export --format csv > claims.csv',
+))
 @click.option("--format", "fmt", type=click.Choice(["claimreview", "annotations", "csv"]), required=True,
               help="claimreview: schema.org ClaimReview JSON-LD; annotations: W3C Web Annotations; csv: one row a "
                    "claim.")
@@ -47,7 +50,10 @@ def export(ctx: click.Context, fmt: str, output: str | None) -> None:
     _exit(1 if _report_load_problems(ledger.problems) else 0)
 
 
-@cli.command("import")
+@cli.command("import", epilog=examples(
+    'factcheck import reviews.json --format claimreview --dry-run',
+    'factcheck import reviews.json --format claimreview',
+))
 @click.argument("file", type=click.File("rb"))
 @click.option("--format", "fmt", type=click.Choice(["claimreview"]), required=True)
 @click.option("--dry-run", is_flag=True, help="Show what would be added; write nothing.")

@@ -9,18 +9,33 @@ from typing import Any, NoReturn
 
 import click
 
-from factcheck.cli import STATUSES, _exit, _load, _path_prefix, _progress, _report_load_problems, _root, _styler, cli
+from factcheck.cli import (
+    STATUSES,
+    _exit,
+    _load,
+    _path_prefix,
+    _progress,
+    _report_load_problems,
+    _root,
+    _styler,
+    as_date,
+    cli,
+    examples,
+)
 from factcheck.errors import FactcheckError
 
 
-@cli.command("list")
+@cli.command("list", epilog=examples(
+    'factcheck list --status refuted --since 2024-01-01',
+    'factcheck list --subject defence-output --format csv',
+))
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES), help="Only this verdict (repeatable).")
 @click.option("--subject", "subjects", multiple=True, metavar="SUBJECT", help="Only this subject (repeatable).")
 @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only claims with this tag (repeatable).")
 @click.option("--source", "sources", multiple=True, metavar="ID", help="Only claims quoting this source (repeatable).")
 @click.option("--claimant", metavar="TEXT", help="Only claimants containing TEXT (any case).")
-@click.option("--since", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Only claims made on or after DATE.")
-@click.option("--until", type=click.DateTime(["%Y-%m-%d"]), metavar="DATE", help="Only claims made on or before DATE.")
+@click.option("--since", callback=as_date, metavar="DATE", help="Only claims made on or after DATE.")
+@click.option("--until", callback=as_date, metavar="DATE", help="Only claims made on or before DATE.")
 @click.option("--latest", is_flag=True, help="Only the newest claim of each subject.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "yaml"]), default="table", show_default=True)
 @click.pass_context
@@ -32,7 +47,7 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
 
     found = listing.load_rows(_root(ctx))
     filters = listing.Filters(statuses, subjects, tags, sources, claimant,
-                              since.date() if since else None, until.date() if until else None, latest)
+                              since, until, latest)
     rows = listing.select(found.rows, filters, found.sources)
     renderers: dict[str, Callable[[], str]] = {
         "table": lambda: text.grid(listing.columns_of(rows),
@@ -45,7 +60,10 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
     _exit(1 if _report_load_problems(found.problems) else 0)
 
 
-@cli.command()
+@cli.command(epilog=examples(
+    'factcheck show az-weapons-in-development-2023',
+    'factcheck show az-weapons-in-development-2023 --format json',
+))
 @click.argument("claim_id", metavar="ID")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
@@ -64,7 +82,7 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
     _exit(1 if any(q["match"]["kind"] in ("not-found", "unknown-source") for q in quotes) else 0)
 
 
-@cli.command()
+@cli.command(epilog=examples('factcheck verify', 'factcheck verify -C desk --format github --strict'))
 @click.argument("claim_ids", nargs=-1, metavar="[ID]...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text",
               show_default=True, help="github: workflow annotations; junit: JUnit XML; sarif: SARIF 2.1.0.")
@@ -107,7 +125,10 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
     _exit(status)
 
 
-@cli.command()
+@cli.command(epilog=examples(
+    'factcheck diff az-defence-output',
+    'factcheck diff --rev origin/main..HEAD --format markdown',
+))
 @click.argument("subjects", nargs=-1, metavar="[SUBJECT]...")
 @click.option("--subject", "subject_options", multiple=True, metavar="SUBJECT", help="Only this subject (repeatable).")
 @click.option("--rev", metavar="REV[..REV]",
@@ -171,7 +192,10 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
     _exit(1 if exit_code and not changes.empty else 0)
 
 
-@cli.command()
+@cli.command(epilog=examples(
+    'factcheck report --format html -o report.html',
+    'factcheck report --format markdown >> "$GITHUB_STEP_SUMMARY"',
+))
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html", "json"]), default="markdown", show_default=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write the report to FILE (atomically) instead of stdout.")
@@ -202,7 +226,10 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
     _exit(exit_status(made.problems))
 
 
-@cli.command()
+@cli.command(epilog=examples(
+    'factcheck schema claims -o schema/claims.schema.json',
+    'factcheck schema source',
+))
 @click.argument("kind", type=click.Choice(["claims", "source"]), default="claims")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write the schema to FILE (atomically) instead of stdout.")
@@ -221,7 +248,10 @@ def schema(kind: str, output: str | None) -> None:
     _exit(0)
 
 
-@cli.command()
+@cli.command(epilog=examples(
+    'factcheck extract azernews-2023-09-29 --untracked',
+    'factcheck extract azernews-2023-09-29 --format json',
+))
 @click.argument("source_id", metavar="SOURCE")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @click.option("--untracked", is_flag=True, help="Only figures no claim tracks yet.")

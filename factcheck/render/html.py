@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from factcheck import collecting
+from factcheck.figures import count_of
 from factcheck.model import Claim, phrase
 from factcheck.render.chart import load as load_charts
 from factcheck.render.chart import series_chart
@@ -183,7 +184,7 @@ def _step_items(series: dict[str, Any]) -> str:
             f'<br><span class="{"not-comparable" if w["breaks"] else "caution"}">'
             f'{"Not comparable" if w["breaks"] else "Caution"}: {html(w["message"])}</span>' for w in step["warnings"])
         out.append(f'      <li>{html(step["from"])} → {html(step["to"])}: stated change {html(_change_words(step))} '
-                   f'over {step["days"]} days;\n        true change: {html(step["allowed_change"]["words"])}.\n'
+                   f'over {count_of(step["days"], "day")};\n        true change: {html(step["allowed_change"]["words"])}.\n'
                    f"        {warnings}</li>\n")
     return "".join(out)
 
@@ -218,6 +219,7 @@ def _environment() -> Any:
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
     )
     environment.filters["safe_url"] = safe_url
+    environment.filters["count"] = count_of
     return environment
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from factcheck.figures import count_of
 from factcheck.history import LedgerDiff
 from factcheck.render.escape import markdown as md
 from factcheck.render.escape import safe_url
@@ -40,7 +41,7 @@ def _series_section(s: dict[str, Any], heading: str) -> list[str]:
     for number, step in enumerate(s["steps"], 1):
         stated = step["stated_change"]
         out.append(f"- **Step {number}**, {md(step['from'])} → {md(step['to'])}: stated change "
-                   f"{md(signed(stated['absolute']))} ({md(percent(stated['relative']))}) over {step['days']} days "
+                   f"{md(signed(stated['absolute']))} ({md(percent(stated['relative']))}) over {count_of(step['days'], 'day')} "
                    f"({md(per_year(stated['per_year']))}); true change: {md(step['allowed_change']['words'])}.")
         for warning in step["warnings"]:
             label = "**Not comparable**" if warning["breaks"] else "Caution"
@@ -48,7 +49,7 @@ def _series_section(s: dict[str, Any], heading: str) -> list[str]:
     trend = s["trend"]
     if trend is not None:
         out.append(f"- **Trend**: {md(signed(trend['stated_change']))} ({md(percent(trend['relative']))}) over "
-                   f"{trend['days']} days ({md(per_year(trend['per_year']))}); true change: "
+                   f"{count_of(trend['days'], 'day')} ({md(per_year(trend['per_year']))}); true change: "
                    f"{md(trend['allowed_words'])}.")
     if s["without_figure"]:
         out.append(f"- Without a figure: {md(', '.join(s['without_figure']))}")
@@ -91,13 +92,14 @@ def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
     ledger = data["ledger"]
     counts = data["counts"]
     out = [f"# {md(ledger['name'] or 'Ledger report')}", ""]
-    out.append(f"Generated on {md(data['generated_on'])} by {md(data['generator'])}: {counts['claims']} claims, "
-               f"{counts['sources']} sources.")
+    out.append(f"Generated on {md(data['generated_on'])} by {md(data['generator'])}: {count_of(counts['claims'], 'claim')}, "
+               f"{count_of(counts['sources'], 'source')}.")
     out += ["", "## Verdicts", ""]
     out.append(table([md(s) for s in counts["by_status"]], [[str(n) for n in counts["by_status"].values()]]))
     problems = data["problems"]
     tally = problems["counts"]
-    out += ["## Problems", "", f"{tally['error']} errors, {tally['warning']} warnings, {tally['info']} info.", ""]
+    out += ["## Problems", "",
+            f"{count_of(tally['error'], 'error')}, {count_of(tally['warning'], 'warning')}, {tally['info']} info.", ""]
     if problems["items"]:
         out.append(table(("Where", "Severity", "Check", "Message"), [
             (md(f"{p['path']}:{p['line']}:{p['column']}"), md(p["severity"]), md(p["code"]), md(p["message"]))

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import Problem
+from factcheck.figures import count_of
 from factcheck.render.escape import terminal
 
 if TYPE_CHECKING:
@@ -77,8 +78,8 @@ def problems(found: Iterable[Problem], style: Styler = plain) -> str:
 
 def counts_line(counts: dict[str, int], claims: int, sources: int) -> str:
     """The summary of a verify run, for stderr."""
-    parts = ", ".join(f"{n} {sev}{'s' if n != 1 and sev != 'info' else ''}" for sev, n in counts.items())
-    return f"{claims} claims, {sources} sources: {parts}"
+    parts = ", ".join(count_of(n, sev, "info" if sev == "info" else None) for sev, n in counts.items())
+    return f"{count_of(claims, 'claim')}, {count_of(sources, 'source')}: {parts}"
 
 
 def claim(view: dict[str, Any], style: Styler = plain) -> str:
@@ -158,7 +159,7 @@ def series(all_series: Sequence[Series], style: Styler = plain) -> str:
         for number, step in enumerate(one.steps, 1):
             out.append(f"  step {number}: {t(step.before.claim)} -> {t(step.after.claim)}")
             out.append(f"    stated change     {signed(step.stated_change)} ({percent(step.relative)}) "
-                       f"over {step.days} days ({per_year(step.per_year)})")
+                       f"over {count_of(step.days, 'day')} ({per_year(step.per_year)})")
             out.append(f"    true change       {step.allowed_words}")
             for difference in step.warnings:
                 label = "NOT COMPARABLE" if difference.breaks else "caution"
@@ -166,7 +167,7 @@ def series(all_series: Sequence[Series], style: Styler = plain) -> str:
                            f"{t(difference.message, one_line=True)}")
         if one.trend is not None:
             trend = one.trend
-            out.append(f"  trend: {signed(trend.stated_change)} ({percent(trend.relative)}) over {trend.days} days "
+            out.append(f"  trend: {signed(trend.stated_change)} ({percent(trend.relative)}) over {count_of(trend.days, 'day')} "
                        f"({per_year(trend.per_year)}); true change: {trend.allowed_words}")
         if one.without_figure:
             out.append(f"  without a figure: {t(', '.join(one.without_figure))}")
