@@ -1,3 +1,3 @@
 """factcheck: a ledger of claims tied to the exact words of their sources."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -80,6 +80,17 @@ def find_root(start: Path) -> Path | None:
         if (folder / ".git").exists():
             return None
     return None
+
+
+def ledgers_of(paths: Iterable[Path]) -> list[Path]:
+    """The ledgers that hold these files (as pre-commit passes them), each once, in the order first named;
+    a file in no ledger names none."""
+    found: dict[Path, None] = {}
+    for path in paths:
+        root = find_root(path.parent)
+        if root is not None:
+            found.setdefault(root, None)
+    return list(found)
 
 
 def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferred | Refused]:

@@ -182,6 +182,27 @@ def _progress(quiet: bool = False) -> Callable[[int, int, str], None] | None:
     return show
 
 
+def _ledgers_for(ctx: click.Context, files: Sequence[str]) -> list[Path]:
+    """The ledgers a hook's files belong to, or the one named by -C."""
+    given = _given_root(ctx)
+    if given is not None:
+        return [given]
+    from factcheck.ledgerfiles import ledgers_of
+
+    return ledgers_of(Path(name) for name in files)
+
+
+def _from_here(root: Path, found: Sequence[Problem]) -> list[Problem]:
+    """The problems of the ledger at `root` with their paths from the current folder (desk/claims.yaml)."""
+    import dataclasses
+
+    prefix = _path_prefix(root)
+    if not prefix:
+        return list(found)
+    return [dataclasses.replace(p, location=dataclasses.replace(p.location, path=prefix + p.location.path))
+            for p in found]
+
+
 def _load(ctx: click.Context) -> Ledger:
     from factcheck.store import load_ledger
 

@@ -7,7 +7,18 @@ from typing import Any
 
 import click
 
-from factcheck.cli import STATUSES, _exit, _given_root, _root, as_date, as_figure, cli, examples
+from factcheck.cli import (
+    STATUSES,
+    _exit,
+    _given_root,
+    _ledgers_for,
+    _path_prefix,
+    _root,
+    as_date,
+    as_figure,
+    cli,
+    examples,
+)
 from factcheck.render.escape import terminal
 
 
@@ -68,7 +79,7 @@ def claim() -> None:
 
 
 @claim.command("add", epilog=examples(
-    'factcheck claim add --id weapons-2023 --text "Azerbaijan is working on more than 800 new weapons." \\\\',
+    'factcheck claim add --id weapons-2023 --text "Azerbaijan is working on more than 800 new weapons." \\',
     '    --claimant "Madat Guliyev" --date 2023-09-29 --subject defence-output --value 800 --bound more-than --unit weapons',
 ))
 @click.option("--id", "claim_id", required=True, metavar="ID", help="The claim's id (a slug).")
@@ -146,12 +157,19 @@ def status(ctx: click.Context, claim_id: str, status: str, note: str, by: str | 
 
 @cli.command(epilog=examples('factcheck fmt', 'factcheck fmt --check -C desk'))
 @click.option("--check", is_flag=True, help="Change nothing; name the files that would change and exit 1.")
+@click.option("--for-files", is_flag=True,
+              help="The arguments are files (as pre-commit passes them): each ledger that holds one, with paths "
+                   "from this folder. With -C, that ledger alone.")
+@click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.pass_context
-def fmt(ctx: click.Context, check: bool) -> None:
+def fmt(ctx: click.Context, check: bool, for_files: bool, files: tuple[str, ...]) -> None:
     """Rewrite the ledger's YAML in one canonical layout (key order, indentation, quoting), keeping comments."""
     from factcheck.layout import format_ledger
 
-    changed = [r.path for r in format_ledger(_root(ctx), check) if r.changed]
+    if files and not for_files:
+        raise click.UsageError("fmt takes files only with --for-files (it formats the whole ledger)")
+    roots = _ledgers_for(ctx, files) if for_files else [_root(ctx)]
+    changed = [_path_prefix(root) + r.path for root in roots for r in format_ledger(root, check) if r.changed]
     for path in changed:
         click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
     if not changed:

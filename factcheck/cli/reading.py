@@ -12,6 +12,8 @@ import click
 from factcheck.cli import (
     STATUSES,
     _exit,
+    _from_here,
+    _ledgers_for,
     _load,
     _path_prefix,
     _progress,
@@ -91,26 +93,38 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
               help="Warn about claims whose status has not changed for more than DAYS days "
                    "(default: the ledger's stale_after_days; off when neither is set).")
 @click.option("-q", "--quiet", is_flag=True, help="No summary line on stderr.")
+@click.option("--for-files", is_flag=True,
+              help="The arguments are files (as pre-commit passes them): verify each ledger that holds one, "
+                   "with paths from this folder. With -C, that ledger alone.")
 @click.pass_context
 def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: bool, stale_after: int | None,
-           quiet: bool) -> None:
+           quiet: bool, for_files: bool) -> None:
     """Run every check; print the problems, each at its file:line:column."""
     from factcheck.checks import REGISTRY, Options, exit_status, run_checks
     from factcheck.render import github, jsonout, junit, sarif, text
     from factcheck.verification import verify_ledger
 
-    if claim_ids:
+    prefix = ""
+    if for_files:
+        found, checked, sources = [], [], 0
+        for root in _ledgers_for(ctx, claim_ids):
+            outcome = verify_ledger(root, Options(stale_after_days=stale_after), _progress(quiet))
+            found += _from_here(root, outcome.problems)
+            checked += outcome.claim_ids
+            sources += outcome.sources
+    elif claim_ids:
         ledger = _load(ctx)
         for claim_id in claim_ids:
             ledger.require(claim_id)
         options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
         found = run_checks(ledger, options, claim_ids)
         checked, sources = list(claim_ids), len(ledger.sources)
+        prefix = _path_prefix(_root(ctx))
     else:
         outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress(quiet))
         found, checked, sources = outcome.problems, outcome.claim_ids, outcome.sources
+        prefix = _path_prefix(_root(ctx))
     status = exit_status(found, strict)
-    prefix = _path_prefix(_root(ctx))
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: text.problems(found, _styler(sys.stdout)),
         "json": lambda: jsonout.verify_report(found, status == 0),
