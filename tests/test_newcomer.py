@@ -68,7 +68,7 @@ def test_the_search_stops_at_the_repository_root(tmp_path: Path) -> None:
     git(inner, "init", "-q")
     done = factcheck("verify", cwd=inner)
     assert done.returncode == 2
-    assert done.stderr == (f"factcheck: error: no ledger in .: neither claims.yaml nor claims/ exists "
+    assert done.stderr == ("factcheck: error: no ledger in .: neither claims.yaml nor claims/ exists "
                            "(name the ledger's folder with -C DIR)\n")
 
 
