@@ -7,7 +7,9 @@ an entry that cannot be read is ignored. Only ledgers that load without a proble
 
 The folder sits in the ledger, where a pull request could add files to it, so every entry is signed with
 a key kept outside the repository (in the user's cache folder): an entry this machine did not write is
-never unmarshalled.
+never unmarshalled. The signature covers the entry's name (its key) and the format as well as the payload,
+so an entry this machine wrote for another state of the ledger, copied onto the current key's name, is a
+miss. Entries are never read or written through a link, nor read from anything but a regular file.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import hashlib
 import hmac
 import marshal
 import os
+import stat
 import sys
 import time
 from collections.abc import Mapping
@@ -25,7 +28,7 @@ from typing import Any
 from factcheck import __version__
 
 CACHE_DIR = ".factcheck-cache"
-FORMAT = 1
+FORMAT = 2
 KEEP = 3
 
 
@@ -93,8 +96,29 @@ def _secret_again(path: Path) -> bytes | None:
     return secret if len(secret) == 32 else None
 
 
-def _sign(secret: bytes, payload: bytes) -> bytes:
-    return hmac.new(secret, payload, hashlib.sha256).digest()
+def _sign(secret: bytes, entry: str, payload: bytes) -> bytes:
+    signature = hmac.new(secret, f"factcheck-cache|{FORMAT}|{entry}|".encode(), hashlib.sha256)
+    signature.update(payload)
+    return signature.digest()
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of a cache entry: a regular file, opened without following a link and without blocking."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(handle, 1 << 24):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
 
 
 def read(root: Path, entry: str) -> Any:
@@ -103,12 +127,14 @@ def read(root: Path, entry: str) -> Any:
     secret = _secret()
     if secret is None:
         return None
-    try:
-        data = path.read_bytes()
-    except OSError:
+    folder = root / CACHE_DIR
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    data = _read_entry(path)
+    if data is None:
         return None
     signature, payload = data[:32], data[32:]
-    if not hmac.compare_digest(signature, _sign(secret, payload)):
+    if not hmac.compare_digest(signature, _sign(secret, entry, payload)):
         return None
     from factcheck import collecting
 
@@ -132,13 +158,14 @@ def write(root: Path, entry: str, value: Any) -> None:
         folder.mkdir(exist_ok=True)
         _ignore_itself(folder)
         payload = marshal.dumps(value)
-        write_atomic(folder / f"{entry}.marshal", _sign(secret, payload) + payload, durable=False)  # signed: checked when read
+        write_atomic(folder / f"{entry}.marshal", _sign(secret, entry, payload) + payload,
+                     durable=False, follow=False)  # signed: checked when read
         kind = entry.split("-", 1)[0]
-        entries = sorted(folder.glob(f"{kind}-*.marshal"), key=lambda p: p.stat().st_mtime, reverse=True)
+        entries = sorted(folder.glob(f"{kind}-*.marshal"), key=lambda p: p.lstat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
         for stray in folder.glob(".*.tmp"):
-            if time.time() - stray.stat().st_mtime > 600:  # a writer killed ten minutes ago or more
+            if time.time() - stray.lstat().st_mtime > 600:  # a writer killed ten minutes ago or more
                 stray.unlink(missing_ok=True)
     except (OSError, FactcheckError):
         return

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 from factcheck.errors import FactcheckError
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True, follow: bool = True) -> None:
     """Write `data` (bytes, or pieces of them) to `path` through a temporary file in the same folder, fsync,
     then rename over it.
 
@@ -18,12 +19,14 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     its permission bits (a new one gets the usual ones under the umask). With `durable=False` nothing is
     forced to disk: readers still see the old file or the new one whole, but a power cut may lose the
     write or leave garbage (for files that are checked when read, such as signed cache entries).
+    With `follow=False` a link at `path` is never followed: the new file replaces the link itself (for the
+    tool's own files, such as cache entries, whose names a pull request could have taken with a link).
     """
-    if path.is_symlink():
+    if follow and path.is_symlink():
         path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
     try:
-        mode = path.stat().st_mode & 0o7777
+        mode = path.stat().st_mode & 0o7777 if follow or not path.is_symlink() else _DEFAULT
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
@@ -70,6 +73,7 @@ def _sync_folder(folder: Path) -> None:
         os.close(handle)
 
 
+_DEFAULT = 0o644
 LOCK_NAME = ".factcheck.lock"
 TEMP_SUFFIX = ".tmp"
 
@@ -95,9 +99,15 @@ class LedgerLock:
         wait = settings.lock_wait()
         path = self.root / LOCK_NAME
         try:
-            handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+            handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_NONBLOCK, 0o644)
         except OSError as exc:
+            if os.path.islink(path):
+                raise FactcheckError(f"the lock {path} is a symbolic link; factcheck never writes through one: "
+                                     "remove it (the lock is made anew)") from None
             raise FactcheckError(f"cannot create the lock {path}: {exc.strerror}") from None
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            os.close(handle)
+            raise FactcheckError(f"the lock {path} is not a regular file: remove it (the lock is made anew)")
         deadline = time.monotonic() + wait
         while True:
             try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -97,32 +99,43 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
     """Read the files that make up the ledger at `root`, keyed by their path relative to it.
 
     Snapshots are only found here and read when a command needs them. A file over the size limit, or a
-    source file that is a symbolic link (the only way a file in sources/ can lead outside it), is not
-    read: a Refused stands in its place.
+    source file that is not a regular file (a symbolic link, the only way a file in sources/ can lead
+    outside it, or a FIFO, socket, device or folder, which could block a reader), is not read: a Refused
+    stands in its place. `claims/` and `sources/` must be real folders, and the claims files regular files.
     """
     limit = max_file_bytes() if limit is None else limit
     if not root.is_dir():
         raise FactcheckError(f"{root}: no such folder")
     single, split = root / CLAIMS_FILE, root / CLAIMS_DIR
+    if os.path.lexists(single) and not single.is_file():
+        raise FactcheckError(f"{single} is {_kind(single)}, not a claims file")
     if single.is_file() and split.is_dir():
         raise FactcheckError(f"{root}: both {CLAIMS_FILE} and {CLAIMS_DIR}/ exist; a ledger keeps its claims in one of them")
     if single.is_file():
-        entries: list[tuple[str, str | Path, bool]] = [(CLAIMS_FILE, single, False)]
+        if single.is_symlink() and not _inside(Path(os.path.realpath(single)), root):
+            raise FactcheckError(f"{single} is a symbolic link to a file outside the ledger; factcheck reads and "
+                                 "writes only the ledger's own files")
+        entries: list[tuple[str, str | Path, str | None]] = [(CLAIMS_FILE, Path(os.path.realpath(single)), None)]
     elif split.is_dir():
-        entries = [(f"{CLAIMS_DIR}/{e.name}", e.path, False) for e in _listing(split)
-                   if e.name.endswith(".yaml") and e.is_file()]
+        _real_folder(split)
+        entries = [(f"{CLAIMS_DIR}/{e.name}", e.path, None) for e in _listing(split) if e.name.endswith(".yaml")]
+        for _name, path, _ in entries:
+            if not os.path.isfile(path) or os.path.islink(path):
+                raise FactcheckError(f"{path} is {_kind(Path(path))}: a ledger's claims files are regular files "
+                                     "inside it")
     else:
         raise FactcheckError(f"no ledger in {root}: neither {CLAIMS_FILE} nor {CLAIMS_DIR}/ exists "
                              "(name the ledger's folder with -C DIR)")
     sources = root / SOURCES_DIR
-    if sources.is_dir():
-        entries += [(f"{SOURCES_DIR}/{e.name}", e.path, e.is_symlink()) for e in _listing(sources)
-                    if e.name.endswith((".yaml", ".txt"))]
+    if os.path.lexists(sources):
+        _real_folder(sources)
+        entries += [(f"{SOURCES_DIR}/{e.name}", e.path, None if e.is_file(follow_symlinks=False) else _kind(Path(e.path)))
+                    for e in _listing(sources) if e.name.endswith((".yaml", ".txt"))]
     files: dict[str, bytes | Deferred | Refused] = {}
-    for name, path, link in entries:
-        if link:
-            files[name] = Refused("source-unsafe", "a symbolic link: snapshots and their metadata must be "
-                                                   "regular files inside sources/; it was not read")
+    for name, path, odd in entries:
+        if odd is not None:
+            files[name] = Refused("source-unsafe", f"{odd}: snapshots and their metadata must be regular files "
+                                                   "inside sources/; it was not read")
             continue
         try:
             if name.endswith(".txt"):
@@ -142,10 +155,17 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
 
 
 def _read_up_to(path: str | os.PathLike[str], limit: int) -> tuple[int, bytes]:
-    """A file's size and, when it is within the limit, its bytes (read to its end, even if it grew meanwhile)."""
-    handle = os.open(path, os.O_RDONLY)
+    """A file's size and, when it is within the limit, its bytes (read to its end, even if it grew meanwhile).
+
+    Opened without blocking and without following a link, and refused unless it is a regular file: a FIFO
+    put in a file's place between listing and reading cannot stall the reader.
+    """
+    handle = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
     try:
-        size = os.fstat(handle).st_size
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        size = info.st_size
         if size > limit:
             return size, b""
         data = os.read(handle, size + 1)
@@ -157,6 +177,31 @@ def _read_up_to(path: str | os.PathLike[str], limit: int) -> tuple[int, bytes]:
         return size, b"".join(chunks)
     finally:
         os.close(handle)
+
+
+def _kind(path: Path) -> str:
+    """What a path that is not a regular file is, in words."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return "missing"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link" if path.exists() else "a symbolic link that leads nowhere"
+    for test, words in ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a FIFO (named pipe)"),
+                        (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device")):
+        if test(mode):
+            return words
+    return "a regular file" if stat.S_ISREG(mode) else "not a regular file"
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path.is_relative_to(root.resolve())
+
+
+def _real_folder(folder: Path) -> None:
+    """Refuse a ledger folder (claims/, sources/) that is a link or not a folder: it could lead outside."""
+    if folder.is_symlink() or not folder.is_dir():
+        raise FactcheckError(f"{folder} is {_kind(folder)}: a ledger's {folder.name}/ must be a real folder inside it")
 
 
 def _listing(folder: Path) -> list[os.DirEntry[str]]:

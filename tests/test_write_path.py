@@ -117,13 +117,27 @@ def test_file_mode_is_kept(example: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
 
 
-def test_a_symlinked_claims_file_stays_a_link(example: Path, tmp_path: Path) -> None:
-    real = tmp_path / "elsewhere.yaml"
+def test_a_symlinked_claims_file_stays_a_link(example: Path) -> None:
+    real = example / "data" / "claims.yaml"
+    real.parent.mkdir()
     (example / "claims.yaml").rename(real)
-    (example / "claims.yaml").symlink_to(real)
+    (example / "claims.yaml").symlink_to("data/claims.yaml")
     assert run("-C", example, "status", "az-kaan-cooperation-2023", "unverified", "--note", "n", "--by", "x").exit_code == 0
     assert (example / "claims.yaml").is_symlink()
     assert "note: n" in real.read_text(encoding="utf-8")
+
+
+def test_a_claims_file_linked_outside_the_ledger_is_neither_read_nor_written(example: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere.yaml"
+    (example / "claims.yaml").rename(outside)
+    before = outside.read_bytes()
+    (example / "claims.yaml").symlink_to(outside)
+    for command in (["list"], ["status", "az-kaan-cooperation-2023", "unverified", "--note", "n", "--by", "x"]):
+        result = run("-C", example, *command)
+        assert result.exit_code == 2
+        assert result.stderr == (f"factcheck: error: {example / 'claims.yaml'} is a symbolic link to a file outside the "
+                                 "ledger; factcheck reads and writes only the ledger's own files\n")
+    assert outside.read_bytes() == before
 
 
 def test_write_atomic_leaves_nothing_when_it_fails(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

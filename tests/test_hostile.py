@@ -1,0 +1,132 @@
+"""A ledger from a pull request cannot make a command write outside it, hang, or replay an old result."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_ledger
+from tests.test_precommit import BROKEN, GOOD
+
+CACHE = ".factcheck-cache"
+
+
+def factcheck(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
+    return subprocess.run([sys.executable, "-m", "factcheck", "-C", str(root), *args], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def entries(root: Path) -> dict[str, Path]:
+    """The cache's entries by kind (ledger, rows, verify)."""
+    return {path.name.split("-", 1)[0]: path for path in (root / CACHE).glob("*.marshal")}
+
+
+def test_cache_entries_that_are_links_are_replaced_not_written_through(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    for command in (["list"], ["verify"]):
+        assert factcheck(root, *command).returncode == 0
+    outside = tmp_path / "bashrc"
+    outside.write_text("export PS1='$ '\n", encoding="utf-8")
+    made = entries(root)
+    assert set(made) == {"ledger", "rows", "verify"}
+    for path in made.values():
+        path.unlink()
+        path.symlink_to(outside)
+    for command in (["list"], ["verify"]):
+        assert factcheck(root, *command).returncode == 0
+    assert outside.read_text(encoding="utf-8") == "export PS1='$ '\n"
+    assert all(path.is_file() and not path.is_symlink() for path in made.values())
+
+
+def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (root / CACHE).symlink_to(elsewhere)
+    assert factcheck(root, "verify").returncode == 0
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_lock_that_is_a_link_is_refused_and_its_target_untouched(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    (root / ".factcheck.lock").symlink_to(target)
+    done = factcheck(root, "status", "c1", "unverifiable", "--note", "no list", "--by", "x")
+    assert done.returncode == 2
+    assert done.stderr == (f"factcheck: error: the lock {root / '.factcheck.lock'} is a symbolic link; factcheck never "
+                           "writes through one: remove it (the lock is made anew)\n")
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+    assert "status: unverified" not in (root / "claims.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("folder", ["sources", "claims"])
+def test_a_ledger_folder_that_is_a_link_is_refused(tmp_path: Path, folder: str) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    outside = tmp_path / "outside"
+    if folder == "sources":
+        (root / "sources").rename(outside)
+    else:
+        outside.mkdir()
+        (root / "claims.yaml").rename(outside / "a.yaml")
+    (root / folder).symlink_to(outside)
+    done = factcheck(root, "verify")
+    assert done.returncode == 2
+    assert done.stderr == (f"factcheck: error: {root / folder} is a symbolic link: a ledger's {folder}/ must be a "
+                           "real folder inside it\n")
+
+
+@pytest.mark.parametrize("name", ["src.txt", "src.yaml"])
+def test_a_fifo_in_sources_is_refused_not_waited_on(tmp_path: Path, name: str) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    (root / "sources" / name).unlink()
+    os.mkfifo(root / "sources" / name)
+    for command in (["verify"], ["list"], ["report"]):
+        done = factcheck(root, *command)  # a blocked read would time out
+        assert done.returncode == 1, (command, done.stderr)
+    assert f"sources/{name}:1:1: error source-unsafe: a FIFO (named pipe): snapshots and their metadata" \
+        in factcheck(root, "verify").stdout
+
+
+def test_a_claims_file_that_is_a_fifo_says_so(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", None)
+    os.mkfifo(root / "claims.yaml")
+    done = factcheck(root, "verify")
+    assert (done.returncode, done.stderr) == (2, f"factcheck: error: {root / 'claims.yaml'} is a FIFO (named pipe), "
+                                                 "not a claims file\n")
+
+
+def test_a_fifo_as_a_cache_entry_is_a_miss(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", BROKEN)
+    assert factcheck(root, "verify").returncode == 1
+    for path in entries(root).values():
+        path.unlink()
+        os.mkfifo(path)
+    done = factcheck(root, "verify")
+    assert done.returncode == 1 and "quote-not-found" in done.stdout
+
+
+def test_an_old_state_replayed_onto_the_new_keys_is_a_miss(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    for command in (["list"], ["verify"]):
+        assert factcheck(root, *command).returncode == 0
+    old = {kind: path.read_bytes() for kind, path in entries(root).items()}
+    shutil.rmtree(root / CACHE)
+    changed = BROKEN.replace("    text: Azerbaijan is working", "    text: Changed words, Azerbaijan is working", 1)
+    (root / "claims.yaml").write_text(changed, encoding="utf-8")
+    assert factcheck(root, "list").returncode == 0
+    assert factcheck(root, "verify").returncode == 1
+    new = entries(root)
+    assert set(new) == set(old) == {"ledger", "rows", "verify"}
+    for kind, path in new.items():
+        path.write_bytes(old[kind])  # signed by this machine, for another state of the ledger
+    verified = factcheck(root, "verify")
+    assert verified.returncode == 1 and "quote-not-found" in verified.stdout
+    listed = factcheck(root, "list")
+    assert listed.returncode == 0 and "Changed words" in listed.stdout
