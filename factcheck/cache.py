@@ -148,7 +148,7 @@ def read(root: Path, entry: str) -> Any:
 def write(root: Path, entry: str, value: Any) -> None:
     """Store a value under a key, keeping the few newest entries; a cache that cannot be written is skipped."""
     from factcheck.errors import FactcheckError
-    from factcheck.files import write_atomic
+    from factcheck.files import TEMP_PREFIX, TEMP_SUFFIX, write_atomic
 
     folder = root / CACHE_DIR
     secret = _secret()
@@ -164,7 +164,7 @@ def write(root: Path, entry: str, value: Any) -> None:
         entries = sorted(folder.glob(f"{kind}-*.marshal"), key=lambda p: p.lstat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
-        for stray in folder.glob(".*.tmp"):
+        for stray in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
             if time.time() - stray.lstat().st_mtime > 600:  # a writer killed ten minutes ago or more
                 stray.unlink(missing_ok=True)
     except (OSError, FactcheckError):

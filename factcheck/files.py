@@ -34,7 +34,7 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     except OSError as exc:
         raise FactcheckError(f"cannot write {path}: {exc.strerror}") from None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=folder)
     except OSError as exc:
         raise FactcheckError(f"cannot write {path}: {exc.strerror}") from None
     try:
@@ -75,6 +75,9 @@ def _sync_folder(folder: Path) -> None:
 
 _DEFAULT = 0o644
 LOCK_NAME = ".factcheck.lock"
+# A temporary file is named `.factcheck-tmp.<file>.<random>.tmp`: only the tool makes such names, so only
+# its own leftovers are ever removed, never a user's `.draft.v2.tmp`.
+TEMP_PREFIX = ".factcheck-tmp."
 TEMP_SUFFIX = ".tmp"
 
 
@@ -143,8 +146,8 @@ def clean_stale_temporaries(root: Path) -> list[Path]:
     for folder in (root, root / "claims", root / "sources"):
         if not folder.is_dir():
             continue
-        for path in folder.glob(f".*{TEMP_SUFFIX}"):
-            if path.is_file() and not path.is_symlink() and path.name.count(".") >= 3:
+        for path in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            if path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)
                 removed.append(path)
     return removed

@@ -76,8 +76,9 @@ def schema_problems(
     source_id: str | None = None,
 ) -> Iterable[Problem]:
     """Turn pydantic's errors into located `schema` problems, one per error."""
+    at_base = _node_at(doc.data, base)
     for error in exc.errors(include_url=False):
-        loc: Path_ = tuple(part for part in error["loc"] if isinstance(part, int) or not _is_internal(part))
+        loc = _data_path(at_base, error["loc"])
         path = (*base, *loc)
         field_name = _field_name(loc)
         kind = error["type"]
@@ -97,9 +98,41 @@ def schema_problems(
         yield Problem("schema", "error", message, location, claim=claim_id, source=source_id)
 
 
-def _is_internal(part: str) -> bool:
+def _node_at(data: Any, path: Path_) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _data_path(node: Any, loc: tuple[int | str, ...]) -> Path_:
+    """The steps of pydantic's error location that are keys and indexes of the data itself.
+
+    pydantic adds steps of its own ('function-before[...]', a union member's type); a key that the user
+    wrote may look just like one (`a[b`), so each step is checked against the data rather than its spelling.
+    A step that leads nowhere in the data (a missing field) is kept as the last one.
+    """
+    path: list[int | str] = []
+    for number, part in enumerate(loc):
+        in_data = (isinstance(node, dict) and part in node) or \
+            (isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node))
+        if in_data:
+            path.append(part)
+            node = node[part]
+        elif number == len(loc) - 1 or not _is_internal(part):
+            path.append(part)
+            node = None
+    return tuple(path)
+
+
+def _is_internal(part: int | str) -> bool:
     # pydantic adds steps such as 'function-before[...]' or a union member's type to a loc
-    return "[" in part
+    return isinstance(part, str) and ("[" in part or part[:1].isupper() or part in _TYPE_STEPS)
+
+
+_TYPE_STEPS = {"str", "int", "float", "bool", "date", "datetime", "list", "dict", "none", "literal", "url"}
 
 
 def _field_name(loc: Path_) -> str:

@@ -130,3 +130,24 @@ def test_an_old_state_replayed_onto_the_new_keys_is_a_miss(tmp_path: Path) -> No
     assert verified.returncode == 1 and "quote-not-found" in verified.stdout
     listed = factcheck(root, "list")
     assert listed.returncode == 0 and "Changed words" in listed.stdout
+
+
+def test_an_unknown_key_with_a_bracket_is_named_at_its_place(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD.replace("    appearances:", "    a[b: 1\n    appearances:"))
+    done = factcheck(root, "verify")
+    assert done.returncode == 1
+    assert done.stdout.startswith("claims.yaml:6:5: error schema: unknown field 'a[b'; the fields are id, text,")
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("text", "code", "said"), [
+    ("[" * 100_000, 2, "nested too deeply to be read (no ClaimReview feed nests that far)\n"),
+    ('{"a":' * 900 + "1" + "}" * 900, 0, "factcheck: added 0 claims; 0 already in the ledger; 0 skipped\n"),
+    ("[" * 900 + "]" * 900, 0, "factcheck: added 0 claims; 0 already in the ledger; 0 skipped\n"),
+])
+def test_deeply_nested_json_to_import_is_an_error_not_a_traceback(tmp_path: Path, text: str, code: int,
+                                                                   said: str) -> None:
+    root = write_ledger(tmp_path / "desk", "claims: []\n")
+    (tmp_path / "feed.json").write_text(text, encoding="utf-8")
+    done = factcheck(root, "import", str(tmp_path / "feed.json"), "--format", "claimreview")
+    assert done.returncode == code and done.stderr.endswith(said), done.stderr

@@ -102,12 +102,13 @@ def test_a_second_writer_is_told_who_holds_the_lock(example: Path) -> None:
 
 
 def test_stray_temporaries_are_cleaned_on_the_next_write(example: Path) -> None:
-    stray = example / ".claims.yaml.abc123.tmp"
+    stray = example / ".factcheck-tmp.claims.yaml.abc123.tmp"
     stray.write_text("half a file")
-    other = example / "notes.tmp"
-    other.write_text("not ours")
+    others = [example / "notes.tmp", example / ".draft.v2.tmp", example / ".claims.yaml.abc123.tmp"]
+    for other in others:
+        other.write_text("not ours")
     assert run("-C", example, "status", "az-kaan-cooperation-2023", "unverified", "--note", "n", "--by", "x").exit_code == 0
-    assert not stray.exists() and other.exists()
+    assert not stray.exists() and all(other.read_text() == "not ours" for other in others)
 
 
 def test_file_mode_is_kept(example: Path) -> None:

@@ -75,9 +75,14 @@ def import_command(ctx: click.Context, file: Any, fmt: str, dry_run: bool) -> No
         raise FactcheckError(f"{name}: not UTF-8 (byte offset {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise FactcheckError(f"{name}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise FactcheckError(f"{name}: nested too deeply to be read (no ClaimReview feed nests that far)") from None
     root = _root(ctx)
     scale = load_ledger(root).settings.rating_scale or RatingScale()
-    found = import_claimreview(document, scale)
+    try:
+        found = import_claimreview(document, scale)
+    except RecursionError:
+        raise FactcheckError(f"{name}: nested too deeply to be read (no ClaimReview feed nests that far)") from None
     new, present = import_claims(root, found.claims, dry_run)
     for why in found.skipped:
         click.echo(f"factcheck: skipped {why}", err=True)
