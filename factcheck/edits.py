@@ -160,22 +160,39 @@ def add_source(root: Path, snapshot: bytes, source_id: str, meta: dict[str, Any]
                if (value := getattr(validated, name)) not in (None, [])}
     _require_ledger(root)
     sources = root / SOURCES_DIR
+    snapshot_path, meta_path = sources / f"{source_id}.txt", sources / f"{source_id}.yaml"
     with LedgerLock(root):
-        for suffix in ("txt", "yaml"):
-            if (sources / f"{source_id}.{suffix}").exists() or (sources / f"{source_id}.{suffix}").is_symlink():
-                raise FactcheckError(f"source {source_id!r} already exists ({SOURCES_DIR}/{source_id}.{suffix}); "
+        # A snapshot without metadata, with the same bytes, is what an add killed between its two files
+        # leaves behind: this add completes it rather than refusing.
+        completing = not os.path.lexists(meta_path) and _holds_exactly(snapshot_path, snapshot)
+        for path in ((meta_path,) if completing else (snapshot_path, meta_path)):
+            if os.path.lexists(path):
+                raise FactcheckError(f"source {source_id!r} already exists ({SOURCES_DIR}/{path.name}); "
                                      "a snapshot is never replaced: add the new capture under a new id")
         sources.mkdir(exist_ok=True)
         modeline = "# yaml-language-server: $schema=../schema/source.schema.json\n" \
             if (root / "schema" / "source.schema.json").exists() else ""
         text = modeline + "\n".join(block(ordered, 0)) + "\n"
-        write_atomic(sources / f"{source_id}.txt", snapshot)
+        if not completing:
+            write_atomic(snapshot_path, snapshot)
         try:
-            write_atomic(sources / f"{source_id}.yaml", text.encode("utf-8"))
+            write_atomic(meta_path, text.encode("utf-8"))
         except FactcheckError:
-            (sources / f"{source_id}.txt").unlink(missing_ok=True)  # no snapshot without its metadata
+            if not completing:
+                snapshot_path.unlink(missing_ok=True)  # no snapshot without its metadata
             raise
-    return Outcome(sources / f"{source_id}.yaml", f"added source {source_id!r} (sha256 {fields['sha256']})")
+    done = "completed" if completing else "added"
+    return Outcome(meta_path, f"{done} source {source_id!r} (sha256 {fields['sha256']})")
+
+
+def _holds_exactly(path: Path, data: bytes) -> bool:
+    """True when `path` is a regular file (not a link) whose bytes are `data`."""
+    if path.is_symlink() or not path.is_file():
+        return False
+    try:
+        return path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def add_claim(root: Path, fields: dict[str, Any]) -> Outcome:

@@ -151,3 +151,19 @@ def test_deeply_nested_json_to_import_is_an_error_not_a_traceback(tmp_path: Path
     (tmp_path / "feed.json").write_text(text, encoding="utf-8")
     done = factcheck(root, "import", str(tmp_path / "feed.json"), "--format", "claimreview")
     assert done.returncode == code and done.stderr.endswith(said), done.stderr
+
+
+def test_a_source_add_killed_between_its_files_is_completed_by_the_retry(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    (root / "sources" / "new.txt").write_bytes(b"The words as captured.\n")  # the snapshot, then the kill
+    (tmp_path / "capture.txt").write_bytes(b"The words as captured.\n")
+    done = factcheck(root, "source", "add", str(tmp_path / "capture.txt"), "--id", "new", "--publisher", "P")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.startswith("factcheck: completed source 'new' (sha256 ")
+    assert "publisher: P" in (root / "sources" / "new.yaml").read_text(encoding="utf-8")
+    assert factcheck(root, "verify").returncode == 0
+    (tmp_path / "other.txt").write_bytes(b"Other words.\n")
+    (root / "sources" / "new.yaml").unlink()
+    refused = factcheck(root, "source", "add", str(tmp_path / "other.txt"), "--id", "new")
+    assert refused.returncode == 2 and "a snapshot is never replaced" in refused.stderr
+    assert (root / "sources" / "new.txt").read_bytes() == b"The words as captured.\n"
