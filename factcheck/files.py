@@ -27,6 +27,9 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     folder = path.parent if str(path.parent) else Path(".")
     try:
         mode = path.stat().st_mode & 0o7777 if follow or not path.is_symlink() else _DEFAULT
+        if follow and not mode & 0o222:
+            raise FactcheckError(f"{path} is read-only (no write permission): make it writable first "
+                                 f"(chmod u+w {path}); nothing was written")
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)

@@ -118,6 +118,10 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
         entries: list[tuple[str, str | Path, str | None]] = [(CLAIMS_FILE, Path(os.path.realpath(single)), None)]
     elif split.is_dir():
         _real_folder(split)
+        misnamed = [e.name for e in _listing(split) if e.name.endswith(".yml")]
+        if misnamed:
+            raise FactcheckError(f"{split / misnamed[0]}: claims files end in .yaml; rename it to "
+                                 f"{misnamed[0][:-4]}.yaml (as it is, it would be left out)")
         entries = [(f"{CLAIMS_DIR}/{e.name}", e.path, None) for e in _listing(split) if e.name.endswith(".yaml")]
         for _name, path, _ in entries:
             if not os.path.isfile(path) or os.path.islink(path):

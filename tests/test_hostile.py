@@ -167,3 +167,24 @@ def test_a_source_add_killed_between_its_files_is_completed_by_the_retry(tmp_pat
     refused = factcheck(root, "source", "add", str(tmp_path / "other.txt"), "--id", "new")
     assert refused.returncode == 2 and "a snapshot is never replaced" in refused.stderr
     assert (root / "sources" / "new.txt").read_bytes() == b"The words as captured.\n"
+
+
+def test_a_read_only_claims_file_is_refused_not_replaced(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    (root / "claims.yaml").chmod(0o444)
+    before = (root / "claims.yaml").read_bytes()
+    done = factcheck(root, "status", "c1", "unverifiable", "--note", "no list", "--by", "x")
+    assert done.returncode == 2
+    assert done.stderr == (f"factcheck: error: {root / 'claims.yaml'} is read-only (no write permission): make it "
+                           f"writable first (chmod u+w {root / 'claims.yaml'}); nothing was written\n")
+    assert (root / "claims.yaml").read_bytes() == before
+
+
+def test_a_claims_file_ending_in_yml_is_named_not_ignored(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", None)
+    (root / "claims").mkdir()
+    (root / "claims" / "a.yaml").write_text(GOOD, encoding="utf-8")
+    (root / "claims" / "b.yml").write_text(BROKEN.replace("id: c1", "id: c2"), encoding="utf-8")
+    done = factcheck(root, "verify")
+    assert (done.returncode, done.stderr) == (2, f"factcheck: error: {root / 'claims' / 'b.yml'}: claims files end "
+                                                 "in .yaml; rename it to b.yaml (as it is, it would be left out)\n")
