@@ -10,13 +10,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from factcheck import settings
 from factcheck.errors import FactcheckError
 
 CLAIMS_FILE = "claims.yaml"
 CLAIMS_DIR = "claims"
 SOURCES_DIR = "sources"
-
-
 
 
 @dataclass
@@ -59,13 +58,6 @@ class Refused:
 LedgerFiles = Mapping[str, "bytes | Refused"]
 
 
-def max_file_bytes() -> int:
-    """The size limit of one file: FACTCHECK_MAX_FILE_SIZE (in MiB) or 256 MiB."""
-    from factcheck import settings
-
-    return settings.max_file_bytes()
-
-
 def holds_ledger(folder: Path) -> bool:
     """True when the folder holds a ledger: a claims.yaml file or a claims/ folder."""
     return (folder / CLAIMS_FILE).is_file() or (folder / CLAIMS_DIR).is_dir()
@@ -103,7 +95,7 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
     outside it, or a FIFO, socket, device or folder, which could block a reader), is not read: a Refused
     stands in its place. `claims/` and `sources/` must be real folders, and the claims files regular files.
     """
-    limit = max_file_bytes() if limit is None else limit
+    limit = settings.max_file_bytes() if limit is None else limit
     if not root.is_dir():
         raise FactcheckError(f"{root}: no such folder")
     single, split = root / CLAIMS_FILE, root / CLAIMS_DIR
@@ -118,11 +110,12 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
         entries: list[tuple[str, str | Path, str | None]] = [(CLAIMS_FILE, Path(os.path.realpath(single)), None)]
     elif split.is_dir():
         _real_folder(split)
-        misnamed = [e.name for e in _listing(split) if e.name.endswith(".yml")]
+        listed = _listing(split)
+        misnamed = [e.name for e in listed if e.name.endswith(".yml")]
         if misnamed:
             raise FactcheckError(f"{split / misnamed[0]}: claims files end in .yaml; rename it to "
                                  f"{misnamed[0][:-4]}.yaml (as it is, it would be left out)")
-        entries = [(f"{CLAIMS_DIR}/{e.name}", e.path, None) for e in _listing(split) if e.name.endswith(".yaml")]
+        entries = [(f"{CLAIMS_DIR}/{e.name}", e.path, None) for e in listed if e.name.endswith(".yaml")]
         for _name, path, _ in entries:
             if not os.path.isfile(path) or os.path.islink(path):
                 raise FactcheckError(f"{path} is {_kind(Path(path))}: a ledger's claims files are regular files "

@@ -41,28 +41,28 @@ class _CommandRefused(_CommandFailed):
     exit_code = 1
 
 
-_ROOT, _NO_CACHE = "factcheck.root", "factcheck.no-cache"
+_ROOT = "factcheck.root"
 
 
-def _remember(key: str) -> Callable[[click.Context, click.Parameter, Any], None]:
-    """A callback that keeps an option's value for the whole command line, wherever it was typed."""
+def _keep_root(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    """Keep -C's folder for the whole command line, wherever it was typed."""
+    if value:
+        ctx.find_root().meta[_ROOT] = value
 
-    def keep(ctx: click.Context, _param: click.Parameter, value: Any) -> None:
-        if value:
-            ctx.find_root().meta[key] = value
-            if key == _NO_CACHE:
-                os.environ["FACTCHECK_NO_CACHE"] = "1"
 
-    return keep
+def _no_cache(_ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """--no-cache, wherever it was typed: the cache reads FACTCHECK_NO_CACHE."""
+    if value:
+        os.environ["FACTCHECK_NO_CACHE"] = "1"
 
 
 def _ledger_options() -> list[click.Parameter]:
     """-C/--root and --no-cache: the group's own options, accepted after the command name too."""
     return [
-        click.Option(["-C", "--root"], metavar="DIR", expose_value=False, is_eager=True, callback=_remember(_ROOT),
+        click.Option(["-C", "--root"], metavar="DIR", expose_value=False, is_eager=True, callback=_keep_root,
                      type=click.Path(file_okay=False, path_type=str),
                      help="The ledger's folder (default: this folder, else the nearest parent folder with a ledger)."),
-        click.Option(["--no-cache"], is_flag=True, expose_value=False, callback=_remember(_NO_CACHE),
+        click.Option(["--no-cache"], is_flag=True, expose_value=False, callback=_no_cache,
                      help="Neither read nor write the cache in .factcheck-cache/."),
     ]
 
