@@ -23,6 +23,11 @@ _ELLIPSIS = re.compile(r"\s*(?:\[\s*(?:\.\.\.|\u2026)\s*\]|\.\.\.|\u2026)\s*")
 
 MIN_SUGGESTION_SCORE = 60.0
 MIN_SUGGESTION_LENGTH = 8
+# The work a crafted quote can ask for is bounded: the closest-passage search costs about the quote's length
+# times the snapshot's, so it is made only for quotes up to MAX_SEARCHED_QUOTE characters (real quotes are
+# a sentence or two), and an ellipsis quote is matched in at most MAX_PARTS parts.
+MAX_SEARCHED_QUOTE = 500
+MAX_PARTS = 100
 
 
 def fold(text: str) -> str:
@@ -233,6 +238,8 @@ class Snapshot:
         quote = quote.strip()
         if not quote:
             return Missing("the quote is empty")
+        if not fold(quote).strip():
+            return Missing("the quote has no visible characters (only spaces or invisible ones such as U+200B)")
         if not prefix and not suffix:  # the common case, in two C calls
             at = self.text.find(quote)
             if at >= 0:
@@ -250,7 +257,9 @@ class Snapshot:
             original = (starts[start], ends[end - 1])
             return Found("normalized", original[0], original[1], (original,), len(folded_spans))
         parts = split_ellipsis(quote)
-        if len(parts) > 1:
+        if len(parts) > MAX_PARTS:
+            return Missing(f"an ellipsis quote of {len(parts)} parts; at most {MAX_PARTS} are matched")
+        if parts and parts != [quote]:  # an ellipsis between parts, or before or after the words
             found = self._find_parts(parts, prefix, suffix)
             if found is not None:
                 return found
@@ -298,6 +307,7 @@ class Snapshot:
                         _, starts, ends = self._folded
                         spans = [(starts[s], ends[e - 1]) for s, e in spans]
                     return Found(kind, spans[0][0], spans[-1][1], tuple(spans), 1)  # type: ignore[arg-type]
+                break  # a part is missing after the earliest start, so after every later one too
         return None
 
     def _first_missing(self, parts: list[str]) -> str | None:
@@ -311,6 +321,9 @@ class Snapshot:
         folded_quote = fold(quote).strip()
         if len(folded_quote) < MIN_SUGGESTION_LENGTH:
             return Missing("not in the snapshot")
+        if len(folded_quote) > MAX_SEARCHED_QUOTE:
+            return Missing(f"not in the snapshot; closest passage not searched: quote longer than {MAX_SEARCHED_QUOTE} "
+                           "characters")
         from rapidfuzz import fuzz
 
         folded, starts, ends = self._folded
@@ -332,9 +345,22 @@ def _occurrences(haystack: str, needle: str) -> list[tuple[int, int]]:
 
 
 def _fits(haystack: str, span: tuple[int, int], prefix: str | None, suffix: str | None) -> bool:
-    if prefix and not haystack[: span[0]].rstrip().endswith(prefix):
-        return False
-    return not (suffix and not haystack[span[1]:].lstrip().startswith(suffix))
+    """True when the words just before the span (spaces between skipped) end with `prefix`, and those just
+    after start with `suffix`. Only the text next to the span is looked at, so checking every occurrence of
+    a much-repeated quote costs the length of the snapshot, not its square."""
+    if prefix:
+        before = span[0]
+        while before > 0 and haystack[before - 1].isspace():
+            before -= 1
+        if not haystack.endswith(prefix, 0, before):
+            return False
+    if suffix:
+        after, length = span[1], len(haystack)
+        while after < length and haystack[after].isspace():
+            after += 1
+        if not haystack.startswith(suffix, after):
+            return False
+    return True
 
 
 def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
@@ -372,7 +398,7 @@ def locate_forgiving(snapshot: Snapshot, typed: str) -> Located | Missing:
     at = lowered.find(lowered_quote) if lowered_quote else -1
     if at >= 0:
         return Located(starts[at], ends[at + len(lowered_quote) - 1], "case")
-    if len(lowered_quote) >= MIN_SUGGESTION_LENGTH:
+    if MIN_SUGGESTION_LENGTH <= len(lowered_quote) <= MAX_SEARCHED_QUOTE:
         from rapidfuzz import fuzz
 
         alignment = fuzz.partial_ratio_alignment(lowered_quote, lowered)
