@@ -16,7 +16,7 @@ import re
 from collections.abc import Generator, Iterable
 from typing import Any
 
-from factcheck.yamlsrc import Document, Path_, decode, node_positions, parse, without_bom
+from factcheck.yamlsrc import Document, Path_, decode, node_positions, parse, unprintable, without_bom
 
 try:  # pragma: no cover - depends on the platform's wheels
     import yaml_rs
@@ -27,10 +27,13 @@ except ImportError:  # pragma: no cover
 # a located problem, sends a file to the exact reader. A false alarm costs only speed. Each test is a
 # substring search or a regex that starts with a literal, so a 70 MB file is scanned in well under a second.
 # (The lookahead only names the characters the alternatives start with: most values fail it at once.)
-_SUSPECT = (r"[ \t]*(?=[yYnNoO0-9+-])(?:(?i:y|n|yes|no|on|off)|[-+]?0[0-9_]+|[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+)"
+_SUSPECT = (r"[ \t]*(?=[yYnNoO0-9+.-])(?:(?i:y|n|yes|no|on|off)|[-+]?0[0-9_]+|[-+]?0[oObB][0-9_]*"
+            r"|[-+]?[0-9]*\.?[0-9_]*[eE][-+]?[0-9]+|[-+]\.[0-9_]+|[-+]?[0-9]+_[0-9_]*)"
             r"[ \t]*(?:[,\]}#\r\n]|$)")
 # One regex per way a scalar can start, each opening with a literal so the scan skips ahead quickly:
-# YAML 1.1 booleans (yes, no, on, off, y, n), octal-looking numbers (017) and exponents without a point.
+# YAML 1.1 booleans (yes, no, on, off, y, n), octal-looking numbers (017, 0o17), binary ones, exponents
+# (1e3, 1.5e3), signed fractions without a leading digit (+.5) and digits with underscores (1_000): the
+# spellings YAML 1.1 and 1.2 read differently.
 _NOT_PLAIN = [re.compile(re.escape(start) + _SUSPECT, re.MULTILINE) for start in (": ", "- ", ", ", "[", "{")]
 
 
@@ -48,7 +51,7 @@ def is_plain(text: str) -> bool:
     Merge keys (`<<`) need no scan either: the native parser reads one as a plain key, which no model
     allows, so such a file fails validation and is read again by the exact reader.
     """
-    if "\t" in text or "\x00" in text or any(brk in text for brk in _YAML11_BREAKS) \
+    if "\t" in text or "\x00" in text or any(brk in text for brk in _YAML11_BREAKS) or unprintable(text) \
             or text.startswith(("---", "...", "%")) or _LINE_START.search(text) \
             or any(pattern.search(text) for pattern in _COMPACT):
         return False

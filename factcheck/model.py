@@ -49,11 +49,20 @@ def _as_date(value: Any) -> Any:
     raise ValueError(f"must be a date (YYYY-MM-DD), not a {kind_of(value)}")
 
 
+# Spellings YAML 1.2 reads as numbers and YAML 1.1 as text, or as another number (0o17, 1.5e3, +.5, 017,
+# 1_000, 0b101): every reader of the ledger must take a figure the same way, so they are refused in words.
+_OTHER_NUMBER = re.compile(r"[-+]?(?:0o[0-7_]+|0b[01_]+|0[0-9_]+|[0-9][0-9_]*_[0-9_]*"
+                           r"|(?:[0-9][0-9_]*)?\.?[0-9_]*[eE][-+]?[0-9]+|\.[0-9_]+)")
+
+
 def _as_number(value: Any) -> Any:
     if isinstance(value, YamlBool):
         raise ValueError(f"{value.raw!r} is read by YAML as a true/false value; write a number")
     if isinstance(value, bool) or not isinstance(value, int | float):
         shown = getattr(value, "raw", value)
+        if isinstance(shown, str) and _OTHER_NUMBER.fullmatch(shown.strip()):
+            raise ValueError(f"{shown!r} is a number to some YAML readers and text to others (YAML 1.1); "
+                             "write it in plain digits, with a point for decimals")
         raise ValueError(f"must be a number, not {shown!r}")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("must be a finite number")

@@ -119,6 +119,24 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+# What YAML does not allow in a file, as libyaml and PyYAML refuse it: C0 controls but tab, line feed and
+# carriage return, DEL, C1 controls but NEL, surrogates and the noncharacters U+FFFE and U+FFFF. Both readers
+# refuse them here, at their line and column, before any parser sees the text.
+_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_CONTROL_NAMES = {0x07: "BEL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x0C: "FORM FEED", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def unprintable(text: str) -> int | None:
+    """The index of the first character YAML does not allow in a file, or None."""
+    found = _UNPRINTABLE.search(text)
+    return found.start() if found else None
+
+
+def _name_of(char: str) -> str:
+    name = _CONTROL_NAMES.get(ord(char))
+    return f" ({name})" if name else ""
+
+
 def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
     """Parse one YAML file into plain data, recording node positions and every problem found.
 
@@ -136,6 +154,14 @@ def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
             "yaml-syntax", "error", "a NUL character is not allowed in YAML", _text_location(path, text, text.index("\x00")),
         ))
         return doc
+    odd = unprintable(text)
+    if odd is not None:
+        char = text[odd]
+        doc.problems.append(Problem(
+            "yaml-syntax", "error", f"the control character U+{ord(char):04X}{_name_of(char)} is not allowed in YAML; "
+            "remove it, or write it as an escape in a double-quoted string", _text_location(path, text, odd),
+        ))
+        return doc
     lines = _Lines(text) if _UNUSUAL_BREAK.search(text) else None
     builder = _Builder(doc, typed, lines)
     try:
@@ -149,8 +175,11 @@ def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
             return doc
         mark = exc.problem_mark or exc.context_mark
         line, column = (1, 1) if not mark else lines(mark.line, mark.column) if lines else (mark.line + 1, mark.column + 1)
-        message = " ".join(str(part) for part in (exc.context, exc.problem) if part)
-        doc.problems.append(Problem("yaml-syntax", "error", message or "cannot parse", Location(path, line, column)))
+        message = " ".join(str(part) for part in (exc.context, exc.problem) if part) or "cannot parse"
+        if lines is not None:  # the text holds NEL, LS or PS: say so, since the error may well come from one
+            message += ("; the file holds U+0085, U+2028 or U+2029, which YAML 1.1 reads as a line break "
+                        "(inside double quotes they stay text)")
+        doc.problems.append(Problem("yaml-syntax", "error", message, Location(path, line, column)))
         doc.data = None
     except yaml.YAMLError as exc:
         doc.problems.append(Problem("yaml-syntax", "error", str(exc), Location(path, 1, 1)))

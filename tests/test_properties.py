@@ -11,6 +11,7 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -134,8 +135,13 @@ def test_the_fast_reader_agrees_with_the_exact_one(claims: str, meta: str) -> No
 
 
 SLUGS = st.from_regex(r"[a-z0-9][a-z0-9._-]{0,12}", fullmatch=True)
-WORDS = st.one_of(st.text(min_size=1, max_size=30), st.sampled_from(["no", "yes", "1000", "1_000", "017", "1:30",
-                                                                     "2024-09-24", "~", "null", "1e3", "on", "#x"]))
+# Numbers in every spelling YAML 1.1 and 1.2 read differently (or alike), and each class of control character.
+NUMBER_SPELLINGS = ["1000", "1_000", "017", "0o17", "0b101", "0x1F", "1:30", "1e3", "1e+3", "1.5e3", "1.0e3", "1.5E+3",
+                    ".5", "+.5", "-.5", ".5e3", "1.", "+12", "-0", ".inf", "-.inf", ".NaN", "12e03", "0.1e-2"]
+CONTROLS = ["\x01", "\x07", "\x08", "\x0b", "\x0c", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9d", "\x9f",
+            "\u2028", "\u2029", "\u202e", "\u2066", "\u200b", "\ufeff", "\ufffe", "\uffff", "\U000e0041"]
+WORDS = st.one_of(st.text(min_size=1, max_size=30), st.sampled_from(["no", "yes", "2024-09-24", "~", "null", "on", "#x",
+                                                                     *NUMBER_SPELLINGS]))
 
 
 @st.composite
@@ -184,3 +190,48 @@ def test_html_escaping_is_the_standard_librarys(text: str) -> None:
     from factcheck.render.escape import html
 
     assert html(text) == standard.escape(text, quote=True)
+
+
+TEMPLATE = ("claims:\n  - id: c1\n    text: {text}\n    claimant: c\n    date: 2024-09-24\n"
+            "    quantity: {{value: {value}, bound: about}}\n"
+            "    appearances:\n      - {{source: src, text: {quote}}}\n")
+
+
+def _both_readers(claims: str) -> tuple[Any, Any]:
+    from unittest import mock
+
+    from factcheck import fastyaml
+
+    meta = f"sha256: {hashlib.sha256(SNAPSHOT.encode()).hexdigest()}\n".encode()
+    fast = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
+    with mock.patch.object(fastyaml, "yaml_rs", None):
+        exact = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
+    return fast, exact
+
+
+@pytest.mark.parametrize("spelling", NUMBER_SPELLINGS)
+@pytest.mark.parametrize("field", ["value", "text", "quote"])
+def test_both_readers_take_every_number_spelling_alike(spelling: str, field: str) -> None:
+    words = {"value": "1", "text": "t", "quote": "more than 1000 military products", field: spelling}
+    fast, exact = _both_readers(TEMPLATE.format(**words))
+    assert fast == exact
+
+
+@pytest.mark.parametrize("char", CONTROLS, ids=[f"U+{ord(c):04X}" for c in CONTROLS])
+@pytest.mark.parametrize("style", ["plain", "double-quoted", "single-quoted", "block"])
+def test_both_readers_refuse_or_keep_every_control_character_alike(char: str, style: str) -> None:
+    text = {"plain": f"a{char}b", "double-quoted": f'"a{char}b"', "single-quoted": f"'a{char}b'",
+            "block": f"|\n      a{char}b"}[style]
+    document = TEMPLATE.format(text=text, value=1, quote="more than 1000 military products")
+    fast, exact = _both_readers(document)
+    assert fast == exact
+    refused = [p for p in exact[3] if p[0] == "yaml-syntax"]
+    if ord(char) < 0x20 or (0x7f <= ord(char) <= 0x9f and char != "\x85") or char in "\ufffe\uffff":
+        at = document.index(char)
+        where = f"claims.yaml:{document.count(chr(10), 0, at) + 1}:{at - document.rfind(chr(10), 0, at)}"
+        assert [(p[1], f"U+{ord(char):04X}" in p[2]) for p in refused] == [(where, True)]
+    elif char in "\x85\u2028\u2029" and style in ("plain", "block"):  # a line break to YAML 1.1, said so
+        assert [p[2].endswith("which YAML 1.1 reads as a line break (inside double quotes they stay text)")
+                for p in refused] == [True]
+    else:
+        assert refused == []
