@@ -188,3 +188,34 @@ def test_a_claims_file_ending_in_yml_is_named_not_ignored(tmp_path: Path) -> Non
     done = factcheck(root, "verify")
     assert (done.returncode, done.stderr) == (2, f"factcheck: error: {root / 'claims' / 'b.yml'}: claims files end "
                                                  "in .yaml; rename it to b.yaml (as it is, it would be left out)\n")
+
+
+HOSTILE = "\x1bc\x07\x08\x9b31m\u202e\u2066\u2060\u2064\U000e0041\x7f"  # ESC c resets a terminal, CSI 31m paints
+UNSAFE = {char for char in HOSTILE if not char.isalnum()}
+
+
+def test_no_control_or_hiding_character_reaches_any_output(tmp_path: Path) -> None:
+    claims = GOOD.replace("    text: Azerbaijan is working", f'    text: "{HOSTILE}Azerbaijan is working', 1) \
+        .replace("new weapons.\n", 'new weapons."\n', 1).replace("claimant: The minister",
+                                                                  f'claimant: "The {HOSTILE}minister"')
+    claims = claims.replace("    appearances:", "    subject: s\n    quantity: {value: 800, bound: more-than}\n"
+                            "    appearances:").replace("text: Azerbaijan is working on more than 800 new weapons\n",
+                                                           f'text: "Azerbaijan {HOSTILE}working"\n')
+    root = write_ledger(tmp_path / "desk", None)
+    (root / "claims").mkdir()
+    (root / "claims" / f"a{HOSTILE[:3]}b.yaml").write_text(claims.replace("\x1b", "\\e")
+                                                           .replace("\x07", "\\a").replace("\x08", "\\b")
+                                                           .replace("\x9b", "\\x9b").replace("\x7f", "\\x7f"),
+                                                           encoding="utf-8")
+    outputs = {}
+    for command in (["list"], ["show", "c1"], ["verify"], ["verify", "--format", "github"], ["report"],
+                    ["report", "--format", "json"], ["diff"], ["diff", "--format", "markdown"]):
+        done = factcheck(root, *command)
+        assert "Traceback" not in done.stderr, command
+        outputs[" ".join(command)] = done.stdout + done.stderr
+    assert "quote-not-found" in outputs["verify"]  # the ledger was read, with its hostile text
+    for command, out in outputs.items():
+        if command.endswith("json"):
+            continue  # JSON escapes them as \\u sequences
+        found = sorted({f"U+{ord(c):04X}" for c in out if c in UNSAFE})
+        assert found == [], (command, found)

@@ -18,6 +18,7 @@ from markdown_it import MarkdownIt
 
 from factcheck.checks import REGISTRY
 from factcheck.errors import Location, Problem
+from factcheck.render.escape import without_controls
 from factcheck.render.github import workflow_commands
 from tests.conftest import REPO, run
 
@@ -100,7 +101,9 @@ def test_github_annotations_cannot_start_a_second_command() -> None:
     assert out.startswith("::error file=desk/a%2Cb%3Ac.yaml,line=3,col=4,title=quote-not-found::")
     message = out.split("::", 2)[2].rstrip("\n")
     decoded = message.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
-    assert decoded.replace("##\u200b[", "##[") == problem.message
+    # controls (the CR too) and hiding characters are dropped, as for a terminal; the rest comes back whole
+    assert decoded.replace("##\u200b[", "##[") == without_controls(problem.message)
+    assert "\n::warning::injected" in decoded
 
 
 def test_github_format_through_the_cli(broken: Path) -> None:

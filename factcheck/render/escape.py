@@ -5,11 +5,18 @@ from __future__ import annotations
 import functools
 import re
 
-# C0 and C1 controls, and the characters that reorder or hide text on a terminal (bidi overrides,
-# isolates and marks, zero-width joiners are kept out of the way too).
+# C0 and C1 controls, and the characters that reorder or hide text on a terminal: bidi overrides, isolates
+# and marks, zero-width joiners and the invisible operators (U+2060-U+2064), the deprecated format
+# characters, interlinear annotation marks, and the tag block (U+E0000-U+E007F), which can spell hidden text.
 _TERMINAL_UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff"
+    "\ufff9-\ufffb\U000e0000-\U000e007f]"
 )
+
+
+def without_controls(text: str) -> str:
+    """The text less every character `terminal` strips (line breaks and tabs kept)."""
+    return text if text.isprintable() else _TERMINAL_UNSAFE.sub("", text)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -34,7 +41,7 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#~!{}])")
 
 def markdown(text: str) -> str:
     """Inline Markdown text that renders as the characters given: no markup, no HTML, no table breaks."""
-    text = text.replace("&", "&amp;")
+    text = without_controls(text).replace("&", "&amp;")
     text = " ".join(text.split())  # a newline would end a table row or a list item
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 

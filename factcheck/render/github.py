@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from factcheck.errors import Problem
+from factcheck.render.escape import without_controls
 
 LEVELS = {"error": "error", "warning": "warning", "info": "notice"}
 
 
 def escape_data(text: str) -> str:
     """A command's message: %, CR and LF percent-encoded; '##[' broken so no legacy command can start."""
-    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = without_controls(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     return text.replace("##[", "##\u200b[")
 
 
