@@ -132,7 +132,8 @@ CHUNK = 2000  # claims read at once by the fast path: the native tree of a chunk
 def find_positions(doc: Document, path: Path_) -> None:
     """Fill in the positions needed to locate `path` in a fast-read document."""
     assert doc.raw is not None
-    if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int) and _locate_claim(doc, path[1]):
+    if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int) \
+            and (_locate_claim(doc, path[1]) or _locate_flow_claim(doc, path[1])):
         return
     exact = parse(doc.raw, doc.path)
     doc.positions.update(exact.positions)
@@ -159,6 +160,110 @@ def _locate_claim(doc: Document, index: int) -> bool:
     return True
 
 
+def _locate_flow_claim(doc: Document, index: int) -> bool:
+    """`_locate_claim` for a claims list written in flow style (`claims: [{id: a, ...}, ...]`, often on one
+    line): the claim's mapping is found by libyaml's events, read exactly alone, and shifted into place by
+    its line and column. No position of any other claim is ever held."""
+    spans = _flow_spans(doc)
+    if spans is None or index >= len(spans):
+        return False
+    begin, end, line0, column0 = spans[index]
+    assert doc.raw is not None
+    block = node_positions(b"- " + doc.raw[begin:end], (0, "id"))
+    if block is None or block[0] != doc.claim_ids[index]:
+        return False
+    for table, found in ((doc.positions, block[1]), (doc.key_positions, block[2])):
+        for sub, (line, column) in found.items():
+            if sub and sub[0] == 0:
+                place = (line0 + 1, column - 2 + column0) if line == 1 else (line + line0, column)
+                table[("claims", index, *sub[1:])] = place
+    return True
+
+
+def _flow_spans(doc: Document) -> list[tuple[int, int, int, int]] | None:
+    """Each claim's mapping in a flow-style claims list: its byte span, and the line and column (from 0)
+    where it starts; found once per file from libyaml's event stream, which builds nothing."""
+    cached: list[tuple[int, int, int, int]] | None = getattr(doc, "_flow_spans", _UNKNOWN)
+    if cached is not _UNKNOWN:
+        return cached
+    assert doc.raw is not None
+    flow = flow_claims(doc.raw)
+    spans = flow[2] if flow is not None and len(flow[2]) == len(doc.claim_ids) else None
+    # None too: a file whose spans cannot be found is not looked at again
+    doc._flow_spans = spans  # type: ignore[attr-defined]
+    return spans
+
+
+FlowSpan = tuple[int, int, int, int]  # a claim's byte span, and the line and column (from 0) where it starts
+
+
+def _index(mark: Any) -> int:
+    if mark is None:
+        raise ValueError("an event without a place")
+    return int(mark.index)
+
+
+def flow_claims(raw: bytes) -> tuple[int, int, list[FlowSpan]] | None:
+    """For a top-level `claims:` list written in flow style (`claims: [{id: a, ...}, ...]`, often on one
+    line): the byte span of the list itself, and of each claim's mapping with where it starts. Found from
+    libyaml's event stream, which builds nothing (a 32 MB file in about a second). None for any other file,
+    or one libyaml refuses.
+    """
+    import yaml
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    found: list[FlowSpan] = []
+    listed: list[int] = []
+    depth, in_claims, pending_key, start = 0, False, False, None
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+                depth += 1
+                if depth == 2 and pending_key and isinstance(event, yaml.SequenceStartEvent):
+                    if not event.flow_style or listed:
+                        return None
+                    in_claims = True
+                    listed.append(_index(event.start_mark))
+                elif depth == 3 and in_claims:
+                    if not isinstance(event, yaml.MappingStartEvent):
+                        return None
+                    start = event.start_mark
+                pending_key = False
+            elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+                if depth == 3 and in_claims and start is not None:
+                    found.append((_index(start), _index(event.end_mark), start.line, start.column))
+                    start = None
+                elif depth == 2 and in_claims:
+                    in_claims = False
+                    listed.append(_index(event.end_mark))
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent):
+                if depth == 1:
+                    pending_key = not pending_key and event.value == "claims"
+                elif depth == 2 and in_claims:
+                    return None  # a claim that is not a mapping: the exact reader says so
+            elif isinstance(event, yaml.AliasEvent):
+                return None
+    except (yaml.YAMLError, ValueError):
+        return None
+    if len(listed) != 2:
+        return None
+    if not text.isascii():  # character offsets to byte offsets, in one pass
+        offsets, at_char, at_byte = {}, 0, 0
+        for char in sorted({*listed, *(i for b, e, _, _ in found for i in (b, e))}):
+            at_byte += len(text[at_char:char].encode("utf-8"))
+            offsets[char], at_char = at_byte, char
+        listed = [offsets[i] for i in listed]
+        found = [(offsets[b], offsets[e], line, column) for b, e, line, column in found]
+    return listed[0], listed[1], found
+
+
+_UNKNOWN: Any = object()
+
+
 def _lines_before(doc: Document, starts: list[int]) -> list[int]:
     """How many lines come before each claim: counted once for the file, not once per problem."""
     cached: list[int] | None = getattr(doc, "_lines_before", None)
@@ -176,12 +281,13 @@ def _lines_before(doc: Document, starts: list[int]) -> list[int]:
 
 def _claim_starts(doc: Document) -> list[int] | None:
     """The offsets where each claim of a fast-read document starts, and where the list ends."""
-    cached: list[int] | None = getattr(doc, "_claim_starts", None)
-    if cached is None:
+    cached: list[int] | None = getattr(doc, "_claim_starts", _UNKNOWN)
+    if cached is _UNKNOWN:
         assert doc.raw is not None
         cached = claim_starts(doc.raw)
-        if cached is None or len(cached) != len(doc.claim_ids) + 1:
-            return None
+        if cached is not None and len(cached) != len(doc.claim_ids) + 1:
+            cached = None
+        # None too: a file that is no block list (a flow list, say) is not scanned again
         doc._claim_starts = cached  # type: ignore[attr-defined]
     return cached
 

@@ -324,6 +324,9 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
         return None
     body = without_bom(raw)
     starts = claim_starts(body)
+    flow = fastyaml.flow_claims(body) if starts is None else None
+    if flow is not None and flow[2]:
+        return _flow_claims_fast(body, name, flow, rows_only, for_cache, share, keep)
     if starts is None:  # not a block list of the usual shape: read the file whole
         text, problem = decode(raw, name)
         if problem is not None or text is None or not is_plain(text) or share is not None:
@@ -351,6 +354,28 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
                               exactly=lambda i, j: _chunk_exactly(doc, body, starts, i, j))
     finally:
         parsed.close()  # stop reading ahead when the file is refused halfway
+
+
+def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[fastyaml.FlowSpan]], rows_only: bool,
+                      for_cache: bool, share: tuple[int, int] | None, keep: _Keep | None) -> _FastRead | None:
+    """A claims list in flow style read a chunk of claims at a time, as a block list is: each chunk is the
+    text of its claims' mappings inside `[ ]`, so a file written on one line is never held as one tree."""
+    begin, end, spans = flow
+    every = [(i, min(i + CHUNK, len(spans))) for i in range(0, len(spans), CHUNK)]
+    bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
+    parsed = fastyaml.read_ahead((b"[" + body[spans[i][0]:spans[j - 1][1]] + b"]" for i, j in bounds),
+                                 window=0 if share else 2)
+    try:
+        top = fastyaml.read_plain(body[:begin] + b"null" + body[end:])
+        if not isinstance(top, dict) or "claims" not in top or top["claims"] is not None:
+            return None
+        doc = Document(name, raw=body)
+        doc._flow_spans = spans  # type: ignore[attr-defined]
+        doc.claim_ids = [None] * len(spans)
+        chunks = ((chunk, i, j - i) for chunk, (i, j) in zip(parsed, bounds, strict=True))
+        return _validate_fast(doc, top, chunks, rows_only, for_cache, keep)
+    finally:
+        parsed.close()
 
 
 def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[Any, int, int | None]],

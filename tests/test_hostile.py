@@ -219,3 +219,69 @@ def test_no_control_or_hiding_character_reaches_any_output(tmp_path: Path) -> No
             continue  # JSON escapes them as \\u sequences
         found = sorted({f"U+{ord(c):04X}" for c in out if c in UNSAFE})
         assert found == [], (command, found)
+
+
+def _flow_and_block(count: int) -> tuple[bytes, bytes]:
+    """The same claims as one flow-style line (as JSON writes them) and as a block list."""
+    import json
+
+    import yaml
+
+    claims = [{"id": f"c{n}", "text": f"Claim number {n}: more than 800 weapons.", "claimant": "The minister",
+               "date": "2023-09-29", "subject": "s", "quantity": {"value": 800 + n, "bound": "more-than"},
+               "tags": [f"tag-{n}-{t}" for t in range(20)],
+               "appearances": [{"source": "src", "text": "more than 800 new weapons" if n % 7 else "not there"}]}
+              for n in range(count)]
+    flow = ("claims: " + json.dumps(claims, ensure_ascii=False) + "\n").encode()
+    block = yaml.safe_dump({"claims": claims}, sort_keys=False, allow_unicode=True, width=4096).encode()
+    return flow, block
+
+
+def test_a_one_line_flow_file_is_located_as_the_exact_reader_locates_it(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from factcheck import fastyaml, store
+    from factcheck.store import build_ledger
+    from tests.conftest import SNAPSHOT, meta_for
+
+    flow, _ = _flow_and_block(60)
+    flow = flow.replace(b"Claim number 5:", "Clâim “number” 5:".encode())  # characters of more than one byte
+    files = {"claims.yaml": flow, "sources/src.yaml": meta_for(SNAPSHOT).encode(), "sources/src.txt": SNAPSHOT.encode()}
+
+    def problems() -> list[tuple[str, str, str | None]]:
+        from factcheck.checks import Options, run_checks
+
+        ledger = build_ledger(files)
+        return sorted((p.code, str(p.location), p.claim) for p in [*ledger.problems, *run_checks(ledger, Options())])
+
+    with mock.patch.object(store, "CHUNK", 7):  # several chunks
+        fast = problems()
+    with mock.patch.object(fastyaml, "yaml_rs", None):
+        exact = problems()
+    assert fast == exact
+    assert len([p for p in fast if p[0] == "quote-not-found"]) == 9
+
+
+def test_a_one_line_flow_file_takes_the_memory_a_block_list_takes(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracemalloc
+
+    from factcheck import store
+    from factcheck.checks import Options
+    from factcheck.verification import verify_ledger
+
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
+    monkeypatch.setattr(store, "CHUNK", 100)  # a few chunks of a large file, as at scale
+    peaks = []
+    for shape, text in zip(("flow", "block"), _flow_and_block(3000), strict=True):
+        root = write_ledger(tmp_path / shape, None)
+        (root / "claims.yaml").write_bytes(text)
+        tracemalloc.start()
+        try:
+            found = verify_ledger(root, Options(), whole=True).problems  # locating 429 quotes not found
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+        assert len([p for p in found if p.code == "quote-not-found"]) == 429
+    flow_peak, block_peak = peaks
+    assert flow_peak <= block_peak * 1.15, (flow_peak, block_peak)
