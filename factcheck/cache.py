@@ -57,7 +57,13 @@ def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "",
         data = files[name]
         peek = getattr(data, "peek", None)
         if peek is not None and not isinstance(data, bytes):
-            data = peek()
+            from factcheck.errors import FactcheckError
+
+            try:
+                data = peek()
+            except FactcheckError:  # unreadable: verify reports it, and a later readable state is another key
+                digest.update(f"{name}\0unreadable\0".encode())
+                continue
         if isinstance(data, bytes):
             digest.update(f"{name}\0{hashlib.sha256(data).hexdigest()}\0".encode())
         else:

@@ -9,7 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from factcheck.errors import Location, Problem
+from factcheck.errors import FactcheckError, Location, Problem
 from factcheck.fastyaml import fast_parse
 from factcheck.ledgerfiles import SOURCES_DIR, Deferred, Refused, as_bytes
 from factcheck.model import SLUG_RE, SourceMeta
@@ -35,8 +35,7 @@ class SourceRecord:
         """What `snapshot_content` makes of the snapshot, read when first needed (listing a ledger never
         reads them), unless it came already read (see read_snapshots)."""
         if self.read is None:
-            raw = self.snapshot.read() if isinstance(self.snapshot, Deferred) else self.snapshot
-            self.read = snapshot_content(raw, self.snapshot_path, self.id)
+            self.read = _read_content(self.snapshot, self.snapshot_path, self.id)
         return self.read
 
     @property
@@ -80,8 +79,20 @@ def snapshot_content(raw: bytes | None, path: str | None, source_id: str) -> Con
 
 def read_snapshots(files: Mapping[str, bytes | Deferred | Refused]) -> dict[str, Content]:
     """`snapshot_content` of every snapshot of the ledger's files, by name."""
-    return {name: snapshot_content(as_bytes(data), name, name[len(_PREFIX):-len(".txt")])
+    return {name: _read_content(data, name, name[len(_PREFIX):-len(".txt")])
             for name, data in files.items() if _is_source_file(name, ".txt") and not isinstance(data, Refused)}
+
+
+def _read_content(data: bytes | Deferred | None, path: str | None, source_id: str) -> Content:
+    """`snapshot_content` of a snapshot read now if it was deferred; a snapshot that cannot be read (no
+    permission, an I/O error) is a located problem of its own, not the end of the run."""
+    try:
+        raw = data.read() if isinstance(data, Deferred) else data
+    except FactcheckError as exc:
+        why = str(exc).rsplit(": cannot read: ", 1)[-1]
+        return None, None, Problem("source-unsafe", "error", f"the snapshot cannot be read ({why}); it was not checked",
+                                   Location(path or f"{SOURCES_DIR}/{source_id}.txt"), source=source_id)
+    return snapshot_content(raw, path, source_id)
 
 
 def parse_metadata(files: Mapping[str, bytes | Deferred | Refused]) -> dict[str, Any]:

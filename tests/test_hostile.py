@@ -285,3 +285,23 @@ def test_a_one_line_flow_file_takes_the_memory_a_block_list_takes(tmp_path: Path
         assert len([p for p in found if p.code == "quote-not-found"]) == 429
     flow_peak, block_peak = peaks
     assert flow_peak <= block_peak * 1.15, (flow_peak, block_peak)
+
+
+def test_a_snapshot_that_cannot_be_read_is_a_located_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factcheck import ledgerfiles
+    from tests.conftest import run
+
+    root = write_ledger(tmp_path / "desk", GOOD)
+    real = ledgerfiles._read_up_to
+
+    def denied(path: str | os.PathLike[str], limit: int) -> tuple[int, bytes]:
+        if str(path).endswith("src.txt"):  # as an unreadable file is for a user who is not root
+            raise PermissionError(13, "Permission denied")
+        return real(path, limit)
+
+    monkeypatch.setattr(ledgerfiles, "_read_up_to", denied)
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
+    done = run("-C", root, "verify")
+    assert done.exit_code == 1
+    assert done.stdout.startswith("sources/src.txt:1:1: error source-unsafe: the snapshot cannot be read "
+                                  "(Permission denied); it was not checked\n")
