@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -158,7 +159,8 @@ def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
     if odd is not None:
         char = text[odd]
         doc.problems.append(Problem(
-            "yaml-syntax", "error", f"the control character U+{ord(char):04X}{_name_of(char)} is not allowed in YAML; "
+            "yaml-syntax", "error", f"the {'control ' if unicodedata.category(char) == 'Cc' else ''}character "
+            f"U+{ord(char):04X}{_name_of(char)} is not allowed in YAML; "
             "remove it, or write it as an escape in a double-quoted string", _text_location(path, text, odd),
         ))
         return doc

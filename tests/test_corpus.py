@@ -30,7 +30,7 @@ UNSAFE_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u
 
 
 def materialise(case: Path, tmp_path: Path) -> tuple[Path, dict[str, Any], dict[str, str]]:
-    """Copy a case into tmp_path and apply its setup: symlinks, generated files, environment."""
+    """Copy a case into tmp_path and apply its setup: symlinks, FIFOs, folders, generated files, environment."""
     expected = json.loads((case / "expected.json").read_text())
     root = tmp_path / "ledger"
     shutil.copytree(case, root, ignore=shutil.ignore_patterns("expected.json"))
@@ -39,6 +39,12 @@ def materialise(case: Path, tmp_path: Path) -> tuple[Path, dict[str, Any], dict[
         (root / rel).write_text(text)
     for rel, target in setup.get("symlinks", {}).items():
         (root / rel).symlink_to(target)
+    for rel in setup.get("fifos", []):  # special files git cannot hold, made in a file's place
+        (root / rel).unlink()
+        os.mkfifo(root / rel)
+    for rel in setup.get("folders", []):
+        (root / rel).unlink()
+        (root / rel).mkdir()
     if "generate" in setup:
         spec = setup["generate"]
         (root / spec["path"]).write_text(spec["head"] + spec["repeat"] * spec["times"] + spec["tail"])
@@ -108,5 +114,8 @@ def test_good_case(case: Path, tmp_path: Path, consumers: dict[str, Any]) -> Non
     check_every_output(root, env, 0, consumers, [])
 
 
-def test_the_corpus_is_large_enough() -> None:
-    assert len(BAD) >= 60 and len(GOOD) >= 5
+def test_the_corpus_is_large_enough_and_counted_in_the_readme() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert f"`tests/corpus/bad/` holds {len(BAD)} small ledgers" in readme
+    assert f"`tests/corpus/good/` ({len(GOOD)} ledgers)" in readme
+    assert len(BAD) >= 94 and len(GOOD) >= 9
