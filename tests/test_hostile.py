@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -305,3 +306,24 @@ def test_a_snapshot_that_cannot_be_read_is_a_located_problem(tmp_path: Path, mon
     assert done.exit_code == 1
     assert done.stdout.startswith("sources/src.txt:1:1: error source-unsafe: the snapshot cannot be read "
                                   "(Permission denied); it was not checked\n")
+
+
+def test_init_where_the_folder_cannot_be_made_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "afile").write_text("x", encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "factcheck", "init", "afile/desk"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.startswith("factcheck: error: cannot make the ledger's folders in afile/desk: ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+@pytest.mark.parametrize(("make", "what"), [
+    (lambda p: p.mkdir(), "a folder"),
+    (lambda p: p.symlink_to("nowhere.yaml"), "a symbolic link that leads nowhere"),
+])
+def test_a_claims_file_that_is_not_a_file_says_what_it_is(tmp_path: Path, make: Callable[[Path], None],
+                                                          what: str) -> None:
+    root = write_ledger(tmp_path / "desk", None)
+    make(root / "claims.yaml")
+    done = factcheck(root, "list")
+    assert (done.returncode, done.stderr) == (2, f"factcheck: error: {root / 'claims.yaml'} is {what}, not a claims file\n")
