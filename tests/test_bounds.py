@@ -47,33 +47,38 @@ def assert_linear(unit: str, size: int, work: Callable[[Snapshot], object], ceil
     assert large <= ceiling, f"{large:.1f} times the cost of reading the snapshot"
 
 
+# Each case with the most it may cost, as a multiple of folding the snapshot. Exact searches cost a few
+# dozen foldings; the closest passage, a fuzzy alignment of up to 500 characters at every place of the
+# snapshot, a few hundred (about three times more on rapidfuzz 3.0 than on today's): generous ceilings,
+# since what holds the bound is that the ratio does not grow with the snapshot.
 ADVERSARIAL = {
     "a prefix that matches none of the repeats": (
-        "word ", 50_000, lambda s: s.find("word", prefix="nowhere to be seen")),
+        "word ", 50_000, 200.0, lambda s: s.find("word", prefix="nowhere to be seen")),
     "a suffix that matches none of the repeats": (
-        "word ", 50_000, lambda s: s.find("word", suffix="nowhere to be seen")),
+        "word ", 50_000, 200.0, lambda s: s.find("word", suffix="nowhere to be seen")),
     "an ellipsis whose first part repeats and last part is missing": (
-        "word ", 50_000, lambda s: s.find("word ... word ... absent")),
+        "word ", 50_000, 200.0, lambda s: s.find("word ... word ... absent")),
     "an ellipsis of the most parts, the last missing": (
-        "word ", 50_000, lambda s: s.find(" ... ".join(["word"] * (MAX_PARTS - 1) + ["absent"]))),
+        "word ", 50_000, 200.0, lambda s: s.find(" ... ".join(["word"] * (MAX_PARTS - 1) + ["absent"]))),
     "the closest passage to the longest searched quote": (
-        "ab ", 20_000, lambda s: s.find(("ab " * MAX_SEARCHED_QUOTE)[: MAX_SEARCHED_QUOTE - 1] + "x")),
+        "ab ", 20_000, 4000.0, lambda s: s.find(("ab " * MAX_SEARCHED_QUOTE)[: MAX_SEARCHED_QUOTE - 1] + "x")),
     "a forgiving search for the longest searched quote": (
-        "ab ", 20_000, lambda s: locate_forgiving(s, ("ab " * MAX_SEARCHED_QUOTE)[: MAX_SEARCHED_QUOTE - 1] + "x")),
+        "ab ", 20_000, 4000.0,
+        lambda s: locate_forgiving(s, ("ab " * MAX_SEARCHED_QUOTE)[: MAX_SEARCHED_QUOTE - 1] + "x")),
 }
 
 
 @pytest.mark.parametrize("case", list(ADVERSARIAL))
 def test_crafted_quotes_cost_what_reading_costs(case: str) -> None:
-    unit, size, work = ADVERSARIAL[case]
-    assert_linear(unit, size, work, ceiling=400.0)
+    unit, size, ceiling, work = ADVERSARIAL[case]
+    assert_linear(unit, size, work, ceiling=ceiling)
 
 
 @settings(max_examples=8, deadline=None)
 @given(unit=st.text(alphabet="ab .…", min_size=1, max_size=4).filter(lambda u: u.strip(" .…")),
        prefix=st.text(alphabet="abc ", min_size=1, max_size=6).filter(str.strip))
 def test_any_repetitive_snapshot_and_prefix_stay_linear(unit: str, prefix: str) -> None:
-    assert_linear(unit, 20_000, lambda s: s.find(unit.strip() or "a", prefix=prefix + "zz"), ceiling=400.0)
+    assert_linear(unit, 20_000, lambda s: s.find(unit.strip() or "a", prefix=prefix + "zz"), ceiling=200.0)
 
 
 def test_a_quote_past_the_caps_says_what_was_not_done() -> None:
