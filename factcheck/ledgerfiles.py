@@ -76,6 +76,16 @@ def find_root(start: Path) -> Path | None:
     return None
 
 
+def check_output(root: Path, output: Path) -> None:
+    """Refuse an output file (`-o`) that is one of the ledger's own files: claims.yaml, or anything in
+    claims/ or sources/ (a report written there would replace the data it reports on)."""
+    target = Path(os.path.realpath(output))
+    here = Path(os.path.realpath(root))
+    if target == here / CLAIMS_FILE or any(target.is_relative_to(here / folder) for folder in (CLAIMS_DIR, SOURCES_DIR)):
+        raise FactcheckError(f"{output} is one of the ledger's own files (claims.yaml, claims/, sources/): "
+                             "write the output elsewhere; nothing was written")
+
+
 def ledgers_of(paths: Iterable[Path]) -> list[Path]:
     """The ledgers that hold these files (as pre-commit passes them), each once, in the order first named;
     a file in no ledger names none."""

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck.errors import FactcheckError, did_you_mean
-from factcheck.figures import format_number
+from factcheck.figures import difference, format_number, product, tidy
 from factcheck.model import Quantity, Settings, phrase
 from factcheck.store import ClaimRecord, Ledger, load_ledger
 
@@ -39,8 +39,8 @@ def allowed_values(quantity: Quantity, about_band: float = DEFAULT_ABOUT_BAND) -
     if bound == "exactly":
         return Interval(value, value)
     if bound == "about":
-        spread = abs(value) * about_band
-        return Interval(value - spread, value + spread)
+        spread = product(abs(value), about_band)
+        return Interval(difference(value, spread), difference(value, -spread))
     if bound == "more-than":
         return Interval(value, INF, low_open=True, high_open=True)
     if bound == "at-least":
@@ -52,8 +52,8 @@ def allowed_values(quantity: Quantity, about_band: float = DEFAULT_ABOUT_BAND) -
 
 def change_between(before: Interval, after: Interval) -> Interval:
     """The interval of `after - before` over every pair of values the two intervals allow."""
-    low = -INF if math.isinf(after.low) or math.isinf(before.high) else after.low - before.high
-    high = INF if math.isinf(after.high) or math.isinf(before.low) else after.high - before.low
+    low = -INF if math.isinf(after.low) or math.isinf(before.high) else difference(after.low, before.high)
+    high = INF if math.isinf(after.high) or math.isinf(before.low) else difference(after.high, before.low)
     return Interval(low, high, after.low_open or before.high_open, after.high_open or before.low_open)
 
 
@@ -233,9 +233,9 @@ def _point(record: ClaimRecord) -> Point:
 def _step(before: Point, after: Point, q_before: Quantity | None, q_after: Quantity | None, band: float) -> Step:
     assert q_before is not None and q_after is not None
     days = (_date(after.date) - _date(before.date))
-    change = after.value - before.value
-    relative = change / before.value if before.value else None
-    per_year = change / (days / DAYS_PER_YEAR) if days else None
+    change = difference(after.value, before.value)
+    relative = tidy(change / before.value) if before.value else None
+    per_year = tidy(change / (days / DAYS_PER_YEAR)) if days else None
     allowed = change_between(allowed_values(q_before, band), allowed_values(q_after, band))
     return Step(before, after, days, change, relative, per_year, allowed, describe_change(allowed),
                 tuple(comparability(before, after)))

@@ -327,3 +327,33 @@ def test_a_claims_file_that_is_not_a_file_says_what_it_is(tmp_path: Path, make: 
     make(root / "claims.yaml")
     done = factcheck(root, "list")
     assert (done.returncode, done.stderr) == (2, f"factcheck: error: {root / 'claims.yaml'} is {what}, not a claims file\n")
+
+
+@pytest.mark.parametrize("target", ["claims.yaml", "sources/src.txt", "sources/new.html", "claims/extra.yaml"])
+@pytest.mark.parametrize("command", [["report", "--format", "html"], ["export", "--format", "csv"]])
+def test_an_output_file_never_replaces_the_ledgers_own(tmp_path: Path, target: str, command: list[str]) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    before = {p: p.read_bytes() for p in root.rglob("*") if p.is_file()}
+    done = factcheck(root, *command, "-o", str(root / target))
+    assert done.returncode == 2
+    assert done.stderr == (f"factcheck: error: {root / target} is one of the ledger's own files (claims.yaml, "
+                           "claims/, sources/): write the output elsewhere; nothing was written\n")
+    assert {p: p.read_bytes() for p in root.rglob("*") if p.is_file() and ".factcheck" not in str(p)} == \
+        {p: d for p, d in before.items() if ".factcheck" not in str(p)}
+    assert factcheck(root, *command, "-o", str(tmp_path / "out.file")).returncode == 0
+
+
+def test_diff_with_no_series_says_so(tmp_path: Path) -> None:
+    root = write_ledger(tmp_path / "desk", GOOD)
+    done = factcheck(root, "diff")
+    assert (done.returncode, done.stdout) == (0, "")
+    assert done.stderr == ("factcheck: no claims over time to show: a claim is in a series when it has a subject "
+                           "and a quantity\n")
+
+
+def test_the_html_report_carries_no_control_or_hiding_character(tmp_path: Path) -> None:
+    claims = GOOD.replace("claimant: The minister", 'claimant: "The \\e[31m\\u202eminister\\U000e0041"')
+    root = write_ledger(tmp_path / "desk", claims)
+    page = factcheck(root, "report", "--format", "html").stdout
+    assert "The [31mminister" in page
+    assert not {c for c in page if c in UNSAFE}

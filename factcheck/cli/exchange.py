@@ -24,8 +24,11 @@ from factcheck.errors import FactcheckError
 def export(ctx: click.Context, fmt: str, output: str | None) -> None:
     """The ledger in standard forms, for publishing and for other tools."""
     from factcheck import interop, listing
+    from factcheck.ledgerfiles import check_output
     from factcheck.render import csvout, jsonout
 
+    if output is not None:
+        check_output(_root(ctx), Path(output))
     ledger = _load(ctx)
     if fmt == "csv":
         text = csvout.rows([listing.row(r) for r in ledger.claims], listing.COLUMNS)

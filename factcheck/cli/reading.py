@@ -176,6 +176,10 @@ def diff(ctx: click.Context, subjects: tuple[str, ...], subject_options: tuple[s
         "markdown": lambda: markdown.series(found),
     }
     click.echo(renderers[fmt](), nl=False)
+    if not found:
+        named = " for the subjects named" if subjects or subject_options else ""
+        click.echo(f"factcheck: no claims over time to show{named}: a claim is in a series when it has a subject "
+                   "and a quantity", err=True)
     _exit(1 if _report_load_problems(ledger.problems) else 0)
 
 
@@ -223,6 +227,10 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
     from factcheck.render import html, jsonout, markdown
     from factcheck.report import read_report
 
+    if output is not None:
+        from factcheck.ledgerfiles import check_output
+
+        check_output(_root(ctx), Path(output))
     module = {"markdown": markdown, "html": html, "json": jsonout}[fmt]
     drawing = html.Charts(charts) if fmt == "html" else None  # drawn from as soon as the claims are read
     made = read_report(_root(ctx), Options(stale_after_days=stale_after), module.claims_part, _progress(),

@@ -49,7 +49,10 @@ def markdown(text: str) -> str:
 
 def html(text: str) -> str:
     """Text for HTML, in an element or a quoted attribute: `& < > " '` become references (as the standard
-    library's html.escape writes them, spelt out here to save a call on each of a report's million texts)."""
+    library's html.escape writes them, spelt out here to save a call on each of a report's million texts),
+    and control and hiding characters (ESC, bidi overrides, the tag block) are dropped."""
+    if not text.isprintable():  # controls and hiding characters go, as for a terminal (newlines stay)
+        text = _TERMINAL_UNSAFE.sub("", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;")
 
 
