@@ -327,6 +327,32 @@ def check_stale(ctx: Context) -> Iterator[Problem]:
             )
 
 
+@_check("history-order", "error", "A status history entry is dated before the claim, or before the entry above it.")
+def check_history_order(ctx: Context) -> Iterator[Problem]:
+    for record in ctx.claims:
+        claim = record.claim
+        previous = None
+        for n, entry in enumerate(claim.history):
+            if entry.date < claim.date:
+                yield problem("history-order", f"the entry is dated {entry.date.isoformat()}, before the claim itself "
+                              f"({claim.date.isoformat()})", record.locate("history", n, "date"), claim.id)
+            elif previous is not None and entry.date < previous:
+                yield problem("history-order", f"the entry is dated {entry.date.isoformat()}, before the entry above it "
+                              f"({previous.isoformat()}); the history is kept oldest first",
+                              record.locate("history", n, "date"), claim.id)
+            previous = entry.date if previous is None else max(previous, entry.date)
+
+
+@_check("status-history", "error", "A claim's status differs from the last entry of its history.")
+def check_status_history(ctx: Context) -> Iterator[Problem]:
+    for record in ctx.claims:
+        claim = record.claim
+        if claim.history and claim.history[-1].status != claim.status:
+            yield problem("status-history", f"the status is {claim.status!r} but the last history entry "
+                          f"({claim.history[-1].date.isoformat()}) says {claim.history[-1].status!r}: set it with "
+                          "factcheck status, which records why", record.locate("status"), claim.id)
+
+
 @_check("orphan-source", "info", "A source that no quote uses.", "ledger")
 def check_orphan_sources(ctx: Context) -> Iterator[Problem]:
     used = ctx.used_sources

@@ -251,16 +251,37 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
 
 def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str | None,
                date: dt.date | None, force: bool) -> Outcome:
-    """Set a verdict and append it to the claim's history, refusing one its evidence does not carry."""
+    """Set a verdict and append it to the claim's history, refusing one its evidence does not carry, and any
+    entry that would make the history say less than it should: no reason, no one, out of order."""
+    if note is None or not note.strip():
+        raise FactcheckError("a verdict needs a note that says why (--note); it was blank, so nothing was written")
     with LedgerLock(root):
         ledger = load_ledger(root, fill_cache=False)
         record = ledger.require(claim_id)
-        entry = HistoryEntry.model_validate({"date": date or dt.date.today(), "status": status, "note": note, "by": by})
-        updated = record.claim.model_copy(update={"status": status, "history": [*record.claim.history, entry]})
+        day = date or dt.date.today()
+        claim = record.claim
+        if day < claim.date:
+            raise FactcheckError(f"the entry would be dated {day.isoformat()}, before the claim itself "
+                                 f"({claim.date.isoformat()}); nothing was written")
+        if claim.history and day < claim.history[-1].date:
+            raise FactcheckError(f"the entry would be dated {day.isoformat()}, before the last entry "
+                                 f"({claim.history[-1].date.isoformat()}); the history is kept oldest first, "
+                                 "so nothing was written")
+        if claim.history and status == claim.status and note.strip() == (claim.history[-1].note or "").strip():
+            raise FactcheckError(f"{claim_id!r} is already {status!r} with that note; to record it again, give a "
+                                 "note that says what is new; nothing was written")
+        entry = HistoryEntry.model_validate({"date": day, "status": status, "note": note, "by": by})
+        updated = claim.model_copy(update={"status": status, "history": [*claim.history, entry]})
         lack = missing_support(updated)
+        if lack is not None and force:  # recorded as forced, so the history never passes it off as supported
+            entry = entry.model_copy(update={"forced": True})
+            updated = claim.model_copy(update={"status": status, "history": [*claim.history, entry]})
         if lack is not None and not force:
             raise RefusedError(f"status {status!r} needs {lack}; add it first (factcheck quote {claim_id} SOURCE "
                                "WORDS --stance ...) or pass --force; nothing was written")
+        if by is None or not by.strip():
+            raise FactcheckError("who gives the verdict is not known: pass --by NAME, or set git's user name "
+                                 "(git config user.name \"A. Editor\"); nothing was written")
         path = root / record.doc.path
         entry_data = {k: v for k, v in entry.model_dump(mode="python").items() if v is not None}
 

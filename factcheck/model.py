@@ -101,6 +101,18 @@ Text = Annotated[str, StringConstraints(pattern=NOT_BLANK_PATTERN), WithJsonSche
 FreeText = str
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
+
+
+def _as_flag(value: Any) -> Any:
+    """`true`, the one word a flag field takes (written `true`, whichever reader read it)."""
+    if isinstance(value, YamlBool):
+        if value.raw == "true":
+            return True
+        raise ValueError(f"{value.raw!r}: write true, or leave the field out")
+    return value
+
+
+Flag = Annotated[Literal[True], BeforeValidator(_as_flag)]
 Number = Annotated[float, BeforeValidator(_as_number)]
 Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN), WithJsonSchema({"type": "string", "pattern": SHA256_PATTERN})]
 TextList = Annotated[list[Text], BeforeValidator(_as_list)]
@@ -140,6 +152,9 @@ class HistoryEntry(_Record):
     status: Status
     note: FreeText | None = None
     by: FreeText | None = None
+    forced: Flag | None = Field(
+        default=None, description="Set (true) when the verdict was given with --force, lacking the evidence "
+                                  "verify asks of it.")
 
 
 class Claim(_Record):

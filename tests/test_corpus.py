@@ -118,4 +118,4 @@ def test_the_corpus_is_large_enough_and_counted_in_the_readme() -> None:
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert f"`tests/corpus/bad/` holds {len(BAD)} small ledgers" in readme
     assert f"`tests/corpus/good/` ({len(GOOD)} ledgers)" in readme
-    assert len(BAD) >= 94 and len(GOOD) >= 9
+    assert len(BAD) >= 96 and len(GOOD) >= 9

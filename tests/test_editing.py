@@ -314,3 +314,44 @@ def test_fmt_refuses_what_it_cannot_read_without_a_traceback(tmp_path: Path) -> 
     assert result.exit_code == 2
     assert result.stderr == ("factcheck: error: sources/s.yaml: cannot be formatted: day is out of range for month; "
                              "fix it first (factcheck verify)\n")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--note", "   "], "a verdict needs a note that says why (--note); it was blank, so nothing was written"),
+    (["--note", "n", "--date", "2020-01-01"],
+     "the entry would be dated 2020-01-01, before the claim itself (2023-09-29); nothing was written"),
+])
+def test_status_refuses_a_history_that_says_less_than_it_should(example: Path, args: list[str], message: str) -> None:
+    before = (example / "claims.yaml").read_bytes()
+    result = run("-C", example, "status", "az-kaan-cooperation-2023", "unverifiable", "--by", "x", *args)
+    assert (result.exit_code, result.stderr) == (2, f"factcheck: error: {message}\n")
+    assert (example / "claims.yaml").read_bytes() == before
+
+
+def test_status_keeps_the_history_in_order_and_says_why_again(example: Path) -> None:
+    claim = ["-C", example, "status", "az-kaan-cooperation-2023"]
+    assert run(*claim, "unverifiable", "--note", "no list", "--by", "x", "--date", "2025-06-01").exit_code == 0
+    back = run(*claim, "unverifiable", "--note", "later", "--by", "x", "--date", "2025-01-01")
+    assert back.exit_code == 2 and "before the last entry (2025-06-01); the history is kept oldest first" in back.stderr
+    again = run(*claim, "unverifiable", "--note", "no list", "--by", "x", "--date", "2025-07-01")
+    assert again.exit_code == 2 and "is already 'unverifiable' with that note" in again.stderr
+    assert run(*claim, "unverifiable", "--note", "asked again: still no list", "--by", "x",
+               "--date", "2025-07-01").exit_code == 0
+
+
+def test_status_needs_someone_to_give_it(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factcheck import history
+
+    monkeypatch.setattr(history, "git_user_name", lambda root: None)
+    result = run("-C", example, "status", "az-kaan-cooperation-2023", "unverifiable", "--note", "no list")
+    assert result.exit_code == 2
+    assert result.stderr == ("factcheck: error: who gives the verdict is not known: pass --by NAME, or set git's user "
+                             "name (git config user.name \"A. Editor\"); nothing was written\n")
+
+
+def test_a_forced_verdict_says_so_in_its_history(example: Path) -> None:
+    result = run("-C", example, "status", "az-kaan-cooperation-2023", "refuted", "--note", "n", "--force", "--by", "x")
+    assert result.exit_code == 0
+    text = (example / "claims.yaml").read_text(encoding="utf-8")
+    assert "        status: refuted\n        note: n\n        by: x\n        forced: true\n" in text
+    assert run("-C", example, "verify").exit_code == 1  # still status-unsupported: forcing records, never hides

@@ -47,7 +47,10 @@ def test_the_walk_through_prints_what_the_readme_shows(tmp_path: Path) -> None:
     for number, (command, _, _) in enumerate(steps):
         script += [f"printf '@@start {number}@@\\n'", command, f"printf '\\n@@end {number} %s@@\\n' $?"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("FACTCHECK_")}
-    env.update({"PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "PATH": "/usr/bin:/bin"})
+    # as on a new machine: no git identity, nothing from this one's home folder
+    (tmp_path / "home").mkdir()
+    env.update({"PYTHONUNBUFFERED": "1", "NO_COLOR": "1", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path / "home"),
+                "GIT_CONFIG_NOSYSTEM": "1"})
     done = subprocess.run(["bash", "-c", "\n".join(script)], cwd=tmp_path, env=env, stderr=subprocess.STDOUT,
                           stdout=subprocess.PIPE, text=True, timeout=600)
     ran = {int(n): (out, int(status)) for n, out, status in
