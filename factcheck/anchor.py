@@ -222,6 +222,13 @@ class Missing:
     closest: str | None = None
     score: float = 0.0
 
+    def hint(self) -> str:
+        """The closest passage for a message, in the source's own characters between quotes (so it can be
+        pasted back as it is); nothing when there is none, or when the reason names the words already."""
+        if self.closest is None or self.reason.startswith("only the letter case differs"):
+            return ""
+        return f"; closest passage ({self.score:g}% similar): '{self.closest}'"
+
 
 class Snapshot:
     """A source text prepared for searching: folded once, searched many times."""
@@ -321,6 +328,9 @@ class Snapshot:
         folded_quote = fold(quote).strip()
         if len(folded_quote) < MIN_SUGGESTION_LENGTH:
             return Missing("not in the snapshot")
+        case = self._case_only(folded_quote)
+        if case is not None:
+            return case
         if len(folded_quote) > MAX_SEARCHED_QUOTE:
             return Missing(f"not in the snapshot; closest passage not searched: quote longer than {MAX_SEARCHED_QUOTE} "
                            "characters")
@@ -331,8 +341,20 @@ class Snapshot:
         if alignment is None or alignment.score < MIN_SUGGESTION_SCORE or alignment.dest_end <= alignment.dest_start:
             return Missing("not in the snapshot, and no passage is similar")
         start, end = _widen_to_words(folded, alignment.dest_start, alignment.dest_end)
-        closest = _ASCII_SPACE.sub(" ", self.text[starts[start]:ends[end - 1]]).strip()
+        closest = self.text[starts[start]:ends[end - 1]].strip()  # the source's own characters, to paste back
         return Missing("not in the snapshot", closest, round(alignment.score, 1))
+
+    def _case_only(self, folded_quote: str) -> Missing | None:
+        """The not-found reason when the words are there but for letter case, naming both spellings."""
+        folded, starts, ends = self._folded
+        lowered = _lower_keeping_length(folded_quote)
+        if len(lowered) != len(folded_quote):
+            return None
+        at = _lower_keeping_length(folded).find(lowered)
+        if at < 0:
+            return None
+        own = self.text[starts[at]:ends[at + len(lowered) - 1]]
+        return Missing(f"only the letter case differs: {own!r} in the source, {folded_quote!r} in the quote", own, 100.0)
 
 
 def _occurrences(haystack: str, needle: str) -> list[tuple[int, int]]:

@@ -197,9 +197,7 @@ def check_quotes_found(ctx: Context) -> Iterator[Problem]:
     for ref, result in zip(ctx.quotes, ctx.resolved, strict=True):
         if not isinstance(result, Missing):
             continue
-        message = f"quote not found in {ref.quote.source!r}: {result.reason}"
-        if result.closest is not None:
-            message += f"; closest passage ({result.score:g}% similar): {result.closest!r}"
+        message = f"quote not found in {ref.quote.source!r}: {result.reason}{result.hint()}"
         yield problem("quote-not-found", message, ref.locate("text"), ref.record.claim.id, ref.quote.source)
 
 

@@ -225,8 +225,7 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
         snapshot = Snapshot(source.text)
         found = locate_forgiving(snapshot, typed)
         if not isinstance(found, Located):
-            hint = f"; closest passage ({found.score:g}% similar): {found.closest!r}" if found.closest else ""
-            raise RefusedError(f"not found in {source_id!r}: {found.reason}{hint}; nothing was written")
+            raise RefusedError(f"not found in {source_id!r}: {found.reason}{found.hint()}; nothing was written")
         exact = source.text[found.start:found.end]
         prefix, suffix = pin(snapshot, found.start, found.end)
         values: dict[str, Any] = {"source": source_id, "text": exact}

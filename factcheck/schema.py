@@ -20,7 +20,8 @@ def json_schema(kind: str) -> dict[str, Any]:
 
 def _same_on_every_pydantic(node: Any) -> Any:
     """The schema as recent pydantic writes it, whatever version made it: before 2.9 or so, a reference with a
-    description or default beside it was wrapped as `allOf: [{$ref}]`; in 2020-12 a `$ref` may have siblings."""
+    description or default beside it was wrapped as `allOf: [{$ref}]` (in 2020-12 a `$ref` may have
+    siblings), and a constant had no `type` beside it."""
     if isinstance(node, list):
         return [_same_on_every_pydantic(item) for item in node]
     if not isinstance(node, dict):
@@ -31,4 +32,8 @@ def _same_on_every_pydantic(node: Any) -> Any:
             and set(wrapped[0]) == {"$ref"} and "$ref" not in out:
         del out["allOf"]
         out = {"$ref": wrapped[0]["$ref"], **out}
+    if "const" in out and "type" not in out:  # newer pydantic names the type of a constant as well
+        kinds = {bool: "boolean", str: "string", int: "integer", float: "number"}
+        if type(out["const"]) in kinds:
+            out["type"] = kinds[type(out["const"])]
     return out

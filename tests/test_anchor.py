@@ -121,3 +121,23 @@ def test_the_quick_fold_takes_the_usual_snapshot() -> None:
     text = "The “new weapons” — more than 800\n\nsamples — were shown.\n"
     quick = _fold_quickly(text)
     assert quick is not None and quick[0] == 'The "new weapons" - more than 800 samples - were shown. '
+
+
+def test_a_quote_that_differs_only_in_letter_case_says_so() -> None:
+    from factcheck.anchor import Missing, Snapshot
+
+    found = Snapshot("We grow tomatoes here.").find("We grow Tomatoes")
+    assert isinstance(found, Missing)
+    assert found.reason == "only the letter case differs: 'We grow tomatoes' in the source, 'We grow Tomatoes' in the quote"
+    assert found.hint() == ""
+
+
+def test_the_closest_passage_is_in_the_sources_own_characters() -> None:
+    from factcheck.anchor import Missing, Snapshot
+
+    text = "The ministry said that more than 1\u00a0000 military products\u2014all of them—are made."
+    found = Snapshot(text).find("more than 1 000 military produce")
+    assert isinstance(found, Missing) and found.closest is not None
+    assert found.closest in text  # pasted back, it is found exactly
+    assert "\u00a0" in found.closest
+    assert found.hint() == f"; closest passage ({found.score:g}% similar): '{found.closest}'"
