@@ -240,6 +240,15 @@ class Snapshot:
     def _folded(self) -> tuple[str, _Lookup, _Lookup]:
         return fold_with_spans(self.text)
 
+    @cached_property
+    def _quick_lowered(self) -> str:
+        return self._folded[0].lower()
+
+    @cached_property
+    def _lowered(self) -> str:
+        """The folded text in lower case, character for character: made once, for any quote that needs it."""
+        return _lower_keeping_length(self._folded[0])
+
     def find(self, quote: str, prefix: str | None = None, suffix: str | None = None) -> Found | Missing:
         """Find `quote`: exactly, then folded, then as ellipsis parts in order; prefix/suffix pick among repeats."""
         quote = quote.strip()
@@ -346,11 +355,13 @@ class Snapshot:
 
     def _case_only(self, folded_quote: str) -> Missing | None:
         """The not-found reason when the words are there but for letter case, naming both spellings."""
-        folded, starts, ends = self._folded
+        _, starts, ends = self._folded
+        if folded_quote.lower() not in self._quick_lowered:  # the usual answer, from C's lower() alone
+            return None
         lowered = _lower_keeping_length(folded_quote)
         if len(lowered) != len(folded_quote):
             return None
-        at = _lower_keeping_length(folded).find(lowered)
+        at = self._lowered.find(lowered)
         if at < 0:
             return None
         own = self.text[starts[at]:ends[at + len(lowered) - 1]]
@@ -416,7 +427,7 @@ def locate_forgiving(snapshot: Snapshot, typed: str) -> Located | Missing:
     if isinstance(found, Found) and len(found.spans) == 1:
         return Located(found.start, found.end, found.kind)
     folded, starts, ends = snapshot._folded
-    lowered, lowered_quote = _lower_keeping_length(folded), _lower_keeping_length(fold(typed).strip())
+    lowered, lowered_quote = snapshot._lowered, _lower_keeping_length(fold(typed).strip())
     at = lowered.find(lowered_quote) if lowered_quote else -1
     if at >= 0:
         return Located(starts[at], ends[at + len(lowered_quote) - 1], "case")
