@@ -28,6 +28,13 @@ MIN_SUGGESTION_LENGTH = 8
 # a sentence or two), and an ellipsis quote is matched in at most MAX_PARTS parts.
 MAX_SEARCHED_QUOTE = 500
 MAX_PARTS = 100
+# An ellipsis stands for words left out of one passage: the parts of an ellipsis quote must lie in one
+# paragraph (no blank line between them) with at most MAX_OMISSION characters left out between two parts,
+# about three sentences of news prose. Farther apart, "..." is punctuation, or joins two passages into a
+# sentence the source never wrote. Each start of the first part is tried, up to MAX_FIRST_TRIES of them.
+MAX_OMISSION = 300
+MAX_FIRST_TRIES = 1000
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n|\u2029")
 
 
 def fold(text: str) -> str:
@@ -184,6 +191,33 @@ def _fold_slowly(text: str) -> tuple[str, _Lookup, _Lookup]:
     return "".join(out), spans.starts, spans.ends
 
 
+# Evidence must say something on its own: at least MIN_EVIDENCE_CHARACTERS visible characters, and at
+# least one word that is not a number or one of these function words (English, Spanish, French, German,
+# Portuguese), so that "e", "the", "2023" or "it is not" can never carry a verdict.
+MIN_EVIDENCE_CHARACTERS = 12
+_FUNCTION_WORDS = frozenset(" ".join((
+    "a an and are as at be but by for from has have he her his i in is it its not no of on or our she so that the",
+    "their them they this to was we were will with you yes one all any some if than then there here what which",
+    "who been do does did can could would should may might also into about up out just me my him us your",
+    "el la los las un una y o de del en que es por con no se lo al",
+    "le les des du et ou est une en dans pour pas",
+    "der die das und oder ist ein eine nicht zu den dem mit von",
+    "o os as um uma e ou do da dos das em que com por nao",
+)).split())
+_WORD = re.compile(r"\w+")
+
+
+def too_short(quote: str) -> str | None:
+    """Why a quote is too slight to be evidence, or None when it can be."""
+    folded = fold(quote).strip()
+    if len(folded) < MIN_EVIDENCE_CHARACTERS:
+        return f"{len(folded)} characters; evidence needs at least {MIN_EVIDENCE_CHARACTERS}"
+    words = _WORD.findall(folded.casefold())
+    if not any(not word.isdigit() and word not in _FUNCTION_WORDS for word in words):
+        return "only numbers and function words (the, of, is...); evidence needs words that say something"
+    return None
+
+
 def split_ellipsis(quote: str) -> list[str]:
     """The parts of a quote around its ellipses (`...`, `…`, `[...]`), empty parts dropped."""
     return [part for part in _ELLIPSIS.split(quote) if part.strip()]
@@ -195,20 +229,30 @@ class Found:
     `occurrences` (how often the words occur) is counted only when asked: verify never needs it.
     """
 
-    __slots__ = ("_counted_in", "_occurrences", "end", "kind", "spans", "start")
+    __slots__ = ("_counted_in", "_fits", "_occurrences", "end", "kind", "omitted", "spans", "start")
 
     def __init__(self, kind: MatchKind, start: int, end: int, spans: tuple[tuple[int, int], ...],
-                 occurrences: int | None = None, counted_in: tuple[str, str] | None = None) -> None:
+                 occurrences: int | None = None, counted_in: tuple[str, str] | None = None,
+                 fits: int | None = None, omitted: bool = False) -> None:
         self.kind, self.start, self.end, self.spans = kind, start, end, spans
         self._occurrences, self._counted_in = occurrences, counted_in
+        self._fits = fits
+        self.omitted = omitted  # an ellipsis quote: words of the passage are left out
 
     @property
     def occurrences(self) -> int:
+        """How often the words occur in the snapshot, whatever the prefix and suffix say."""
         if self._occurrences is None:
             assert self._counted_in is not None
             text, words = self._counted_in
             self._occurrences = text.count(words)
         return self._occurrences
+
+    @property
+    def fits(self) -> int:
+        """How many places the quote with its prefix and suffix fits: more than one is a quote that does not
+        say which place it means."""
+        return self.occurrences if self._fits is None else self._fits
 
     def __repr__(self) -> str:
         return f"Found({self.kind!r}, {self.start}, {self.end}, {self.spans!r})"
@@ -263,7 +307,7 @@ class Snapshot:
         spans = _occurrences(self.text, quote)
         kept = [span for span in spans if self._fits_raw(span, prefix, suffix)]
         if kept:
-            return Found("exact", kept[0][0], kept[0][1], (kept[0],), len(spans))
+            return Found("exact", kept[0][0], kept[0][1], (kept[0],), len(spans), fits=len(kept))
         folded_quote = fold(quote).strip()
         folded, starts, ends = self._folded
         folded_spans = _occurrences(folded, folded_quote)
@@ -271,7 +315,7 @@ class Snapshot:
         if folded_kept:
             start, end = folded_kept[0]
             original = (starts[start], ends[end - 1])
-            return Found("normalized", original[0], original[1], (original,), len(folded_spans))
+            return Found("normalized", original[0], original[1], (original,), len(folded_spans), fits=len(folded_kept))
         parts = split_ellipsis(quote)
         if len(parts) > MAX_PARTS:
             return Missing(f"an ellipsis quote of {len(parts)} parts; at most {MAX_PARTS} are matched")
@@ -303,17 +347,24 @@ class Snapshot:
     def _fits_folded(self, span: tuple[int, int], prefix: str | None, suffix: str | None) -> bool:
         return _fits(self._folded[0], span, prefix and fold(prefix).strip(), suffix and fold(suffix).strip())
 
-    def _find_parts(self, parts: list[str], prefix: str | None, suffix: str | None) -> Found | None:
+    def _find_parts(self, parts: list[str], prefix: str | None, suffix: str | None) -> Found | Missing | None:
+        """The parts in order, each near the one before in the same paragraph (see MAX_OMISSION); a Missing
+        that says so when they are in the source but only farther apart; None when a part is not there."""
+        too_far = False
         for kind, haystack, folder in (("exact", self.text, None), ("normalized", self._folded[0], fold)):
             pieces = [folder(part).strip() if folder else part.strip() for part in parts]
             checker = self._fits_raw if folder is None else self._fits_folded
-            for first in _occurrences(haystack, pieces[0]):
+            for first in _occurrences(haystack, pieces[0])[:MAX_FIRST_TRIES]:
                 if not checker(first, prefix, None):
                     continue
                 spans = [first]
+                nowhere = False
                 for piece in pieces[1:]:
-                    at = haystack.find(piece, spans[-1][1])
-                    if at < 0:
+                    end = spans[-1][1]
+                    at = haystack.find(piece, end, end + MAX_OMISSION + len(piece) + 1)
+                    if at < 0 or self._breaks_paragraph(folder is not None, end, at):
+                        nowhere = haystack.find(piece, end) < 0
+                        too_far = too_far or not nowhere
                         break
                     spans.append((at, at + len(piece)))
                 else:
@@ -322,9 +373,22 @@ class Snapshot:
                     if folder is not None:
                         _, starts, ends = self._folded
                         spans = [(starts[s], ends[e - 1]) for s, e in spans]
-                    return Found(kind, spans[0][0], spans[-1][1], tuple(spans), 1)  # type: ignore[arg-type]
-                break  # a part is missing after the earliest start, so after every later one too
+                    return Found(kind, spans[0][0], spans[-1][1], tuple(spans), 1,  # type: ignore[arg-type]
+                                 omitted=True)
+                if nowhere:
+                    break  # a part is missing after this start, so after every later one too
+        if too_far:
+            return Missing(f"the parts are in the source, but not within {MAX_OMISSION} characters of each other "
+                           "in one paragraph: an ellipsis stands for words left out of one passage, not for a jump "
+                           "between passages")
         return None
+
+    def _breaks_paragraph(self, folded: bool, start: int, end: int) -> bool:
+        """Whether a blank line lies between two offsets (of the folded text when `folded`)."""
+        if folded:
+            _, starts, ends = self._folded
+            start, end = ends[start - 1] if start else 0, starts[end] if end < len(self._folded[0]) else len(self.text)
+        return _PARAGRAPH_BREAK.search(self.text, start, end) is not None
 
     def _first_missing(self, parts: list[str]) -> str | None:
         folded = self._folded[0]
@@ -404,33 +468,49 @@ def _widen_to_words(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# `quote` forgives what a person mistypes, never what they reword. A typed quote is matched exactly, then
+# after folding, then ignoring case; failing those, the most similar passage (rapidfuzz's partial ratio at
+# least FORGIVING_MIN_SCORE) is taken only when it has the typed words, word for word, each at most a
+# typo away (Damerau-Levenshtein distance of 1, or 1 in 4 letters for longer words: "Azerbiajan" for
+# "Azerbaijan"). A word added, dropped or replaced by another word makes it a paraphrase, refused: such
+# as "linking childhood vaccination and SIDS" for "Childhood vaccination causes SIDS", 90% similar
+# by partial ratio, which is why similarity alone cannot decide. Nor may the passage cross a sentence end
+# the typed words do not.
 FORGIVING_MIN_SCORE = 90.0
+_SENTENCE_END = re.compile(r"[.!?][\"')\]\u2019\u201d]*\s+\S")
 
 
 @dataclass(frozen=True)
 class Located:
-    """Where words typed by a person are in a snapshot, and what forgave the difference."""
+    """Where words typed by a person are in a snapshot, what forgave the difference, and what to store."""
 
     start: int
     end: int
     how: str  # exact, normalized, case, typos
+    text: str  # the source's own characters (an ellipsis quote: its parts, with the typed ellipses)
+    similarity: float = 100.0  # of the typed words to what is stored, in percent
+    differences: tuple[tuple[str, str], ...] = ()  # (typed word, the source's word), for each typo forgiven
+    omitted: bool = False
 
 
 def locate_forgiving(snapshot: Snapshot, typed: str) -> Located | Missing:
     """Find words as a person typed them: exactly, folded, in any case, or with small typos.
 
-    The span returned is in the snapshot's own characters, so the caller stores what the source says,
-    never what was typed.
+    The text returned is the snapshot's own characters, so the caller stores what the source says, never
+    what was typed.
     """
     typed = typed.strip()
     found = snapshot.find(typed)
-    if isinstance(found, Found) and len(found.spans) == 1:
-        return Located(found.start, found.end, found.kind)
+    if isinstance(found, Found):
+        return Located(found.start, found.end, found.kind, _own_words(snapshot.text, typed, found), omitted=found.omitted)
+    if isinstance(found, Missing) and found.reason.startswith("the parts are in the source"):
+        return found
     folded, starts, ends = snapshot._folded
     lowered, lowered_quote = snapshot._lowered, _lower_keeping_length(fold(typed).strip())
     at = lowered.find(lowered_quote) if lowered_quote else -1
     if at >= 0:
-        return Located(starts[at], ends[at + len(lowered_quote) - 1], "case")
+        start, end = starts[at], ends[at + len(lowered_quote) - 1]
+        return Located(start, end, "case", snapshot.text[start:end])
     if MIN_SUGGESTION_LENGTH <= len(lowered_quote) <= MAX_SEARCHED_QUOTE:
         from rapidfuzz import fuzz
 
@@ -441,8 +521,61 @@ def locate_forgiving(snapshot: Snapshot, typed: str) -> Located | Missing:
                 start += 1
             while end > start and folded[end - 1] == " ":
                 end -= 1
-            return Located(starts[start], ends[end - 1], "typos")
+            own = snapshot.text[starts[start]:ends[end - 1]]
+            similarity = round(fuzz.ratio(lowered_quote, lowered[start:end]), 1)
+            refused = _reworded(typed, own, similarity)
+            if isinstance(refused, Missing):
+                return refused
+            return Located(starts[start], ends[end - 1], "typos", own, similarity, refused)
     return snapshot._missing(typed)
+
+
+def _own_words(text: str, typed: str, found: Found) -> str:
+    """What to store for a quote found as typed: the source's characters, with an ellipsis quote's ellipses."""
+    if not found.omitted:
+        return text[found.start:found.end]
+    out, at = [], 0
+    for part, (start, end) in zip(split_ellipsis(typed), found.spans, strict=True):
+        part = part.strip()
+        where = typed.index(part, at)
+        out += [typed[at:where], text[start:end]]
+        at = where + len(part)
+    out.append(typed[at:])
+    return "".join(out)
+
+
+def _reworded(typed: str, own: str, similarity: float) -> tuple[tuple[str, str], ...] | Missing:
+    """The typos between typed words and the source's, or a Missing when they differ by more than typos."""
+    import difflib
+
+    from rapidfuzz.distance import DamerauLevenshtein
+
+    mine, theirs = _WORD.findall(fold(typed).casefold()), _WORD.findall(fold(own).casefold())
+    shown_mine, shown_theirs = _WORD.findall(fold(typed)), _WORD.findall(fold(own))
+    typos: list[tuple[str, str]] = []
+    reworded: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, mine, theirs, autojunk=False).get_opcodes():
+        if op == "equal":
+            continue
+        if op == "replace" and i2 - i1 == j2 - j1:
+            for a, b, shown_a, shown_b in zip(mine[i1:i2], theirs[j1:j2], shown_mine[i1:i2], shown_theirs[j1:j2],
+                                              strict=True):
+                if DamerauLevenshtein.distance(a, b) <= max(1, max(len(a), len(b)) // 4):
+                    typos.append((shown_a, shown_b))
+                else:
+                    reworded.append(f"{shown_a!r} typed where the source has {shown_b!r}")
+            continue
+        if i2 > i1:
+            reworded.append(f"{' '.join(shown_mine[i1:i2])!r} typed, not in the source" + (
+                f" (which has {' '.join(shown_theirs[j1:j2])!r})" if j2 > j1 else ""))
+        elif j2 > j1:
+            reworded.append(f"the source has {' '.join(shown_theirs[j1:j2])!r}, not typed")
+    if not reworded and len(_SENTENCE_END.findall(own)) > len(_SENTENCE_END.findall(typed)):
+        reworded.append("the passage runs across the end of a sentence, and the typed words do not")
+    if reworded:
+        return Missing("not in the snapshot; the closest passage differs in words, not only in spelling (a quote "
+                       "must be the source's own words): " + "; ".join(reworded), own.strip(), similarity)
+    return tuple(typos)
 
 
 def _lower_keeping_length(text: str) -> str:

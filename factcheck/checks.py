@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
-from factcheck.anchor import Found, Missing, Snapshot
+from factcheck.anchor import Found, Missing, Snapshot, too_short
 from factcheck.errors import Location, Problem, Severity
 from factcheck.model import Claim, Quote
 from factcheck.numbers import read_numbers
@@ -199,6 +199,33 @@ def check_quotes_found(ctx: Context) -> Iterator[Problem]:
             continue
         message = f"quote not found in {ref.quote.source!r}: {result.reason}{result.hint()}"
         yield problem("quote-not-found", message, ref.locate("text"), ref.record.claim.id, ref.quote.source)
+
+
+@_check("quote-ambiguous", "error",
+        "A quote occurs in more than one place of its source and no prefix/suffix says which it means.")
+def check_quotes_ambiguous(ctx: Context) -> Iterator[Problem]:
+    for ref, result in zip(ctx.quotes, ctx.resolved, strict=True):
+        if isinstance(result, Found) and not result.omitted and result.fits > 1:
+            quote = ref.quote
+            given = "its prefix/suffix fit" if quote.prefix or quote.suffix else "nothing says which"
+            yield problem(
+                "quote-ambiguous",
+                f"the words occur in {result.fits} places of {quote.source!r} and {given} more than one: add a "
+                "prefix or suffix with the words just before or after the one meant (factcheck quote adds them)",
+                ref.locate("text"), ref.record.claim.id, quote.source,
+            )
+
+
+@_check("quote-too-short", "error",
+        "An evidence quote too slight to bear on a claim: a few characters, or only numbers and function words.")
+def check_quotes_long_enough(ctx: Context) -> Iterator[Problem]:
+    for ref in ctx.quotes:
+        if ref.kind != "evidence":
+            continue
+        why = too_short(ref.quote.text)
+        if why is not None:
+            yield problem("quote-too-short", f"evidence quote {ref.quote.text!r} is too short to be evidence: {why}",
+                          ref.locate("text"), ref.record.claim.id, ref.quote.source)
 
 
 @_check("quote-normalized", "info",

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from factcheck.anchor import Located, Snapshot, locate_forgiving, pin
+from factcheck.anchor import Located, Snapshot, locate_forgiving, pin, too_short
 from factcheck.cache import CACHE_DIR
 from factcheck.checks import missing_support
 from factcheck.errors import FactcheckError, RefusedError
@@ -226,8 +226,14 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
         found = locate_forgiving(snapshot, typed)
         if not isinstance(found, Located):
             raise RefusedError(f"not found in {source_id!r}: {found.reason}{found.hint()}; nothing was written")
-        exact = source.text[found.start:found.end]
-        prefix, suffix = pin(snapshot, found.start, found.end)
+        exact = found.text
+        if stance is not None and (slight := too_short(exact)) is not None:
+            raise RefusedError(f"{exact!r} is too short to be evidence: {slight}; quote the sentence that bears on "
+                               "the claim; nothing was written")
+        prefix, suffix = (None, None) if found.omitted else pin(snapshot, found.start, found.end)
+        if not found.omitted and prefix is None and suffix is None and source.text.count(exact) > 1:
+            raise RefusedError(f"{exact!r} occurs {source.text.count(exact)} times in {source_id!r} and the words "
+                               "around them do not tell them apart; quote a longer passage; nothing was written")
         values: dict[str, Any] = {"source": source_id, "text": exact}
         if prefix:
             values["prefix"] = prefix
@@ -245,7 +251,18 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
         _rewrite(root, path, lambda yaml_text: yaml_text.append_to_claim_list(claim_id, key, values),
                  lambda claims: [updated if c.id == claim_id else c for c in claims])
     kind = "an appearance" if stance is None else f"{stance} evidence"
-    return Outcome(path, f"added {kind} to {claim_id!r}: {exact!r}{FORGIVEN[found.how]}")
+    return Outcome(path, f"added {kind} to {claim_id!r}: {exact!r}{FORGIVEN[found.how]}{_beside(typed, found)}")
+
+
+def _beside(typed: str, found: Located) -> str:
+    """What was typed beside what was stored, with the similarity and each forgiven word, when they differ."""
+    if found.how == "exact":
+        return ""
+    lines = [f"\n  typed:  {typed.strip()!r}", f"\n  stored: {found.text!r}"]
+    if found.how == "typos":
+        words = ", ".join(f"{a!r} -> {b!r}" for a, b in found.differences) or "spacing or punctuation"
+        lines.append(f"\n  {found.similarity:g}% similar; differs: {words}")
+    return "".join(lines)
 
 
 def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str | None,

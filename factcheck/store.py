@@ -66,11 +66,19 @@ class Ledger:
         """The claim with this id, or an error that suggests the closest ids."""
         record = self.find(claim_id)
         if record is None:
+            unreadable = [p for p in self.problems if p.code in UNREADABLE_CODES]
+            if unreadable:  # the claim may be in the part that cannot be read: name where, not "no claim"
+                first = unreadable[0]
+                raise FactcheckError(f"{first.location}: {first.code}: {first.message}; fix the file first "
+                                     f"(claim {claim_id!r} may be in what cannot be read)")
             broken = " (or it failed to load: run 'factcheck verify')" if self.problems else ""
             hint = did_you_mean(claim_id, {r.claim.id for r in self.claims})
             raise FactcheckError(f"no claim with id {claim_id!r}{broken}{hint}")
         return record
 
+
+# Codes that stop a claims file being read at all, or read whole.
+UNREADABLE_CODES = frozenset({"yaml-syntax", "yaml-depth", "yaml-alias", "yaml-tag", "file-too-large"})
 
 MARSHAL_VERSION = 2  # without shared references: much quicker to write and read for data like a ledger's
 

@@ -49,4 +49,7 @@ def _quote_view(ledger: Ledger, snapshots: dict[str, Snapshot], quote: Quote) ->
         "kind": result.kind, "start": result.start, "end": result.end, "occurrences": result.occurrences,
         "before": before, "exact": exact, "after": after,
     }
+    if result.omitted:  # the words quoted, never the words left out between them
+        view["match"]["omissions"] = True
+        view["match"]["exact"] = " \u2026 ".join(snapshot.context(s, e)[1] for s, e in result.spans)
     return view

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import itertools
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck.anchor import Found, Missing, Snapshot, fold, fold_with_spans, split_ellipsis
+from factcheck.anchor import Found, Located, Missing, Snapshot, fold, fold_with_spans, locate_forgiving, split_ellipsis, too_short
 
 TEXT = (
     "\u201cThe government pays special attention,\u201d President of Azerbiajan Ilham Aliyev said.\n"
@@ -141,3 +142,74 @@ def test_the_closest_passage_is_in_the_sources_own_characters() -> None:
     assert found.closest in text  # pasted back, it is found exactly
     assert "\u00a0" in found.closest
     assert found.hint() == f"; closest passage ({found.score:g}% similar): '{found.closest}'"
+
+
+# -- quotes that mean something ---------------------------------------------------------------------------
+
+def test_a_repeated_quote_counts_the_places_its_prefix_and_suffix_fit() -> None:
+    snapshot = Snapshot(TEXT)
+    found = snapshot.find("ADEX")
+    assert isinstance(found, Found) and found.fits == 2
+    pinned = snapshot.find("ADEX", prefix="The next")
+    assert isinstance(pinned, Found) and pinned.fits == 1 and TEXT[pinned.start - 9:pinned.start] == "The next "
+
+
+def test_ellipsis_parts_must_lie_in_one_paragraph_and_near_each_other() -> None:
+    near = Snapshot("Officials said 45,000 were confirmed dead on Monday, citing a post on Facebook.")
+    found = near.find("45,000 were confirmed dead\u2026 on Facebook")
+    assert isinstance(found, Found) and found.omitted and len(found.spans) == 2
+    filler = "Other news followed. " * 15  # 315 characters between the parts
+    far = Snapshot(f"Officials said 45,000 were confirmed dead. {filler}It was shared on Facebook.")
+    missing = far.find("45,000 were confirmed dead\u2026 on Facebook")
+    assert isinstance(missing, Missing) and "not within 300 characters" in missing.reason
+    split = Snapshot("45,000 were confirmed dead.\n\nShared on Facebook.")
+    missing = split.find("45,000 were confirmed dead\u2026 on Facebook")
+    assert isinstance(missing, Missing) and "one paragraph" in missing.reason
+    # the nearest later part is taken, so an earlier far start does not hide a near one
+    again = Snapshot(f"dead. {filler}\n\nconfirmed dead, then on Facebook.")
+    found = again.find("dead ... on Facebook")
+    assert isinstance(found, Found) and found.start > len(filler)
+
+
+@pytest.mark.parametrize(("quote", "why"), [
+    ("e", "characters"), ("2023", "characters"), ("it is not the one", "function words"),
+    ("de la 2024 en el", "function words"),
+])
+def test_evidence_too_short_or_empty_of_meaning(quote: str, why: str) -> None:
+    reason = too_short(quote)
+    assert reason is not None and why in reason
+
+
+def test_evidence_that_says_something_is_long_enough() -> None:
+    assert too_short("more than 800 new weapons") is None
+    assert too_short("Azerbaijan exports arms") is None
+
+
+PAPER = ("There is no evidence linking childhood vaccination and SIDS, researchers said. This is the first "
+         "study of its kind on infant deaths, published on Monday.")
+
+
+@pytest.mark.parametrize("typed", [
+    "Childhood vaccination causes SIDS",  # a paraphrase: 90% similar by partial ratio
+    "researchers said this is the first study",  # the words, but across a sentence end not typed
+    "no evidence linking vaccination and SIDS",  # a word dropped
+    "the first study of this kind on infant deaths",  # a word replaced by another
+])
+def test_quote_refuses_paraphrase(typed: str) -> None:
+    located = locate_forgiving(Snapshot(PAPER), typed)
+    assert isinstance(located, Missing)
+
+
+def test_quote_forgives_typos_word_for_word_and_names_them() -> None:
+    located = locate_forgiving(Snapshot(PAPER), "no evidnece linking childhood vacination and SIDS")
+    assert isinstance(located, Located) and located.how == "typos"
+    assert located.text == "no evidence linking childhood vaccination and SIDS"
+    assert located.differences == (("evidnece", "evidence"), ("vacination", "vaccination"))
+    assert 90 <= located.similarity < 100
+
+
+def test_quote_accepts_an_ellipsis_quote_as_verify_matches_it() -> None:
+    located = locate_forgiving(Snapshot(PAPER), "There is no evidence \u2026 researchers said")
+    assert isinstance(located, Located) and located.omitted
+    assert located.text == "There is no evidence \u2026 researchers said"
+    assert isinstance(Snapshot(PAPER).find(located.text), Found)

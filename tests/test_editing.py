@@ -160,13 +160,44 @@ def test_quote_stores_the_source_s_own_characters(example: Path, typed: str, sto
 
 
 def test_quote_as_evidence_with_prefix_and_suffix_for_repeated_words(example: Path) -> None:
-    result = run("-C", example, "quote", "az-kaan-cooperation-2023", "newsaz-2024-09-24", "ADEX", "--stance", "context")
-    assert result.exit_code == 0
+    snapshot = (example / "sources" / "newsaz-2024-09-24.txt").read_text(encoding="utf-8")
+    assert snapshot.count("the defense industry") > 1
+    result = run("-C", example, "quote", "az-kaan-cooperation-2023", "newsaz-2024-09-24", "the defense industry",
+                 "--stance", "context")
+    assert result.exit_code == 0, result.stderr
     evidence = load_ledger(example).require("az-kaan-cooperation-2023").claim.evidence
     assert [(e.text, e.stance, e.prefix is not None or e.suffix is not None) for e in evidence] == [
-        ("ADEX", "context", True)]
+        ("the defense industry", "context", True)]
     verify = run("-C", example, "verify", "--format", "json")
     assert json.loads(verify.stdout)["ok"] is True
+    # the same words without the prefix/suffix that pins them: verify names the quote as ambiguous
+    text = (example / "claims.yaml").read_text(encoding="utf-8")
+    cut, removed = re.subn(r"(text: the defense industry)\n\s+prefix: .*\n\s+suffix: .*", r"\1", text)
+    assert removed == 1
+    (example / "claims.yaml").write_text(cut, encoding="utf-8")
+    problems = json.loads(run("-C", example, "verify", "--format", "json").stdout)["problems"]
+    assert [(p["code"], p["claim"]) for p in problems] == [("quote-ambiguous", "az-kaan-cooperation-2023")]
+    assert f"occur in {snapshot.count('the defense industry')} places" in problems[0]["message"]
+
+
+@pytest.mark.parametrize("typed", ["e", "ADEX", "Aliyev said"])
+def test_quote_refuses_evidence_too_short_to_say_anything(example: Path, typed: str) -> None:
+    before = (example / "claims.yaml").read_bytes()
+    result = run("-C", example, "quote", "az-kaan-cooperation-2023", "newsaz-2024-09-24", typed, "--stance", "supports")
+    assert result.exit_code == 1
+    assert "too short to be evidence" in result.stderr and "nothing was written" in result.stderr
+    assert (example / "claims.yaml").read_bytes() == before
+
+
+def test_verify_names_evidence_too_short_written_by_hand(example: Path) -> None:
+    text = (example / "claims.yaml").read_text(encoding="utf-8")
+    claim = "  - id: az-kaan-cooperation-2023\n"
+    assert claim in text
+    at = text.index("\n", text.index("    status:", text.index(claim)))
+    (example / "claims.yaml").write_text(text[:at] + "\n    evidence:\n      - {source: newsaz-2024-09-24, text: e, "
+                                         "stance: context}" + text[at:], encoding="utf-8")
+    problems = json.loads(run("-C", example, "verify", "--format", "json").stdout)["problems"]
+    assert {p["code"] for p in problems} == {"quote-too-short", "quote-ambiguous"}
 
 
 def test_quote_not_found_writes_nothing_and_names_the_closest(example: Path) -> None:

@@ -125,11 +125,17 @@ def claim_add(ctx: click.Context, claim_id: str, text: str, claimant: str, date_
 @click.pass_context
 def quote(ctx: click.Context, claim_id: str, source_id: str, words: str, stance: str | None) -> None:
     """Find TEXT in the source (forgiving whitespace, quotes, dashes, case, small typos) and attach the
-    source's own exact words to the claim."""
+    source's own exact words to the claim.
+
+    What was typed is shown beside what was stored when they differ. Reworded text is refused (a word
+    added, dropped or replaced, or a sentence end crossed), and so is evidence too short to bear on a claim.
+    An ellipsis (..., \u2026 or [...]) leaves out words within one paragraph, at most 300 characters between
+    parts."""
     from factcheck.edits import add_quote
 
     outcome = add_quote(_root(ctx), claim_id, source_id, words, stance)
-    click.echo(f"factcheck: {terminal(outcome.message, one_line=True)}", err=True)
+    shown = "\n".join(terminal(line, one_line=True) for line in outcome.message.split("\n"))
+    click.echo(f"factcheck: {shown}", err=True)
     _exit(0)
 
 

@@ -119,6 +119,8 @@ def _quote(number: int, quote: dict[str, Any], style: Styler) -> list[str]:
     label = {"exact": "exact", "normalized": "normalised (whitespace, quotes or dashes differ)",
              "not-found": "NOT FOUND", "unknown-source": "UNKNOWN SOURCE"}[kind]
     head = f"  {number}. {stance}{t(quote['source'], one_line=True)}" + (f" ({about})" if about else "")
+    if match.get("omissions"):
+        label += ", with words left out (\u2026)"
     lines = [f"{head}: {style(label, 'error' if kind in ('not-found', 'unknown-source') else kind)}"]
     if kind in ("exact", "normalized"):
         shown = f"{t(match['before'], one_line=True)}«{style(t(match['exact'], one_line=True), 'bold')}»" \
