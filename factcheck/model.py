@@ -7,9 +7,10 @@ import math
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints, WithJsonSchema
 
 from factcheck.figures import phrase_of
+from factcheck.typed import PartialDate, parse_date
 from factcheck.yamlsrc import BadDate, YamlBool
 
 SLUG_PATTERN = "^[a-z0-9][a-z0-9._-]{0,127}$"
@@ -103,6 +104,29 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), WithJsonSchema({"
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
 
 
+def _as_claim_date(value: Any) -> Any:
+    """A day, or a month (2021-07) or a year (2021) when no day is known: kept as given, never a day invented."""
+    if isinstance(value, str) and _PARTIAL_DATE.fullmatch(value.strip()):
+        return parse_date(value, partial=True)
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999 \
+            and str(getattr(value, "raw", value)).strip() == str(value):
+        return PartialDate(value)
+    return _as_date(value)
+
+
+def _claim_date_out(value: dt.date) -> Any:
+    return value.isoformat() if isinstance(value, PartialDate) else value
+
+
+_PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{1,2})?")
+ClaimDate = Annotated[dt.date, BeforeValidator(_as_claim_date), PlainSerializer(_claim_date_out),
+                      WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
+                                                {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2})?$"},
+                                                {"type": "integer", "minimum": 1000, "maximum": 9999}],
+                                      "description": "A day (YYYY-MM-DD), or a month (YYYY-MM) or year (YYYY) when "
+                                                     "no day is known."})]
+
+
 def _as_flag(value: Any) -> Any:
     """`true`, the one word a flag field takes (written `true`, whichever reader read it)."""
     if isinstance(value, YamlBool):
@@ -157,13 +181,27 @@ class HistoryEntry(_Record):
                                   "verify asks of it.")
 
 
+class Review(_Record):
+    """Another fact-checker's verdict on the claim, as their ClaimReview published it: who, their own words
+    and number, where and when. Kept as they gave it; the claim's status is what the ledger reads it as."""
+
+    by: Text = Field(description="The reviewer: the ClaimReview's author.")
+    label: Text | None = Field(default=None, description="The rating's own words (alternateName), exactly.")
+    value: Number | None = Field(default=None, description="The rating's number (ratingValue).")
+    best: Number | None = Field(default=None, description="The best rating of the review's own scale.")
+    worst: Number | None = Field(default=None, description="The worst rating of the review's own scale.")
+    url: Text | None = Field(default=None, description="The review's own address.")
+    identifier: Text | None = Field(default=None, description="The review's identifier, when it gives one.")
+    date: ClaimDate | None = Field(default=None, description="When the review was published.")
+
+
 class Claim(_Record):
     """One claim of the ledger with where it appeared and the evidence on it."""
 
     id: Slug
     text: Text
     claimant: Text
-    date: Date
+    date: ClaimDate
     subject: Slug | None = None
     quantity: Quantity | None = None
     measure: Text | None = None
@@ -174,6 +212,8 @@ class Claim(_Record):
     note: FreeText | None = None
     history: Annotated[list[HistoryEntry], BeforeValidator(_as_list)] = Field(default_factory=list)
     appearance_urls: TextList = Field(default_factory=list)
+    review: Review | None = Field(
+        default=None, description="The verdict of the fact-checker this claim was imported from, as they gave it.")
 
 
 class Publisher(_Record):

@@ -72,14 +72,14 @@ def test_junit_is_parsed_and_matches_the_schema(broken: Path, example: Path) -> 
     for root, failures in ((broken, 1), (example, 0)):
         result = run("-C", root, "verify", "--format", "junit")
         schema.validate(result.stdout.encode())
-        xml = JUnitXml.fromstring(result.stdout)
+        xml = JUnitXml.fromstring(result.stdout.encode("utf-8"))
         (suite,) = list(xml)
         cases = {case.name: case for case in suite}
         assert suite.failures == failures
         if root is example:
             assert len(cases) == 13 and all(case.is_passed for case in cases.values())
     strict = run("-C", broken, "verify", "--format", "junit", "--strict")
-    (suite,) = list(JUnitXml.fromstring(strict.stdout))
+    (suite,) = list(JUnitXml.fromstring(strict.stdout.encode("utf-8")))
     cases = {case.name: case for case in suite}
     assert not cases["claim hostile"].is_passed and cases["claim hostile"].result[0].type == "quantity-not-in-quote"
     assert not cases["claim missing"].is_passed

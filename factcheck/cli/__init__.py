@@ -87,11 +87,22 @@ def _summary(command: click.Command) -> str:
 
 
 def as_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    """An option's day typed as YYYY-MM-DD (month and day may be one digit), as a datetime.date."""
+    """An option's day (YYYY-MM-DD, month and day may be one digit; a date-time; "July 20, 2021"), as a
+    datetime.date."""
     from factcheck.typed import parse_date
 
     try:
         return None if value is None else parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param=param) from None
+
+
+def as_claim_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
+    """A claim's date as `as_date` reads it, or a month (2021-07) or a year (2021) when no day is known."""
+    from factcheck.typed import parse_date
+
+    try:
+        return None if value is None else parse_date(value, partial=True)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param=param) from None
 

@@ -14,6 +14,7 @@ from factcheck.cli import (
     _ledgers_for,
     _path_prefix,
     _root,
+    as_claim_date,
     as_date,
     as_figure,
     cli,
@@ -85,7 +86,8 @@ def claim() -> None:
 @click.option("--id", "claim_id", required=True, metavar="ID", help="The claim's id (a slug).")
 @click.option("--text", required=True, metavar="TEXT", help="The claim in one sentence.")
 @click.option("--claimant", required=True, metavar="WHO")
-@click.option("--date", "date_", required=True, callback=as_date, metavar="DATE")
+@click.option("--date", "date_", required=True, callback=as_claim_date, metavar="DATE",
+              help="YYYY-MM-DD (or 2021-7-20, a date-time, \"July 20, 2021\"); YYYY-MM or YYYY when no day is known.")
 @click.option("--subject", metavar="SUBJECT")
 @click.option("--value", callback=as_figure, metavar="NUMBER")
 @click.option("--bound", type=click.Choice(["exactly", "about", "more-than", "at-least", "fewer-than", "at-most"]))
