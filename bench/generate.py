@@ -124,3 +124,29 @@ def generate(folder: Path, claims: int, seed: int = 20261122) -> None:
         if rng.random() < 0.6:
             lines.append(f"    note: {_q(_sentence(rng) + ' ' + _sentence(rng))}")
     (folder / "claims.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+LABELS = ["False", "Mostly False", "Pants on Fire", "Half True", "Missing context", "True", "Altered image", "Falso",
+          "Unproven", "Mixture"]
+
+
+def claimreview_feed(path: Path, reviews: int, seed: int = 20261201) -> None:
+    """A DataFeed of `reviews` ClaimReview items, as publishers' feeds give them, for `import`."""
+    import json
+
+    rng = random.Random(seed)
+    items = []
+    for number in range(reviews):
+        day = dt.date(2019, 1, 1) + dt.timedelta(days=rng.randint(0, 2000))
+        items.append({
+            "@type": "ClaimReview", "url": f"https://checks.example.net/{number}",
+            "claimReviewed": _sentence(rng), "datePublished": (day + dt.timedelta(days=3)).isoformat(),
+            "author": {"@type": "Organization", "name": rng.choice(["AFP", "Checkers", "Verificado"])},
+            "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": rng.choice(NAMES)},
+                             "datePublished": f"{day.year}-{day.month}-{day.day}",
+                             "appearance": [{"@type": "CreativeWork", "url": f"https://social.example/{number}"}]},
+            "reviewRating": {"@type": "Rating", "ratingValue": rng.randint(1, 5), "bestRating": 5, "worstRating": 1,
+                             "alternateName": rng.choice(LABELS)},
+        })
+    path.write_text(json.dumps({"@context": "https://schema.org", "@type": "DataFeed", "dataFeedElement": items}),
+                    encoding="utf-8")

@@ -27,7 +27,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.generate import generate
+from bench.generate import claimreview_feed, generate
 
 HERE = Path(__file__).resolve().parent
 TARGETS = {"list cold": 0.15, "list warm": 0.05, "verify cold": 0.2, "verify warm": 0.08, "diff cold": 0.25,
@@ -138,6 +138,7 @@ def measure(size: int, runs: int, with_jsonschema: bool) -> dict[str, Any]:
             for state in ("cold", "warm"):
                 figures[f"{name} {state}"]["tree_peak_mb"] = tree_peak(
                     [*factcheck, *args], before=clear if state == "cold" else None)
+    figures["import cold"] = measure_import(root, size, runs)
     base = figures["baseline parse"]["seconds"]
     for name in [k for k in figures if k.endswith((" cold", " warm"))]:
         figures[name]["ratio_to_parse"] = round(figures[name]["seconds"] / base, 4)
@@ -145,6 +146,24 @@ def measure(size: int, runs: int, with_jsonschema: bool) -> dict[str, Any]:
         figures["check-jsonschema"]["times_slower_than_verify_cold"] = round(
             figures["check-jsonschema"]["seconds"] / figures["verify cold"]["seconds"], 1)
     return figures
+
+
+def measure_import(root: Path, size: int, runs: int) -> dict[str, float]:
+    """`import` of a feed of as many reviews as the ledger has claims, into a copy of the ledger each run."""
+    feed = HERE / "data" / f"feed-{size}.json"
+    if not feed.exists():
+        claimreview_feed(feed, size)
+    work = Path(tempfile.mkdtemp()) / "ledger"
+    command = [PYTHON, "-m", "factcheck", "-C", str(work), "import", str(feed), "--format", "claimreview"]
+
+    def fresh() -> None:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(root, work, ignore=shutil.ignore_patterns(".factcheck-cache", "feed-*.json"))
+
+    print(f"[{size}] factcheck import of {size} reviews", file=sys.stderr)
+    figure = median_of(runs, command, before=fresh)
+    shutil.rmtree(work.parent, ignore_errors=True)
+    return figure
 
 
 def startup(runs: int) -> dict[str, Any]:
@@ -181,7 +200,8 @@ def slopes(sizes: dict[str, Any]) -> dict[str, list[float]]:
     """How each time grows from one size to the next, against the growth of the ledger."""
     ordered = sorted(sizes, key=int)
     found: dict[str, list[float]] = {}
-    for name in ["baseline parse"] + [f"{c} {w}" for c in ("list", "verify", "diff", "report") for w in ("cold", "warm")]:
+    for name in ["baseline parse", "import cold"] + [f"{c} {w}" for c in ("list", "verify", "diff", "report")
+                                                     for w in ("cold", "warm")]:
         found[name] = [round((sizes[b][name]["seconds"] / sizes[a][name]["seconds"]) / (int(b) / int(a)), 2)
                        for a, b in itertools.pairwise(ordered)]
     return found
@@ -214,7 +234,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 def table(results: dict[str, Any]) -> str:
     rows = [f"{'figure':<22}" + "".join(f"{size + ' claims':>26}" for size in results["sizes"])]
     names = ["baseline parse", "check-jsonschema"] + [f"{c} {w}" for c in ("list", "verify", "diff", "report")
-                                                        for w in ("cold", "warm")]
+                                                        for w in ("cold", "warm")] + ["import cold"]
     for name in names:
         cells = []
         for size in results["sizes"].values():

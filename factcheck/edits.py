@@ -310,37 +310,51 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
     return Outcome(path, f"{claim_id}: status {record.claim.status} -> {status}{forced}")
 
 
-def import_claims(root: Path, incoming: list[dict[str, Any]], dry_run: bool) -> tuple[list[Claim], list[str]]:
-    """Add imported claims whose ids are not in the ledger yet; the others are named as already there."""
-    def plan(ledger: Ledger) -> tuple[list[Claim], list[str]]:
-        known = {r.claim.id for r in ledger.claims}
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import adds, and the incoming claims already in the ledger (id of the new, id of the one there)."""
+
+    new: list[Claim]
+    present: list[tuple[str, str]]
+
+
+def import_claims(root: Path, incoming: list[dict[str, Any]], dry_run: bool) -> ImportPlan:
+    """Add imported claims that are not in the ledger yet, in one write; the others are named with the claim
+    they match (see reviews.match_keys: the review's url or identifier, then words, claimant and date)."""
+    from factcheck.reviews import Matcher
+
+    def plan(ledger: Ledger) -> ImportPlan:
+        known = Matcher()
+        ids = {record.claim.id for record in ledger.claims}
+        for record in ledger.claims:
+            claim = record.claim
+            known.add({"text": claim.text, "claimant": claim.claimant, "date": claim.date,
+                       "review": claim.review.model_dump() if claim.review else None}, claim.id, claim.id)
         new, present = [], []
         for fields in incoming:
-            if fields["id"] in known:
-                present.append(fields["id"])
+            there = known.find(fields)
+            if there is None and fields["id"] in ids:
+                there = fields["id"]
+            if there is not None:
+                present.append((fields["id"], there))
                 continue
             try:
-                new.append(Claim.model_validate(fields))
+                claim = Claim.model_validate(fields)
             except ValidationError as exc:
                 raise FactcheckError(f"imported claim {fields['id']!r}: {_validation_message(exc)}") from None
-            known.add(fields["id"])
-        return new, present
+            new.append(claim)
+            ids.add(claim.id)
+        return ImportPlan(new, present)
 
     if dry_run:
         return plan(load_ledger(root, fill_cache=False))
     with LedgerLock(root):
-        new, present = plan(load_ledger(root, fill_cache=False))
-        if new:
+        done = plan(load_ledger(root, fill_cache=False))
+        if done.new:
             path = _append_target(root)
-
-            def edit(yaml_text: YamlText) -> str:
-                text = yaml_text.text
-                for claim in new:
-                    text = YamlText(text, yaml_text.path).append_claim(_claim_data(claim))
-                return text
-
-            _rewrite(root, path, edit, lambda claims: [*claims, *new])
-    return new, present
+            data = [_claim_data(claim) for claim in done.new]
+            _rewrite(root, path, lambda yaml_text: yaml_text.append_claims(data), lambda claims: [*claims, *done.new])
+    return done
 
 
 def _require_ledger(root: Path) -> None:
@@ -362,6 +376,9 @@ def _claim_data(claim: Claim) -> dict[str, Any]:
     if "quantity" in data:
         value = data["quantity"]["value"]
         data["quantity"] = Flow({**data["quantity"], "value": int(value) if float(value).is_integer() else value})
+    if "review" in data:  # a reviewer's 5 is written 5, as they wrote it
+        data["review"] = {key: int(value) if isinstance(value, float) and value.is_integer() else value
+                          for key, value in data["review"].items()}
     return data
 
 

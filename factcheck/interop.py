@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from factcheck.anchor import Found, Snapshot
+from factcheck.checks import missing_support
 from factcheck.errors import FactcheckError
-from factcheck.model import RatingScale
+from factcheck.model import Claim, RatingScale
+from factcheck.ratings import VERDICTS
 from factcheck.store import Ledger
 
-VERDICTS = ("supported", "misleading", "conflicting", "refuted", "unverifiable")
 _FALSE_WORDS = re.compile(r"\b(false|fake|wrong|incorrect|untrue|pants on fire|fabricated|bogus)\b", re.IGNORECASE)
 _TRUE_WORDS = re.compile(r"\b(true|correct|accurate|right)\b", re.IGNORECASE)
-# Words seen in published ClaimReview ratings, read as the ledger's verdicts.
-_SYNONYMS = {
-    "supported": ("true", "correct", "accurate", "mostly true", "verified", "supported", "confirmed"),
-    "refuted": ("false", "incorrect", "fake", "pants on fire", "wrong", "untrue", "refuted", "fabricated", "bogus",
-                "mostly false"),
-    "misleading": ("misleading", "missing context", "out of context", "distorted", "exaggerated", "partly false",
-                   "half true"),
-    "conflicting": ("mixed", "mixture", "conflicting", "disputed", "contested"),
-    "unverifiable": ("unverifiable", "unproven", "unsupported", "no evidence", "cannot be verified"),
-}
-
-
 # -- the rating scale ------------------------------------------------------------------------------------
 
 def check_scale(scale: RatingScale) -> list[str]:
@@ -83,59 +70,97 @@ class Export:
 
     documents: list[dict[str, Any]]
     left_out: dict[str, int] = field(default_factory=dict)
+    warnings: dict[str, int] = field(default_factory=dict)  # published, but lacking what consumers expect
 
 
-def claimreview(ledger: Ledger) -> Export:
-    """One schema.org ClaimReview per claim with a verdict; unverified claims are left out."""
+def claimreview(ledger: Ledger, include_unsupported: bool = False) -> Export:
+    """One schema.org ClaimReview per claim with a verdict. Unverified claims are left out, and so are
+    verdicts `verify` calls unsupported unless asked; an imported verdict is credited to its reviewer."""
     scale = checked_scale(ledger)
     settings = ledger.settings
     base = settings.review_base_url
     publisher = settings.publisher
-    reviews, left_out = [], {"without a verdict (unverified)": 0, "without a url (set review_base_url)": 0}
+    reviews: list[dict[str, Any]] = []
+    left_out = dict.fromkeys(("without a verdict (unverified)", UNSUPPORTED), 0)
+    warned = dict.fromkeys((NO_URL, NO_AUTHOR, NO_DATE), 0)
     publishers = {s.meta.publisher for s in ledger.sources.values() if s.meta is not None and s.meta.publisher}
     for record in ledger.claims:
         claim = record.claim
         if claim.status == "unverified":
             left_out["without a verdict (unverified)"] += 1
             continue
-        rating = getattr(scale, claim.status)
-        verdict_date = next((e.date for e in reversed(claim.history) if e.status == claim.status), None)
+        if not include_unsupported and missing_support(claim) is not None:
+            left_out[UNSUPPORTED] += 1
+            continue
+        theirs = claim.review if claim.review is not None and not claim.history else None
         urls = _appearance_urls(ledger, claim)
         kind = "Organization" if claim.claimant in publishers else "Person"
-        item: dict[str, Any] = {
-            "@type": "Claim",
-            "author": {"@type": kind, "name": claim.claimant},
-            "datePublished": claim.date.isoformat(),
-        }
+        item: dict[str, Any] = {"@type": "Claim", "datePublished": claim.date.isoformat()}
+        if claim.claimant != "unknown":
+            item["author"] = {"@type": kind, "name": claim.claimant}
         if urls:
             item["firstAppearance"] = {"@type": "CreativeWork", "url": urls[0]}
             item["appearance"] = [{"@type": "CreativeWork", "url": url} for url in urls]
-        review_rating: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
-        if rating.value is not None:
-            review_rating.update({"ratingValue": _number(rating.value), "bestRating": _number(scale.best),
-                                  "worstRating": _number(scale.worst)})
         review: dict[str, Any] = {
             "@context": "https://schema.org",
             "@type": "ClaimReview",
             "identifier": claim.id,
             "claimReviewed": claim.text,
             "itemReviewed": item,
-            "reviewRating": review_rating,
+            "reviewRating": _their_rating(theirs) if theirs is not None else _our_rating(scale, claim.status),
         }
-        if base:
-            review["url"] = base + claim.id if base.endswith(("/", "#", "=")) else f"{base}/{claim.id}"
+        url = theirs.url if theirs is not None else (
+            (base + claim.id if base.endswith(("/", "#", "=")) else f"{base}/{claim.id}") if base else None)
+        if url:
+            review["url"] = url
         else:
-            left_out["without a url (set review_base_url)"] += 1
-        if publisher is not None:
-            review["author"] = {"@type": "Organization", "name": publisher.name,
-                                **({"url": publisher.url} if publisher.url else {})}
-        if verdict_date is not None:
-            review["datePublished"] = verdict_date.isoformat()
+            warned[NO_URL] += 1
+        if theirs is not None:
+            review["author"] = {"@type": "Organization", "name": theirs.by}
+            when = theirs.date.isoformat() if theirs.date else None
+        else:
+            if publisher is not None:
+                review["author"] = {"@type": "Organization", "name": publisher.name,
+                                    **({"url": publisher.url} if publisher.url else {})}
+            entry = next((e for e in reversed(claim.history) if e.status == claim.status), None)
+            when = entry.date.isoformat() if entry is not None else None
+        if "author" not in review:
+            warned[NO_AUTHOR] += 1
+        if when:
+            review["datePublished"] = when
+        else:
+            warned[NO_DATE] += 1
         reviews.append(review)
-    return Export(reviews, {k: v for k, v in left_out.items() if v})
+    return Export(reviews, {k: v for k, v in left_out.items() if v}, {k: v for k, v in warned.items() if v})
 
 
-def _appearance_urls(ledger: Ledger, claim: Any) -> list[str]:
+UNSUPPORTED = "whose verdict verify calls unsupported (pass --include-unsupported to publish them)"
+NO_URL = "without a url (set review_base_url)"
+NO_AUTHOR = "without an author (set ledger: publisher:)"
+NO_DATE = "without a datePublished (no history entry dates the verdict)"
+
+
+def _our_rating(scale: RatingScale, status: str) -> dict[str, Any]:
+    rating = getattr(scale, status)
+    out: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
+    if rating.value is not None:
+        out.update({"ratingValue": _number(rating.value), "bestRating": _number(scale.best),
+                    "worstRating": _number(scale.worst)})
+    return out
+
+
+def _their_rating(review: Any) -> dict[str, Any]:
+    """The reviewer's own rating, as they gave it: their words, and their number on their own scale."""
+    out: dict[str, Any] = {"@type": "Rating"}
+    if review.label is not None:
+        out["alternateName"] = review.label
+    for key, value in (("ratingValue", review.value), ("bestRating", review.best), ("worstRating", review.worst)):
+        if value is not None:
+            out[key] = _number(value)
+    return out
+
+
+def _appearance_urls(ledger: Ledger, claim: Claim) -> list[str]:
     urls: list[str] = []
     for quote in claim.appearances:
         source = ledger.sources.get(quote.source)
@@ -213,155 +238,3 @@ def _annotation(ledger: Ledger, claim: Any, kind: str, index: int, quote: Any, s
         "target": targets[0] if len(targets) == 1 else targets,
     }
     return annotation
-
-
-# -- ClaimReview in --------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Imported:
-    """Claims read from ClaimReview markup, and the reviews that could not become claims."""
-
-    claims: list[dict[str, Any]]
-    skipped: list[str]
-
-
-def reviews_in(document: Any) -> list[dict[str, Any]]:
-    """The ClaimReview objects in a JSON-LD document: one object, a list, a @graph or a DataFeed."""
-    found: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, list):
-            for item in node:
-                walk(item)
-        elif isinstance(node, dict):
-            if _is_type(node, "ClaimReview"):
-                found.append(node)
-            for key in ("@graph", "dataFeedElement", "item", "itemListElement", "mainEntity"):
-                if key in node:
-                    walk(node[key])
-
-    walk(document)
-    return found
-
-
-def _is_type(node: dict[str, Any], name: str) -> bool:
-    kinds = node.get("@type", node.get("type"))
-    kinds = kinds if isinstance(kinds, list) else [kinds]
-    return any(isinstance(k, str) and k.rsplit("/", 1)[-1].rsplit(":", 1)[-1] == name for k in kinds)
-
-
-def import_claimreview(document: Any, scale: RatingScale) -> Imported:
-    """Each review as a claim: claimant, date, appearance urls, and the verdict read through the scale."""
-    claims, skipped = [], []
-    for number, review in enumerate(reviews_in(document), 1):
-        text = _text(review.get("claimReviewed"))
-        if not text:
-            skipped.append(f"review #{number}: no claimReviewed")
-            continue
-        item: dict[str, Any] = review["itemReviewed"] if isinstance(review.get("itemReviewed"), dict) else {}
-        claimant = _name(item.get("author")) or "unknown"
-        date = _date(item.get("datePublished")) or _date(review.get("datePublished"))
-        if date is None:
-            skipped.append(f"review #{number} ({text[:40]!r}): no date for the claim or the review")
-            continue
-        status, rating_note = _verdict(review.get("reviewRating"), scale)
-        urls = [u for u in (_url(a) for a in [*_as_list(item.get("firstAppearance")), *_as_list(item.get("appearance"))])
-                if u]
-        reviewer = _name(review.get("author"))
-        notes = ["Imported from ClaimReview" + (f" by {reviewer}" if reviewer else "")
-                 + (f" ({review['url']})" if isinstance(review.get("url"), str) else "") + "."]
-        if claimant == "unknown":
-            notes.append("The review names no claimant.")
-        if not _date(item.get("datePublished")):
-            notes.append("The claim's own date is not given; the review's date is used.")
-        if rating_note:
-            notes.append(rating_note)
-        claim: dict[str, Any] = {
-            "id": stable_id(review, text), "text": text, "claimant": claimant, "date": date, "status": status,
-            "note": " ".join(notes),
-        }
-        if urls:
-            claim["appearance_urls"] = list(dict.fromkeys(urls))
-        claims.append(claim)
-    return Imported(claims, skipped)
-
-
-def stable_id(review: dict[str, Any], text: str) -> str:
-    """An id derived from the review: the same review gives the same id on every import."""
-    key = review.get("url") if isinstance(review.get("url"), str) else None
-    if key is None:
-        item: dict[str, Any] = review["itemReviewed"] if isinstance(review.get("itemReviewed"), dict) else {}
-        key = "|".join([text, _name(item.get("author")) or "", str(item.get("datePublished") or ""),
-                        str(review.get("datePublished") or "")])
-    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:8]
-    words = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    slug = "-".join(re.findall(r"[a-z0-9]+", words))[:48].strip("-") or "claim"
-    return f"cr-{slug}-{digest}"
-
-
-def _verdict(rating: Any, scale: RatingScale) -> tuple[str, str | None]:
-    """The verdict a review's rating means: its words first, then its number; unverified when neither tells."""
-    if not isinstance(rating, dict):
-        return "unverified", "The review gives no rating."
-    label = _text(rating.get("alternateName")) or _text(rating.get("name"))
-    if label:
-        wanted = label.strip().casefold()
-        for verdict in VERDICTS:
-            if wanted == getattr(scale, verdict).label.casefold() or wanted in _SYNONYMS[verdict]:
-                return verdict, None
-    value, best, worst = (_float(rating.get(k)) for k in ("ratingValue", "bestRating", "worstRating"))
-    if value is not None and best is not None and worst is not None and best != worst:
-        position = (value - worst) / (best - worst)
-        if 0 <= position <= 1:
-            nearest = min((v for v in VERDICTS if getattr(scale, v).value is not None),
-                          key=lambda v: abs((_position(getattr(scale, v).value, scale) or 0) - position))
-            words = f" ({label!r})" if label else ""
-            return nearest, f"Rated {value:g} on a scale from {worst:g} (worst) to {best:g} (best){words}."
-    if label:
-        return "unverified", f"The review's rating {label!r} maps to no verdict of this ledger."
-    return "unverified", "The review's rating could not be read."
-
-
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [] if value is None else [value]
-
-
-def _text(value: Any) -> str | None:
-    if isinstance(value, str) and value.strip():
-        return " ".join(value.split())
-    return None
-
-
-def _name(value: Any) -> str | None:
-    if isinstance(value, list):
-        names = [n for n in (_name(v) for v in value) if n]
-        return ", ".join(names) or None
-    if isinstance(value, dict):
-        return _text(value.get("name"))
-    return _text(value)
-
-
-def _url(value: Any) -> str | None:
-    if isinstance(value, dict):
-        value = value.get("url") or value.get("@id")
-    return value.strip() if isinstance(value, str) and value.strip().startswith(("http://", "https://")) else None
-
-
-def _date(value: Any) -> str | None:
-    if not isinstance(value, str):
-        return None
-    match = re.match(r"^(\d{4}-\d{2}-\d{2})", value.strip())
-    return match.group(1) if match else None
-
-
-def _float(value: Any) -> float | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    if isinstance(value, str):
-        try:
-            return float(value)
-        except ValueError:
-            return None
-    return None

@@ -29,6 +29,7 @@ class Row(NamedTuple):
     sources: list[str]
     tags: list[str]
     text: str
+    review: dict[str, Any] | None  # an imported claim's review as its reviewer gave it (see model.Review)
 
 
 COLUMNS: tuple[str, ...] = Row._fields
@@ -188,7 +189,8 @@ def row_values(claim: Claim) -> Row:
     sources.update(quote.source for quote in claim.evidence)
     return Row(claim.id, claim.date.isoformat(), claim.status, claim.claimant, claim.subject,
                phrase_of(quantity.value, quantity.bound, quantity.unit) if quantity else None,
-               claim.measure, sorted(sources), list(claim.tags), claim.text)
+               claim.measure, sorted(sources), list(claim.tags), claim.text,
+               claim.review.model_dump(mode="json", exclude_none=True) if claim.review is not None else None)
 
 
 def _require_known(kind: str, wanted: Sequence[str], known: set[str]) -> None:

@@ -481,6 +481,9 @@ def _json_dates(claim: dict[str, Any]) -> dict[str, Any]:
     for entry in claim.get("history") or ():
         if isinstance(entry, dict) and isinstance(entry.get("date"), dt.date):
             entry["date"] = entry["date"].isoformat()
+    review = claim.get("review")
+    if isinstance(review, dict) and isinstance(review.get("date"), dt.date):
+        review["date"] = review["date"].isoformat()
     return claim
 
 

@@ -84,11 +84,15 @@ class YamlText:
 
     def append_claim(self, claim: dict[str, Any]) -> str:
         """Append a claim to the top-level `claims:` list."""
+        return self.append_claims([claim])
+
+    def append_claims(self, claims: list[dict[str, Any]]) -> str:
+        """Append claims to the top-level `claims:` list, in one splice whatever their number."""
         entry = self.top_value("claims")
         if entry is None:
-            return self._append_top_key("claims", [claim])
+            return self._append_top_key("claims", claims)
         key, value = entry
-        return self._append_item(key, value, claim)
+        return self._append_items(key, value, claims)
 
     def append_to_claim_list(self, claim_id: str, key: str, item: dict[str, Any]) -> str:
         """Append `item` to the list under `key` of a claim, creating the key when it is missing."""
@@ -116,23 +120,27 @@ class YamlText:
         return self.text[:start] + new + self.text[end:]
 
     def _append_item(self, key: yaml.Node, sequence: yaml.Node, item: Any) -> str:
+        return self._append_items(key, sequence, [item])
+
+    def _append_items(self, key: yaml.Node, sequence: yaml.Node, items: list[Any]) -> str:
+        def lines_at(dash: int) -> list[str]:
+            return [line for item in items for line in self._item_lines(item, dash)]
+
         if isinstance(sequence, yaml.ScalarNode) and sequence.tag.endswith(":null"):
             start, end = sequence.start_mark.index, sequence.end_mark.index
             if start == end:  # `claims:` with nothing after it
-                return self._insert_lines(self._line_end(key.end_mark.index),
-                                          self._item_lines(item, key.start_mark.column + 2))
-            return self._splice(start, end, "\n" + "\n".join(self._item_lines(item, key.start_mark.column + 2)))
+                return self._insert_lines(self._line_end(key.end_mark.index), lines_at(key.start_mark.column + 2))
+            return self._splice(start, end, "\n" + "\n".join(lines_at(key.start_mark.column + 2)))
         if not isinstance(sequence, yaml.SequenceNode):
             raise FactcheckError(f"{self.path}:{key.start_mark.line + 1}: the value of this key is not a list")
         if sequence.flow_style and not sequence.value:  # `claims: []` becomes a block list
-            lines = self._item_lines(item, key.start_mark.column + 2)
-            return self._splice(key.end_mark.index + 1, sequence.end_mark.index, "\n" + "\n".join(lines))
+            return self._splice(key.end_mark.index + 1, sequence.end_mark.index,
+                                "\n" + "\n".join(lines_at(key.start_mark.column + 2)))
         if sequence.flow_style:
             close = sequence.end_mark.index - 1
-            return self._splice(close, close, ", " + flow(item))
+            return self._splice(close, close, "".join(", " + flow(item) for item in items))
         last = sequence.value[-1]
-        dash = self._dash_column(last)
-        return self._insert_lines(self._after_node(last), self._item_lines(item, dash))
+        return self._insert_lines(self._after_node(last), lines_at(self._dash_column(last)))
 
     def _add_key(self, mapping: yaml.MappingNode, key: str, value: Any) -> str:
         if mapping.flow_style:

@@ -143,8 +143,9 @@ def test_an_unknown_key_with_a_bracket_is_named_at_its_place(tmp_path: Path) -> 
 
 @pytest.mark.parametrize(("text", "code", "said"), [
     ("[" * 100_000, 2, "nested too deeply to be read (no ClaimReview feed nests that far)\n"),
-    ('{"a":' * 900 + "1" + "}" * 900, 0, "factcheck: added 0 claims; 0 already in the ledger; 0 skipped\n"),
-    ("[" * 900 + "]" * 900, 0, "factcheck: added 0 claims; 0 already in the ledger; 0 skipped\n"),
+    ('{"a":' * 900 + "1" + "}" * 900, 2, "nested more than 64 levels deep: not read (no ClaimReview feed nests that far)\n"),
+    ("[" * 900 + "]" * 900, 2, "nested more than 64 levels deep: not read (no ClaimReview feed nests that far)\n"),
+    ("[" * 60 + "]" * 60, 0, "factcheck: added 0 claims; 0 already in the ledger; 0 repeated in the file; 0 skipped\n"),
 ])
 def test_deeply_nested_json_to_import_is_an_error_not_a_traceback(tmp_path: Path, text: str, code: int,
                                                                    said: str) -> None:

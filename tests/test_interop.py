@@ -142,22 +142,27 @@ def test_import_of_an_awkward_data_feed(tmp_path: Path) -> None:
     feed = tmp_path / "feed.json"
     feed.write_text(json.dumps({"@graph": [FEED]}))
     dry = run("-C", root, "import", feed, "--format", "claimreview", "--dry-run")
-    assert dry.exit_code == 0 and "would add 4 claims; 0 already in the ledger; 1 skipped" in dry.stderr
+    assert dry.exit_code == 0 and "would add 4 claims; 0 already in the ledger; 0 repeated in the file; 1 skipped" in dry.stderr
     assert load_ledger(root).claims == []
     result = run("-C", root, "import", feed, "--format", "claimreview")
     assert result.exit_code == 0
-    assert "skipped review #5 ('No date anywhere.'): no date for the claim or the review" in result.stderr
+    assert "skipped review #5 ('No date anywhere.'): no date to give the claim: neither the claim nor the review " \
+           "has a date" in result.stderr
     claims = {c.claim.text: c.claim for c in load_ledger(root).claims}
     bridge = claims["The bridge cost 2 billion."]
     assert (bridge.status, bridge.claimant, bridge.appearance_urls) == (
         "unverified", "A Mayor", ["https://a.example/1", "https://a.example/2"])
     assert "The review gives no rating." in (bridge.note or "")
-    crime = claims["Crime fell by half."]
-    assert crime.status == "misleading" and crime.date.isoformat() == "2023-06-02"
-    assert "Rated 4 on a scale from 5 (worst) to 1 (best) ('Four Pinocchios')." in (crime.note or "")
+    assert bridge.review is not None and (bridge.review.by, bridge.review.url) == ("Checkers", "https://checks.example.net/1")
+    crime = claims["Crime fell by half."]  # the words decide; the number, on the review's own reversed scale, agrees
+    assert crime.status == "refuted" and crime.date.isoformat() == "2023-06-02"
+    assert crime.review is not None
+    assert (crime.review.label, crime.review.value, crime.review.best, crime.review.worst) == ("Four Pinocchios", 4, 1, 5)
     assert "The claim's own date is not given" in (crime.note or "")
+    assert "warning" not in result.stderr
     taxes = claims["Taxes doubled."]
-    assert taxes.status == "unverified" and "'Needs more study' maps to no verdict" in (taxes.note or "")
+    assert taxes.status == "unverified" and "'Needs more study' is not a label this ledger knows" in (taxes.note or "")
+    assert taxes.review is not None and taxes.review.label == "Needs more study"
     assert taxes.appearance_urls == ["https://c.example/y"]
     assert claims["Unemployment is 3%."].status == "refuted"
 
@@ -207,5 +212,5 @@ def test_csv_export_is_safe_to_open_in_a_spreadsheet(tmp_path: Path) -> None:
     assert rows[0]["tags"] == "'@sum; -1; ok"
     assert rows[1]["text"] == "plain, with comma" and rows[1]["claimant"] == "Ünïcode"
     assert list(rows[0]) == ["id", "date", "status", "claimant", "subject", "figure", "measure", "sources", "tags",
-                             "text"]
+                             "text", "review"]
     assert result.stdout == run("-C", tmp_path, "list", "--format", "csv").stdout

@@ -25,4 +25,6 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{key}: {_cell(item)}" for key, item in value.items())
     return str(value)

@@ -20,6 +20,16 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
+_EMBEDDED = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def dumps_embeddable(value: Any) -> str:
+    """`dumps`, safe to paste into an HTML `<script type="application/ld+json">` element: `<`, `>` and `&`
+    (and U+2028, U+2029) written as JSON escapes, so no text can close the element or open a comment. Those
+    characters occur only inside strings in JSON, so the value is the same."""
+    return dumps(value).translate(_EMBEDDED)
+
+
 def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
     """The report value (see factcheck.report) with its claims, rendered by `claims_part` (UTF-8), in their
     place; as pieces of UTF-8 to write one after the other."""

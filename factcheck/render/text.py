@@ -82,6 +82,22 @@ def counts_line(counts: dict[str, int], claims: int, sources: int) -> str:
     return f"{count_of(claims, 'claim')}, {count_of(sources, 'source')}: {parts}"
 
 
+def review_line(review: dict[str, Any]) -> str:
+    """An imported review in words: who, their label, their number on their scale, when, where."""
+    parts = [f"by {review['by']}"]
+    if review.get("label") is not None:
+        parts.append(f"rated {review['label']!r}")
+    if review.get("value") is not None:
+        scale = f" on {review['worst']:g} (worst) to {review['best']:g} (best)" \
+            if review.get("best") is not None and review.get("worst") is not None else ""
+        parts.append(f"{review['value']:g}{scale}")
+    if review.get("date"):
+        parts.append(f"on {review['date']}")
+    if review.get("url"):
+        parts.append(review["url"])
+    return ", ".join(parts)
+
+
 def claim(view: dict[str, Any], style: Styler = plain) -> str:
     """One claim whole, each quote shown in its place in the source."""
     t = terminal
@@ -93,6 +109,8 @@ def claim(view: dict[str, Any], style: Styler = plain) -> str:
     out += [f"  {name:<9} {t(str(value), one_line=True)}" for name, value in fields if value]
     if view.get("note"):
         out += _wrap(t(view["note"], one_line=True), "  note      ", "            ")
+    if view.get("review"):
+        out += _wrap(t(review_line(view["review"]), one_line=True), "  review    ", "            ")
     for kind in ("appearances", "evidence"):
         quotes = view.get(kind) or []
         if not quotes:
