@@ -10,9 +10,10 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from factcheck import __version__, collecting
+from factcheck.anchor import Found, Snapshot
 from factcheck.checks import Options, Progress
 from factcheck.errors import SEVERITIES, Problem
 from factcheck.model import STATUSES, Claim, Settings, phrase
@@ -27,8 +28,22 @@ REPORT_VERSION = 1
 # What a quote's link shows of its source: title, publisher, url, published and retrieved (ISO dates).
 Linked = tuple[str | None, str | None, str | None, str | None, str | None]
 
-# How a format renders a chunk of claims, given what each source's links show (see `claim_data`).
-RenderClaims = Callable[[list[Claim], Mapping[str, Linked]], str]
+class QuoteMatch(NamedTuple):
+    """How a quote was found in its source, for a reader: `exact`, `normalized` (after folding),
+    `omissions` (an ellipsis quote, words left out), `not-found` (with the reason and the closest passage),
+    or `no-snapshot` (its source cannot be read)."""
+
+    kind: str
+    reason: str | None = None
+    closest: str | None = None
+
+
+# What each quote of a claim's appearances then evidence matched, in order.
+Matches = Sequence[QuoteMatch]
+
+# How a format renders a chunk of claims, given what each source's links show and each claim's matches
+# (see `claim_data`).
+RenderClaims = Callable[[list[Claim], Mapping[str, Linked], Sequence[Matches]], str]
 
 
 @dataclass
@@ -75,6 +90,7 @@ class ClaimParts:
         self.counts: dict[str, dict[str, int]] = {}  # by claims file: claims by status
         self.kept: list[ClaimRecord] = []
         self._linked: dict[str, Linked] | None = None
+        self._snapshots: dict[str, Snapshot | None] = {}  # each source folded once, for every chunk
 
     def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
         if not records:
@@ -83,8 +99,10 @@ class ClaimParts:
             self._linked = _linked(ledger)
         path = records[0].doc.path
         linked = self._linked
+        claims = [r.claim for r in records]
+        matches = [match_quotes(ledger, self._snapshots, claim) for claim in claims]
         self.parts.setdefault(path, []).append(
-            (int(records[0].path[1]), self.spool.add(self.render([r.claim for r in records], linked).encode("utf-8"))))
+            (int(records[0].path[1]), self.spool.add(self.render(claims, linked, matches).encode("utf-8"))))
         counts = self.counts.setdefault(path, dict.fromkeys(STATUSES, 0))
         for record in records:
             counts[record.claim.status] += 1
@@ -177,8 +195,48 @@ def verdict_date(claim: Claim) -> str | None:
     return next((e.date.isoformat() for e in reversed(claim.history) if e.status == claim.status), None)
 
 
-def claim_data(claim: Claim, linked: Mapping[str, Linked]) -> dict[str, Any]:
-    """One claim for the report as a plain value, with what each quote's link shows of its source."""
+def match_quotes(ledger: Ledger, snapshots: dict[str, Snapshot | None], claim: Claim) -> list[QuoteMatch]:
+    """How each quote of the claim (appearances, then evidence) is found in its source."""
+    found: list[QuoteMatch] = []
+    for quote in [*claim.appearances, *claim.evidence]:
+        if quote.source not in snapshots:
+            source = ledger.sources.get(quote.source)
+            snapshots[quote.source] = Snapshot(source.text) if source is not None and source.text is not None else None
+        snapshot = snapshots[quote.source]
+        if snapshot is None:
+            found.append(QuoteMatch("no-snapshot", f"the source {quote.source!r} has no readable snapshot"))
+            continue
+        result = snapshot.find(quote.text, quote.prefix, quote.suffix)
+        if isinstance(result, Found):
+            found.append(QuoteMatch("omissions" if result.omitted else result.kind))
+        else:
+            found.append(QuoteMatch("not-found", result.reason, result.closest))
+    return found
+
+
+def verdict(claim: Claim) -> dict[str, Any] | None:
+    """Who gave the claim its present verdict, when and why: the last history entry (its note, its `by`,
+    forced or not), or the imported review when the desk has given none; None for an unverified claim with
+    no history."""
+    entry = claim.history[-1] if claim.history else None
+    if entry is not None:
+        return {"status": entry.status, "date": entry.date.isoformat(), "by": entry.by, "reason": entry.note,
+                "forced": bool(entry.forced), "imported": None}
+    review = claim.review
+    if review is not None:
+        rated = f"rated {review.label!r}" if review.label else "rated with no words"
+        return {"status": claim.status, "date": review.date.isoformat() if review.date else None, "by": review.by,
+                "reason": f"imported: {rated} by {review.by}", "forced": False,
+                "imported": review.model_dump(mode="json", exclude_none=True)}
+    if claim.status != "unverified":
+        return {"status": claim.status, "date": None, "by": None, "reason": claim.note, "forced": False,
+                "imported": None}
+    return None
+
+
+def claim_data(claim: Claim, linked: Mapping[str, Linked], matches: Matches = ()) -> dict[str, Any]:
+    """One claim for the report as a plain value, with what each quote's link shows of its source, how each
+    quote was found, and who gave its verdict, when and why."""
     links: list[dict[str, Any]] = []
     for quote in claim.appearances:
         links.append({"kind": "appearance", "stance": None, "source": quote.source, "text": quote.text,
@@ -186,8 +244,13 @@ def claim_data(claim: Claim, linked: Mapping[str, Linked]) -> dict[str, Any]:
     for evidence in claim.evidence:
         links.append({"kind": "evidence", "stance": evidence.stance, "source": evidence.source, "text": evidence.text,
                       **dict(zip(_LINK_FIELDS, linked.get(evidence.source, _NO_SOURCE), strict=True))})
+    for link, match in zip(links, matches, strict=False):
+        link["match"] = match.kind
+        if match.kind in ("not-found", "no-snapshot"):
+            link["match_reason"], link["closest"] = match.reason, match.closest
     return {
         "id": claim.id, "text": claim.text, "status": claim.status, "verdict_date": verdict_date(claim),
+        "verdict": verdict(claim),
         "claimant": claim.claimant, "date": claim.date.isoformat(), "subject": claim.subject,
         "figure": phrase(claim.quantity) if claim.quantity else None, "measure": claim.measure,
         "note": claim.note, "tags": list(claim.tags), "quotes": links,

@@ -90,3 +90,67 @@ def test_injected_script_does_not_run(browser, tmp_path: Path) -> None:  # type:
     assert HOSTILE in page.locator("#claim-evil").inner_text()
     assert requests == [report.as_uri()]
     assert console == []
+
+
+def evidence_ledger(example: Path, tmp_path: Path) -> Path:
+    """The example with a misquote, a forced verdict and a verdict imported from another fact-checker."""
+    claims = example / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    misquoted = text.replace("Azerbaijan cannot purchase Western-made fighter jets",
+                             "Azerbaijan can never purchase Western-made fighter jets")
+    assert misquoted != text
+    claims.write_text(misquoted, encoding="utf-8")
+    assert run("-C", example, "status", "az-kaan-cooperation-2023", "supported", "--note", "Both ministries say so",
+               "--by", "A. Editor", "--date", "2024-01-05", "--force").exit_code == 0
+    feed = tmp_path / "feed.json"
+    feed.write_text(json.dumps({
+        "@context": "https://schema.org", "@type": "ClaimReview", "url": "https://checks.example.net/77",
+        "claimReviewed": "Azerbaijan makes all of its own rifles.", "datePublished": "2024-03-01",
+        "author": {"@type": "Organization", "name": "Checkers"},
+        "itemReviewed": {"@type": "Claim", "author": "A Blogger", "datePublished": "2024-02-20"},
+        "reviewRating": {"@type": "Rating", "alternateName": "Mostly False"}}))
+    assert run("-C", example, "import", feed, "--format", "claimreview").exit_code == 0
+    return example
+
+
+def test_a_report_shows_each_quote_and_verdict_for_what_it_is(browser, example: Path,  # type: ignore[no-untyped-def]
+                                                              tmp_path: Path) -> None:
+    root = evidence_ledger(example, tmp_path)
+    page_file = tmp_path / "report.html"
+    run("-C", root, "report", "--format", "html", "-o", page_file)
+    page, console, _ = open_report(browser, page_file)
+    assert console == []
+    card = page.locator("#claim-az-us-fighter-restrictions-2023")
+    missing = card.locator(".quote-missing")
+    assert missing.count() == 1 and card.locator("blockquote").count() == 0
+    shown = missing.inner_text()
+    assert "NOT FOUND in the source" in shown and "can never purchase" in shown
+    assert "“" not in shown and "”" not in shown
+    assert "cannot purchase Western-made fighter jets" in missing.locator(".closest").inner_text()
+    found = page.locator("#claim-az-weapons-in-development-2023 blockquote").first.inner_text()
+    assert found.startswith("“") and "found exactly" in found
+    forced = page.locator("#claim-az-kaan-cooperation-2023 .verdict").inner_text()
+    assert "by A. Editor" in forced and "2024-01-05" in forced and "forced" in forced and "Both ministries say so" in forced
+    imported = page.locator("article.claim", has_text="Azerbaijan makes all of its own rifles.").locator(".verdict")
+    assert "imported: rated 'Mostly False' by Checkers" in imported.inner_text()
+    assert imported.locator("a").get_attribute("href") == "https://checks.example.net/77"
+
+
+def test_every_report_format_carries_the_same_evidence(example: Path, tmp_path: Path) -> None:
+    root = evidence_ledger(example, tmp_path)
+    data = json.loads(run("-C", root, "report", "--format", "json").stdout)
+    claims = {c["id"]: c for c in data["claims"]}
+    (quote,) = claims["az-us-fighter-restrictions-2023"]["quotes"]
+    assert quote["match"] == "not-found" and "cannot purchase Western-made fighter jets" in quote["closest"]
+    assert {q["match"] for q in claims["az-weapons-in-development-2023"]["quotes"]} == {"exact"}
+    forced = claims["az-kaan-cooperation-2023"]["verdict"]
+    assert (forced["by"], forced["date"], forced["forced"], forced["reason"]) == (
+        "A. Editor", "2024-01-05", True, "Both ministries say so")
+    imported = next(c for c in data["claims"] if c["text"] == "Azerbaijan makes all of its own rifles.")["verdict"]
+    assert imported["imported"]["url"] == "https://checks.example.net/77" and imported["by"] == "Checkers"
+    markdown = run("-C", root, "report", "--format", "markdown").stdout
+    row = next(line for line in markdown.splitlines() if line.startswith("| az-us-fighter-restrictions-2023 "))
+    assert "**NOT FOUND in the source**" in row
+    row = next(line for line in markdown.splitlines() if line.startswith("| az-kaan-cooperation-2023 "))
+    assert "Both ministries say so; by A. Editor; 2024-01-05; **forced**" in row
+    assert "[the review](<https://checks.example.net/77>)" in markdown

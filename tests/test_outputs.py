@@ -139,11 +139,11 @@ def test_markdown_report_survives_hostile_text(broken: Path) -> None:
     inline_html = [c for t in tokens if t.type == "inline" for c in t.children if c.type == "html_inline"]
     assert inline_html == []
     rows = _table_rows(tokens)
-    claims_header = ["Claim", "Verdict", "Claimant", "Date", "Text", "Sources"]
+    claims_header = ["Claim", "Verdict", "Why, by whom, when", "Claimant", "Date", "Text", "Sources"]
     claims_table = rows[rows.index(claims_header):]
     assert all(len(row) == len(claims_header) for row in claims_table)
     hostile_row = next(row for row in claims_table if row[0] == "hostile")
-    assert hostile_row[4] == HOSTILE.replace("\n", " ")
+    assert hostile_row[5] == HOSTILE.replace("\n", " ")
     assert "<script>" not in parser.render(result.stdout)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -11,7 +12,7 @@ from factcheck.errors import SEVERITIES, Problem
 if TYPE_CHECKING:
     from factcheck.history import LedgerDiff
     from factcheck.model import Claim
-    from factcheck.report import Linked
+    from factcheck.report import Linked, Matches
     from factcheck.timeline import Series
 
 
@@ -46,12 +47,13 @@ def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
     yield tail
 
 
-def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked]) -> str:
+def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked], matches: Sequence[Matches] = ()) -> str:
     """A chunk of the report's claims as items of its `claims` list (indented as `report` places them)."""
     from factcheck.report import claim_data
 
-    return ",\n".join("    " + json.dumps(claim_data(claim, linked), ensure_ascii=False, indent=2).replace("\n", "\n    ")
-                       for claim in claims)
+    return ",\n".join("    " + json.dumps(claim_data(claim, linked, found), ensure_ascii=False, indent=2)
+                       .replace("\n", "\n    ") for claim, found in itertools.zip_longest(claims, matches[:len(claims)],
+                                                                                          fillvalue=()))
 
 
 def counts(found: Sequence[Problem]) -> dict[str, int]:

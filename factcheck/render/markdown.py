@@ -14,7 +14,7 @@ from factcheck.timeline import Series, series_data
 
 if TYPE_CHECKING:
     from factcheck.model import Claim
-    from factcheck.report import Linked
+    from factcheck.report import Linked, Matches
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, head: bool = True) -> str:
@@ -113,18 +113,37 @@ def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
     yield from claims
 
 
-CLAIM_HEADERS = ("Claim", "Verdict", "Claimant", "Date", "Text", "Sources")
+CLAIM_HEADERS = ("Claim", "Verdict", "Why, by whom, when", "Claimant", "Date", "Text", "Sources")
+MATCH_WORDS = {"exact": "found exactly", "normalized": "found after folding", "omissions": "found, words left out",
+               "not-found": "NOT FOUND in the source", "no-snapshot": "source not readable"}
 
 
-def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked]) -> str:
+def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked], matches: Sequence[Matches] = ()) -> str:
     """Rows of the report's claims table for a chunk of claims."""
     from factcheck.report import claim_data
 
-    shown = (claim_data(claim, linked) for claim in claims)
+    shown = (claim_data(claim, linked, matches[i] if i < len(matches) else ()) for i, claim in enumerate(claims))
     return table(CLAIM_HEADERS, [
-        (md(c["id"]), md(c["status"]), md(c["claimant"]), md(c["date"]), md(c["text"]),
+        (md(c["id"]), md(c["status"]), verdict_words(c["verdict"]), md(c["claimant"]), md(c["date"]), md(c["text"]),
          "; ".join(_source_link(q) for q in c["quotes"]))
         for c in shown], head=False)
+
+
+def verdict_words(verdict: dict[str, Any] | None) -> str:
+    """The reason for a verdict, who gave it and when, forced or not, and the review it was imported from."""
+    if verdict is None:
+        return ""
+    parts = [md(verdict["reason"]) if verdict.get("reason") else "no reason recorded"]
+    if verdict.get("by"):
+        parts.append(f"by {md(verdict['by'])}")
+    if verdict.get("date"):
+        parts.append(md(verdict["date"]))
+    if verdict.get("forced"):
+        parts.append("**forced** (without the evidence verify asks of it)")
+    imported = verdict.get("imported")
+    if imported and safe_url(imported.get("url")):
+        parts.append(f"[the review](<{safe_url(imported['url'])}>)")
+    return "; ".join(parts)
 
 
 def _source_link(quote: dict[str, Any]) -> str:
@@ -132,4 +151,7 @@ def _source_link(quote: dict[str, Any]) -> str:
     url = safe_url(quote["url"])
     link = f"[{name}](<{url}>)" if url else name
     retrieved = f", retrieved {md(quote['retrieved'])}" if quote["retrieved"] else ""
-    return f"{link} ({md(quote['kind'])}{retrieved})"
+    match = quote.get("match")
+    found = f", **{MATCH_WORDS[match]}**" if match in ("not-found", "no-snapshot") else \
+        (f", {MATCH_WORDS[match]}" if match else "")
+    return f"{link} ({md(quote['kind'])}{retrieved}{found})"
