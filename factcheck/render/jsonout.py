@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -51,9 +50,9 @@ def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked], matches: 
     """A chunk of the report's claims as items of its `claims` list (indented as `report` places them)."""
     from factcheck.report import claim_data
 
-    return ",\n".join("    " + json.dumps(claim_data(claim, linked, found), ensure_ascii=False, indent=2)
-                       .replace("\n", "\n    ") for claim, found in itertools.zip_longest(claims, matches[:len(claims)],
-                                                                                          fillvalue=()))
+    return ",\n".join("    " + json.dumps(claim_data(claim, linked, matches[i] if i < len(matches) else ()),
+                                          ensure_ascii=False, indent=2).replace("\n", "\n    ")
+                       for i, claim in enumerate(claims))
 
 
 def counts(found: Sequence[Problem]) -> dict[str, int]:
