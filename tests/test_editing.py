@@ -386,3 +386,17 @@ def test_a_forced_verdict_says_so_in_its_history(example: Path) -> None:
     text = (example / "claims.yaml").read_text(encoding="utf-8")
     assert "        status: refuted\n        note: n\n        by: x\n        forced: true\n" in text
     assert run("-C", example, "verify").exit_code == 1  # still status-unsupported: forcing records, never hides
+
+
+@pytest.mark.parametrize("broken", ["claims:\n  - id: a\n    text: [\n", "claims:\n  - id: a\n    text: \"x\x9dy\"\n"])
+def test_an_edit_of_a_file_that_does_not_parse_names_its_line_and_column(tmp_path: Path, broken: str) -> None:
+    (tmp_path / "claims.yaml").write_text(broken, encoding="utf-8")
+    (tmp_path / "sources").mkdir()
+    before = (tmp_path / "claims.yaml").read_bytes()
+    for command in (["status", "a", "refuted", "--note", "Because", "--by", "Me"],
+                    ["quote", "a", "src", "some words here"]):
+        result = run("-C", tmp_path, *command)
+        assert result.exit_code == 2, result.stderr
+        assert re.search(r"claims\.yaml:\d+:\d+: yaml-syntax: ", result.stderr), result.stderr
+        assert "Traceback" not in result.stderr
+    assert (tmp_path / "claims.yaml").read_bytes() == before
