@@ -50,8 +50,8 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
 
 
 def _one_line_texts(value: Any) -> bool:
-    """Whether every text in the value is one line of printable characters (libyaml's output is then the
-    Python emitter's but for list indentation, which `_indent` adds)."""
+    """Whether every text in the value is one line of printable characters below U+D800 (libyaml's output is
+    then the Python emitter's but for list indentation, which `_indent` adds)."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -60,8 +60,8 @@ def _one_line_texts(value: Any) -> bool:
             stack.extend(item.values())
         elif isinstance(item, list):
             stack.extend(item)
-        elif isinstance(item, str) and not item.isprintable():
-            return False
+        elif isinstance(item, str) and not (item.isprintable() and (item.isascii() or max(item) < "\ud800")):
+            return False  # libyaml escapes characters past U+FFFF, which the Python emitter writes as they are
     return True
 
 

@@ -248,6 +248,7 @@ _VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
 
 
 @settings(max_examples=300, deadline=None)
+@example({"id": "\U00010800", "text": "\ufeff", "note": "a\u2028b"})
 @given(st.dictionaries(st.sampled_from(["id", "text", "claimant", "date", "review", "appearances", "tags", "note"]),
                        _VALUES, min_size=1))
 def test_the_quick_writer_writes_what_the_python_emitter_writes(value: dict[str, object]) -> None:
