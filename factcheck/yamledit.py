@@ -36,10 +36,64 @@ _Emitter.add_representer(Flow, lambda dumper, data: dumper.represent_mapping(
     "tag:yaml.org,2002:map", data.items(), flow_style=True))
 
 
+try:
+    class _CEmitter(yaml.CSafeDumper):
+        """libyaml's emitter, with lists indentless under their key (see _indent) and no anchors."""
+
+        def ignore_aliases(self, data: Any) -> bool:
+            return True
+
+    _CEmitter.add_representer(Flow, lambda dumper, data: dumper.represent_mapping(
+        "tag:yaml.org,2002:map", data.items(), flow_style=True))
+except AttributeError:  # pragma: no cover - PyYAML built without libyaml
+    _CEmitter = None  # type: ignore[assignment,misc]
+
+
+def _one_line_texts(value: Any) -> bool:
+    """Whether every text in the value is one line of printable characters below U+D800 (libyaml's output is
+    then the Python emitter's but for list indentation, which `_indent` adds)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            if any(isinstance(inner, list) for inner in item):
+                return False  # a list item that is itself a list: libyaml lays it out on the dash's line
+            stack.extend(item)
+        elif isinstance(item, str) and not (item.isprintable() and (item.isascii() or max(item) < "\ud800")):
+            return False  # libyaml escapes characters past U+FFFF, which the Python emitter writes as they are
+    return True
+
+
+def _indent(text: str) -> str:
+    """libyaml's block lists, written at their key's indentation, moved two spaces in as people write them."""
+    out: list[str] = []
+    shifts: list[tuple[int, int]] = []  # (indentation of the list's dashes as written, spaces added)
+    after_key = -1  # indentation of the key just above that has no value on its line
+    for line in text.split("\n"):
+        stripped = line.lstrip(" ")
+        at = len(line) - len(stripped)
+        while shifts and (at < shifts[-1][0] or (at == shifts[-1][0] and not stripped.startswith("- "))):
+            shifts.pop()
+        if stripped.startswith("- ") and at == after_key and (not shifts or shifts[-1][0] != at):
+            shifts.append((at, (shifts[-1][1] if shifts else 0) + 2))
+        added = shifts[-1][1] if shifts else 0
+        out.append(" " * added + line if stripped else line)
+        after_key = at + (2 if stripped.startswith("- ") else 0) if stripped.endswith(":") and ": " not in stripped \
+            and not stripped.startswith(("'", '"')) else -1
+    return "\n".join(out)
+
+
 def block(value: Any, indent: int) -> list[str]:
     """`value` as block-style YAML lines, each indented by `indent` spaces (no trailing newlines)."""
-    text = yaml.dump(value, Dumper=_Emitter, sort_keys=False, allow_unicode=True, default_flow_style=False,
-                     width=1_000_000)
+    if _CEmitter is not None and isinstance(value, dict) and _one_line_texts(value):
+        text = _indent(yaml.dump(value, Dumper=_CEmitter, sort_keys=False, allow_unicode=True,
+                                 default_flow_style=False, width=1_000_000))
+    else:
+        text = yaml.dump(value, Dumper=_Emitter, sort_keys=False, allow_unicode=True, default_flow_style=False,
+                         width=1_000_000)
     if text.endswith("...\n"):  # a lone scalar carries a document end marker
         text = text[: -len("...\n")]
     return [" " * indent + line if line else line for line in text.rstrip("\n").split("\n")]

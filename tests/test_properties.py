@@ -235,3 +235,31 @@ def test_both_readers_refuse_or_keep_every_control_character_alike(char: str, st
                 for p in refused] == [True]
     else:
         assert refused == []
+
+
+_WORDS = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=30)
+_SCALARS = st.one_of(_WORDS, st.sampled_from(["yes", "no", "- x", "a: b", "#c", "'q'", '"d"', "[e]", "{f}", "1e3",
+                                              "2021-07", "null", "~", "", " lead", "trail "]),
+                     st.integers(-10**6, 10**6), st.floats(allow_nan=False, allow_infinity=False),
+                     st.dates(), st.booleans(), st.none())
+_VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.dictionaries(st.sampled_from(["source", "text", "by", "a", "b"]), inner, max_size=3)),
+    max_leaves=12)
+
+
+@settings(max_examples=1000, deadline=None)
+@example({"id": "\U00010800", "text": "\ufeff", "note": "a\u2028b"})
+@example({"id": [[{"source": [""]}]]})
+@given(st.dictionaries(st.sampled_from(["id", "text", "claimant", "date", "review", "appearances", "tags", "note"]),
+                       _VALUES, min_size=1))
+def test_the_quick_writer_writes_what_the_python_emitter_writes(value: dict[str, object]) -> None:
+    from factcheck import yamledit
+
+    quick = yamledit.block(value, 4)
+    kept = yamledit._CEmitter
+    try:
+        yamledit._CEmitter = None  # type: ignore[assignment]
+        slow = yamledit.block(value, 4)
+    finally:
+        yamledit._CEmitter = kept  # type: ignore[misc]
+    assert quick == slow
