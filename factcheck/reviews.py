@@ -21,7 +21,6 @@ from factcheck.typed import parse_date
 
 _SCHEMA = ("http://schema.org/", "https://schema.org/")
 _CONTEXTS = re.compile(r"https?://schema\.org(?:/|/docs/jsonldcontext\.jsonld?|/docs/jsonldcontext\.json)?")
-MAX_DEPTH = 32  # references followed from a review: far more than any feed nests
 
 
 @dataclass(frozen=True)
@@ -123,18 +122,17 @@ class _Graph:
             if any(_term(kind) == "ClaimReview" for kind in node.get("@type", ())):
                 self.reviews.append(node)
 
-    def values(self, node: dict[str, Any], name: str, depth: int = 0) -> list[Any]:
-        """A property's values: strings and numbers as they are, nodes with references followed."""
+    def values(self, node: dict[str, Any], name: str) -> list[Any]:
+        """A property's values: strings and numbers as they are, nodes with references followed (one step:
+        the node named is read the same way, so a cycle of references is never walked)."""
         found: list[Any] = []
-        for key, values in node.items():
-            if _term(key) != name:
-                continue
-            for value in values:
+        for base in _SCHEMA:
+            for value in node.get(base + name, ()):
                 if "@value" in value:
                     found.append(value["@value"])
                 elif "@list" in value:
                     found.extend(v.get("@value", v) for v in value["@list"])
-                elif set(value) == {"@id"} and depth < MAX_DEPTH:
+                elif set(value) == {"@id"}:
                     found.append(self.by_id.get(value["@id"], value))
                 else:
                     found.append(value)
