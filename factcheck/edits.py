@@ -231,9 +231,10 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
             raise RefusedError(f"{exact!r} is too short to be evidence: {slight}; quote the sentence that bears on "
                                "the claim; nothing was written")
         prefix, suffix = (None, None) if found.omitted else pin(snapshot, found.start, found.end)
-        if not found.omitted and prefix is None and suffix is None and source.text.count(exact) > 1:
-            raise RefusedError(f"{exact!r} occurs {source.text.count(exact)} times in {source_id!r} and the words "
-                               "around them do not tell them apart; quote a longer passage; nothing was written")
+        places = 1 if found.omitted or prefix or suffix else source.text.count(exact)
+        if places > 1:
+            raise RefusedError(f"{exact!r} occurs {places} times in {source_id!r} and the words around them do not "
+                               "tell them apart; quote a longer passage; nothing was written")
         values: dict[str, Any] = {"source": source_id, "text": exact}
         if prefix:
             values["prefix"] = prefix

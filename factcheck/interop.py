@@ -9,7 +9,7 @@ from typing import Any
 from factcheck.anchor import Found, Snapshot
 from factcheck.checks import missing_support
 from factcheck.errors import FactcheckError
-from factcheck.model import Claim, RatingScale
+from factcheck.model import Claim, RatingScale, Review
 from factcheck.ratings import VERDICTS
 from factcheck.store import Ledger
 
@@ -149,7 +149,7 @@ def _our_rating(scale: RatingScale, status: str) -> dict[str, Any]:
     return out
 
 
-def _their_rating(review: Any) -> dict[str, Any]:
+def _their_rating(review: Review) -> dict[str, Any]:
     """The reviewer's own rating, as they gave it: their words, and their number on their own scale."""
     out: dict[str, Any] = {"@type": "Rating"}
     if review.label is not None:

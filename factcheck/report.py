@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from factcheck import __version__, collecting
-from factcheck.anchor import Found, Snapshot
+from factcheck.anchor import Found, Missing, Snapshot
 from factcheck.checks import Options, Progress
 from factcheck.errors import SEVERITIES, Problem
 from factcheck.model import STATUSES, Claim, Settings, phrase
@@ -92,7 +92,8 @@ class ClaimParts:
         self._linked: dict[str, Linked] | None = None
         self._snapshots: dict[str, Snapshot | None] = {}  # each source folded once, for every chunk
 
-    def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
+    def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings,
+              resolved: Sequence[Found | Missing | None] | None = None) -> list[ClaimRecord]:
         if not records:
             return []
         if self._linked is None:  # the sources are read before any claim
@@ -100,7 +101,11 @@ class ClaimParts:
         path = records[0].doc.path
         linked = self._linked
         claims = [r.claim for r in records]
-        matches = [match_quotes(ledger, self._snapshots, claim) for claim in claims]
+        if resolved is None:  # the checks did not run (their result came from the cache): find the quotes here
+            matches = [match_quotes(ledger, self._snapshots, claim) for claim in claims]
+        else:  # as the checks found them, in the same order: each claim's appearances, then its evidence
+            each = iter(resolved)
+            matches = [[as_match(next(each), q.source) for q in (*c.appearances, *c.evidence)] for c in claims]
         self.parts.setdefault(path, []).append(
             (int(records[0].path[1]), self.spool.add(self.render(claims, linked, matches).encode("utf-8"))))
         counts = self.counts.setdefault(path, dict.fromkeys(STATUSES, 0))
@@ -203,15 +208,18 @@ def match_quotes(ledger: Ledger, snapshots: dict[str, Snapshot | None], claim: C
             source = ledger.sources.get(quote.source)
             snapshots[quote.source] = Snapshot(source.text) if source is not None and source.text is not None else None
         snapshot = snapshots[quote.source]
-        if snapshot is None:
-            found.append(QuoteMatch("no-snapshot", f"the source {quote.source!r} has no readable snapshot"))
-            continue
-        result = snapshot.find(quote.text, quote.prefix, quote.suffix)
-        if isinstance(result, Found):
-            found.append(QuoteMatch("omissions" if result.omitted else result.kind))
-        else:
-            found.append(QuoteMatch("not-found", result.reason, result.closest))
+        found.append(as_match(None if snapshot is None else snapshot.find(quote.text, quote.prefix, quote.suffix),
+                              quote.source))
     return found
+
+
+def as_match(result: Found | Missing | None, source_id: str) -> QuoteMatch:
+    """A quote's match for a reader, from where the search found it (None: its source has no snapshot)."""
+    if result is None:
+        return QuoteMatch("no-snapshot", f"the source {source_id!r} has no readable snapshot")
+    if isinstance(result, Found):
+        return QuoteMatch("omissions" if result.omitted else result.kind)
+    return QuoteMatch("not-found", result.reason, result.closest)
 
 
 def verdict(claim: Claim) -> dict[str, Any] | None:

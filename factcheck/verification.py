@@ -4,12 +4,13 @@ themselves are in checks."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 from factcheck import cache, collecting, forked
+from factcheck.anchor import Found, Missing
 from factcheck.checks import REGISTRY, Context, Options, Progress, claim_checks, run_checks
 from factcheck.errors import Problem
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, Deferred, Refused, find_files
@@ -49,7 +50,11 @@ class ChunkWork(Protocol):
     work takes it in with `merge`, given this process's ledger.
     """
 
-    def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]: ...
+    def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings,
+              resolved: Sequence[Found | Missing | None] | None = None) -> list[ClaimRecord]:
+        """`resolved`: where each quote of the chunk is (see checks.Context.resolved), when the checks found
+        it; None when they did not run."""
+        ...
 
     def again(self, path: str) -> None: ...
 
@@ -156,13 +161,15 @@ class _Checking:
             return []
         path = records[0].doc.path
         self.ids.setdefault(path, []).extend((r.claim.id, r.doc, r.path) for r in records)
+        resolved = None
         if self.check:
             options = _with_settings(self.options, settings)
             self.stale_after.add(options.stale_after_days)
             ctx = Context(ledger, options, records, self.snapshots)
             self.found.setdefault(path, []).extend(claim_checks(ctx, _RUNS))
             self.used.setdefault(path, set()).update(ref.quote.source for ref in ctx.quotes)
-        return [] if self.work is None else self.work.chunk(ledger, records, settings)
+            resolved = ctx.resolved
+        return [] if self.work is None else self.work.chunk(ledger, records, settings, resolved)
 
     def again(self, path: str) -> None:
         for kept in (self.found, self.used, self.ids):

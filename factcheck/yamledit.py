@@ -49,9 +49,9 @@ except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _CEmitter = None  # type: ignore[assignment,misc]
 
 
-def _one_line_texts(value: Any) -> bool:
-    """Whether every text in the value is one line of printable characters below U+D800 (libyaml's output is
-    then the Python emitter's but for list indentation, which `_indent` adds)."""
+def _libyaml_writes_alike(value: Any) -> bool:
+    """Whether libyaml writes the value as the Python emitter does but for list indentation (which `_indent`
+    adds): every text one line of printable characters below U+D800, and no list directly in a list."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -88,7 +88,7 @@ def _indent(text: str) -> str:
 
 def block(value: Any, indent: int) -> list[str]:
     """`value` as block-style YAML lines, each indented by `indent` spaces (no trailing newlines)."""
-    if _CEmitter is not None and isinstance(value, dict) and _one_line_texts(value):
+    if _CEmitter is not None and isinstance(value, dict) and _libyaml_writes_alike(value):
         text = _indent(yaml.dump(value, Dumper=_CEmitter, sort_keys=False, allow_unicode=True,
                                  default_flow_style=False, width=1_000_000))
     else:

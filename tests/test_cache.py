@@ -210,3 +210,15 @@ def test_a_large_report_and_verify_share_one_entry(example: Path) -> None:
         entry.unlink()
     cold = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
     assert json.loads(warm.stdout) == json.loads(cold.stdout) and len(json.loads(cold.stdout)["problems"]) == 11
+
+
+def test_a_report_shows_the_same_matches_whether_the_checks_ran_or_came_from_the_cache(example: Path) -> None:
+    claims = example / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        "Azerbaijan cannot purchase Western-made fighter jets", "Azerbaijan can never purchase Western-made fighter jets"),
+        encoding="utf-8")
+    cold = json.loads(run("-C", example, "report", "--format", "json").stdout)  # the checks find each quote
+    warm = json.loads(run("-C", example, "report", "--format", "json").stdout)  # the problems from the cache
+    assert cold["claims"] == warm["claims"]
+    matches = [q["match"] for c in cold["claims"] for q in c["quotes"]]
+    assert "not-found" in matches and matches.count("exact") > 10
