@@ -231,3 +231,24 @@ def test_a_large_ledger_listed_in_two_shares_lists_as_it_does_whole(tmp_path: Pa
     assert start.call_count == 1
     assert [tuple(r) for r in shared.rows] == [tuple(r) for r in whole.rows] and len(whole.rows) == 500
     assert shared.sources == whole.sources and shared.problems == whole.problems
+
+
+@pytest.mark.parametrize("command", [["list"], ["verify"], ["show", "adex-2022-fourth-edition"], ["diff"],
+                                     ["extract", "newsaz-2024-09-24"]])
+def test_text_and_table_name_the_same_human_format_everywhere(example: Path, command: list[str]) -> None:
+    default = run("-C", example, *command)
+    assert default.exit_code == 0, default.stderr
+    for name in ("text", "table"):
+        named = run("-C", example, *command, "--format", name)
+        assert (named.exit_code, named.stdout) == (0, default.stdout)
+
+
+def test_report_says_on_stderr_why_it_exits_1(example: Path) -> None:
+    claims = example / "claims.yaml"
+    claims.write_text(claims.read_text(encoding="utf-8").replace(
+        "Azerbaijan cannot purchase Western-made fighter jets", "Azerbaijan can never purchase fighter jets"),
+        encoding="utf-8")
+    result = run("-C", example, "report", "--format", "markdown")
+    assert result.exit_code == 1
+    assert "factcheck: the ledger has 1 error (listed in the report's problems; factcheck verify names each)" \
+        in result.stderr

@@ -214,3 +214,11 @@ def test_csv_export_is_safe_to_open_in_a_spreadsheet(tmp_path: Path) -> None:
     assert list(rows[0]) == ["id", "date", "status", "claimant", "subject", "figure", "measure", "sources", "tags",
                              "text", "review"]
     assert result.stdout == run("-C", tmp_path, "list", "--format", "csv").stdout
+
+
+@pytest.mark.parametrize("cell", [" =1+1", "  +cmd", "\u00a0@sum", " \t-2", "\n=HYPERLINK(1)"])
+def test_a_formula_behind_leading_spaces_is_neutralised_too(cell: str) -> None:
+    from factcheck.render.escape import csv_cell
+
+    assert csv_cell(cell) == "'" + cell
+    assert csv_cell(" plain") == " plain"

@@ -86,6 +86,17 @@ def _summary(command: click.Command) -> str:
     return " ".join(first.split())
 
 
+class Formats(click.Choice):  # type: ignore[type-arg]
+    """A --format choice whose human format is called `text` everywhere; `table` is taken as a second name
+    for it, so a command learnt with either name works with the other."""
+
+    def __init__(self, *names: str) -> None:
+        super().__init__(["text", *names])
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        return super().convert("text" if value == "table" else value, param, ctx)
+
+
 def as_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     """An option's day (YYYY-MM-DD, month and day may be one digit; a date-time; "July 20, 2021"), as a
     datetime.date."""

@@ -11,6 +11,7 @@ import click
 
 from factcheck.cli import (
     STATUSES,
+    Formats,
     _exit,
     _from_here,
     _ledgers_for,
@@ -39,7 +40,7 @@ from factcheck.errors import FactcheckError
 @click.option("--since", callback=as_date, metavar="DATE", help="Only claims made on or after DATE.")
 @click.option("--until", callback=as_date, metavar="DATE", help="Only claims made on or before DATE.")
 @click.option("--latest", is_flag=True, help="Only the newest claim of each subject.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "yaml"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=Formats("json", "csv", "yaml"), default="text", show_default=True)
 @click.pass_context
 def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[str, ...], tags: tuple[str, ...],
                  sources: tuple[str, ...], claimant: str | None, since: Any, until: Any, latest: bool, fmt: str) -> None:
@@ -52,7 +53,7 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
                               since, until, latest)
     rows = listing.select(found.rows, filters, found.sources)
     renderers: dict[str, Callable[[], str]] = {
-        "table": lambda: text.grid(listing.columns_of(rows),
+        "text": lambda: text.grid(listing.columns_of(rows),
                                    only=("id", "date", "status", "claimant", "figure", "text")) + "\n",
         "json": lambda: jsonout.dumps(list(map(listing.as_mapping, rows))),
         "csv": lambda: csvout.rows(list(map(listing.as_mapping, rows)), listing.COLUMNS),
@@ -67,7 +68,7 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
     'factcheck show az-weapons-in-development-2023 --format json',
 ))
 @click.argument("claim_id", metavar="ID")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=Formats("json"), default="text", show_default=True)
 @click.pass_context
 def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
     """One claim whole, each quote shown in its place in the source."""
@@ -86,7 +87,7 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
 
 @cli.command(epilog=examples('factcheck verify', 'factcheck verify -C desk --format github --strict'))
 @click.argument("claim_ids", nargs=-1, metavar="[ID]...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit", "sarif"]), default="text",
+@click.option("--format", "fmt", type=Formats("json", "github", "junit", "sarif"), default="text",
               show_default=True, help="github: workflow annotations; junit: JUnit XML; sarif: SARIF 2.1.0.")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--stale-after", type=click.IntRange(min=1), metavar="DAYS",
@@ -147,7 +148,7 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
 @click.option("--subject", "subject_options", multiple=True, metavar="SUBJECT", help="Only this subject (repeatable).")
 @click.option("--rev", metavar="REV[..REV]",
               help="Compare the ledger between git revisions instead (REV alone: REV against the work tree).")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=Formats("json", "markdown"), default="text", show_default=True)
 @click.option("--about-band", type=click.FloatRange(0, 1, min_open=True, max_open=True), metavar="FRACTION",
               help="How far an 'about' figure may be from its value, as a fraction (default: the ledger's "
                    "about_band, else 0.1).")
@@ -171,7 +172,7 @@ def diff(ctx: click.Context, subjects: tuple[str, ...], subject_options: tuple[s
     found = build_series(ledger, (*subjects, *subject_options), about_band)
     band = about_band or ledger.settings.about_band or DEFAULT_ABOUT_BAND
     renderers: dict[str, Callable[[], str]] = {
-        "table": lambda: text.series(found, _styler(sys.stdout)),
+        "text": lambda: text.series(found, _styler(sys.stdout)),
         "json": lambda: jsonout.series(found, band),
         "markdown": lambda: markdown.series(found),
     }
@@ -202,7 +203,7 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
         progress(2, 2, f"read {after_rev or 'the work tree'}")
     changes = diff_ledgers(old, new, before, after_rev or "work tree")
     renderers: dict[str, Callable[[], str]] = {
-        "table": lambda: text.summary_line(changes.counts()) if summary else text.ledger_diff(changes),
+        "text": lambda: text.summary_line(changes.counts()) if summary else text.ledger_diff(changes),
         "json": lambda: jsonout.ledger_diff(changes, summary),
         "markdown": lambda: markdown.ledger_diff(changes, summary),
     }
@@ -245,7 +246,12 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
 
         write_atomic(Path(output), pieces)
         click.echo(f"factcheck: wrote {output}", err=True)
-    _exit(exit_status(made.problems))
+    status = exit_status(made.problems)
+    if status:
+        errors = sum(1 for p in made.problems if p.severity == "error")
+        click.echo(f"factcheck: the ledger has {errors} error{'s' if errors != 1 else ''} (listed in the report's "
+                   "problems; factcheck verify names each): exit status 1", err=True)
+    _exit(status)
 
 
 @cli.command(epilog=examples(
@@ -275,7 +281,7 @@ def schema(kind: str, output: str | None) -> None:
     'factcheck extract azernews-2023-09-29 --format json',
 ))
 @click.argument("source_id", metavar="SOURCE")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--format", "fmt", type=Formats("json"), default="text", show_default=True)
 @click.option("--untracked", is_flag=True, help="Only figures no claim tracks yet.")
 @click.pass_context
 def extract(ctx: click.Context, source_id: str, fmt: str, untracked: bool) -> None:

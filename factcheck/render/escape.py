@@ -31,7 +31,7 @@ def terminal(text: str, *, one_line: bool = False) -> str:
 
 def csv_cell(text: str) -> str:
     """A cell a spreadsheet shows as text, never runs as a formula."""
-    if text.startswith(_FORMULA_START):
+    if text.startswith(_FORMULA_START) or text.lstrip().startswith(_FORMULA_START):  # trimmed, it would still run
         return "'" + text
     return text
 
