@@ -41,6 +41,7 @@ class Verification:
     # what was read, kept only so that its objects are not freed one by one before the process exits
     # (which takes a noticeable time for a hundred thousand claims)
     kept: Any = field(default=None, repr=False, compare=False)
+    claim_files: list[str] = field(default_factory=list)  # the file that holds each claim of `claim_ids`
 
 
 class ChunkWork(Protocol):
@@ -88,7 +89,7 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
         if isinstance(hit, dict):
             try:
                 found = [Problem.from_row(p) for p in hit["problems"]]
-                known = Verification(found, list(hit["claims"]), int(hit["sources"]))
+                known = Verification(found, list(hit["claims"]), int(hit["sources"]), claim_files=list(hit["files"]))
             except (KeyError, IndexError, TypeError, ValueError):
                 pass
     if known is not None and work is None:
@@ -107,7 +108,8 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
         if result is None:
             ledger = load_files(root, files)
             found = run_checks(ledger, _with_settings(options, ledger.settings), progress=progress) if check else []
-            result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger)
+            result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger,
+                                  claim_files=[r.doc.path for r in ledger.claims])
             if work is not None:  # the work of each file's claims as one chunk
                 _forget(work, files)
                 by_file: dict[str, list[ClaimRecord]] = {}
@@ -116,11 +118,12 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
                 ledger.claims = [kept for records in by_file.values()
                                  for kept in work.chunk(ledger, records, ledger.settings)]
     if known is not None:
-        return Verification(known.problems, known.claim_ids, known.sources, result.ledger, result.kept)
+        return Verification(known.problems, known.claim_ids, known.sources, result.ledger, result.kept,
+                            known.claim_files)
     if entry is not None:
         cache.write(root, entry, {
             "problems": [p.as_row() for p in result.problems],
-            "claims": result.claim_ids, "sources": result.sources})
+            "claims": result.claim_ids, "files": result.claim_files, "sources": result.sources})
     return result
 
 
@@ -211,7 +214,7 @@ def _in_chunks(root: Path, files: Mapping[str, bytes | Deferred | Refused], opti
         return None
     found = [*ledger.problems, *checking.problems(), *_whole_checks(ctx, ("sources", "ledger"))] if check else []
     return Verification(sorted(found, key=Problem.sort_key), [claim_id for claim_id, _, _ in ctx.ids],
-                        len(ledger.sources), ledger, kept=(ctx, checking))
+                        len(ledger.sources), ledger, kept=(ctx, checking), claim_files=[doc.path for _, doc, _ in ctx.ids])
 
 
 def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options, progress: Progress | None,
@@ -277,5 +280,5 @@ def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options
     if progress is not None:
         progress(3, 3, "done")
     return Verification(sorted(found, key=Problem.sort_key), [claim_id for claim_id, _, _ in ctx.ids],
-                        len(ledger.sources), ledger, kept=(ctx, checking))
+                        len(ledger.sources), ledger, kept=(ctx, checking), claim_files=[doc.path for _, doc, _ in ctx.ids])
 

@@ -80,8 +80,10 @@ def check_every_output(root: Path, env: dict[str, str], problems: int, consumers
     text = out("verify", *args)
     assert UNSAFE_TERMINAL.search(text) is None and text.count("\n") == problems
     github = out("verify", "--format", "github", *args).splitlines()
-    assert len(github) == problems and "##[" not in "\n".join(github)
-    assert all(re.match(r"^::(error|warning|notice) file=[^,]*,line=\d+,col=\d+,title=[a-z-]+::", line) for line in github)
+    summary = [line for line in github if line.startswith("::notice title=factcheck::")]  # past what GitHub shows
+    assert len(github) == problems + len(summary) and len(summary) <= int(problems > 10) and "##[" not in "\n".join(github)
+    assert all(re.match(r"^::(error|warning|notice) file=[^,]*,line=\d+,col=\d+,title=[a-z-]+::", line)
+               for line in github if line not in summary)
     consumers["junit"].validate(out("verify", "--format", "junit").encode())
     consumers["sarif"].validate(json.loads(out("verify", "--format", "sarif")))
     markdown = out("report", "--format", "markdown")

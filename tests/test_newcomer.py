@@ -33,7 +33,7 @@ def factcheck(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpr
 def test_root_and_no_cache_work_on_either_side_of_the_command(tmp_path: Path, args: list[str]) -> None:
     write_ledger(tmp_path / "desk", BROKEN)
     done = factcheck(*args, cwd=tmp_path)
-    assert (done.returncode, done.stdout) == (1, "claims.yaml:8:15: error quote-not-found: " + done.stdout.split(
+    assert (done.returncode, done.stdout) == (1, "desk/claims.yaml:8:15: error quote-not-found: " + done.stdout.split(
         "quote-not-found: ", 1)[1])
     assert done.stderr == "1 claim, 1 source: 1 error, 0 warnings, 0 info\n"
 

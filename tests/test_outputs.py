@@ -20,7 +20,7 @@ from factcheck.checks import REGISTRY
 from factcheck.errors import Location, Problem
 from factcheck.render.escape import without_controls
 from factcheck.render.github import workflow_commands
-from tests.conftest import REPO, run
+from tests.conftest import REPO, meta_for, run
 
 HOSTILE = 'a | pipe *star* `tick` <script>alert("x")</script> 100% done, a:b ::error::x ##[group]\nnew line'
 
@@ -94,8 +94,8 @@ def test_junit_holds_no_character_xml_forbids(tmp_path: Path) -> None:
 
 
 def test_github_annotations_cannot_start_a_second_command() -> None:
-    problem = Problem("quote-not-found", "error", HOSTILE + "\r\n::warning::injected", Location("a,b:c.yaml", 3, 4))
-    out = workflow_commands([problem], prefix="desk/")
+    problem = Problem("quote-not-found", "error", HOSTILE + "\r\n::warning::injected", Location("desk/a,b:c.yaml", 3, 4))
+    out = workflow_commands([problem])
     assert out.count("\n") == 1 and "\r" not in out
     assert "##[" not in out
     assert out.startswith("::error file=desk/a%2Cb%3Ac.yaml,line=3,col=4,title=quote-not-found::")
@@ -321,3 +321,61 @@ def _report_ids(fmt: str, report: str) -> list[str]:
     if fmt == "html":
         return re.findall(r'<article class="claim" id="claim-(c\d+)">', report)
     return re.findall(r"^\| (c\d+) \|", report, re.MULTILINE)
+
+
+def stable_ledger(root: Path) -> Path:
+    """A ledger in claims/ with a misquote and a passing claim, for runs across an edit that moves lines."""
+    (root / "claims").mkdir(parents=True)
+    (root / "sources").mkdir()
+    text = "The minister said 800 new weapons are in development.\n"
+    (root / "sources" / "s.txt").write_text(text)
+    (root / "sources" / "s.yaml").write_text(meta_for(text))
+    (root / "claims" / "2024.yaml").write_text(
+        "claims:\n"
+        "  - id: good\n    text: Eight hundred weapons.\n    claimant: M\n    date: 2024-01-01\n"
+        "    appearances:\n      - {source: s, text: 800 new weapons}\n"
+        "  - id: bad\n    text: Nine hundred weapons.\n    claimant: M\n    date: 2024-01-01\n"
+        "    appearances:\n      - {source: s, text: 900 new weapons are in development}\n")
+    return root
+
+
+def test_fingerprints_and_test_names_hold_across_an_edit_that_moves_lines(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    root = stable_ledger(tmp_path / "desk")
+    monkeypatch.chdir(tmp_path)
+
+    def identities() -> tuple[list[tuple[str, str]], list[tuple[str, str]], list[int]]:
+        sarif = json.loads(run("-C", "desk", "verify", "--format", "sarif").stdout)["runs"][0]
+        prints = [(r["ruleId"], r["partialFingerprints"]["factcheckProblem/v1"]) for r in sarif["results"]]
+        lines = [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in sarif["results"]]
+        assert sarif["automationDetails"]["id"] == "factcheck/verify/desk/"
+        suite = next(iter(JUnitXml.fromstring(run("-C", "desk", "verify", "--format", "junit").stdout.encode())))
+        return prints, [(case.name, case.classname) for case in suite], lines
+
+    before = identities()
+    assert before[1] == [("claim good", "desk/claims/2024.yaml"), ("claim bad", "desk/claims/2024.yaml")]
+    path = root / "claims" / "2024.yaml"
+    path.write_text("# moved down by a comment\n\n\n" + path.read_text())
+    after = identities()
+    assert after[0] == before[0] and after[1] == before[1]
+    assert after[2] == [line + 3 for line in before[2]]
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github", "sarif", "junit"])
+def test_every_format_gives_paths_from_the_current_folder(tmp_path: Path, monkeypatch, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    stable_ledger(tmp_path / "desk")
+    monkeypatch.chdir(tmp_path)
+    out = run("-C", "desk", "verify", "--format", fmt).stdout
+    assert "desk/claims/2024.yaml" in out
+    assert re.search(r"(?<![/\w])claims/2024\.yaml", out) is None
+
+
+def test_annotations_past_what_github_shows_end_with_a_count(tmp_path: Path) -> None:
+    from factcheck.render.github import workflow_commands
+
+    found = [Problem("stale", "warning", f"w{n}", Location("claims.yaml", n, 1)) for n in range(1, 13)] + \
+        [Problem("quote-not-found", "error", f"e{n}", Location("claims.yaml", 100 + n, 1)) for n in range(3)]
+    lines = workflow_commands(found).splitlines()
+    assert [line.split(" ", 1)[0] for line in lines[:3]] == ["::error"] * 3  # the most severe first
+    assert lines[-1] == ("::notice title=factcheck::15 problems in all (3 errors, 12 warnings, 0 info); GitHub shows "
+                         "at most 10 of each kind per step (13 here) and 50 per job: every one is in this log, and "
+                         "in the SARIF upload")

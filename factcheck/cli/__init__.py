@@ -174,12 +174,20 @@ def _styler(stream: Any) -> Callable[[str, str], str]:
 
 
 def _path_prefix(root: Path) -> str:
-    """The ledger's folder relative to the current one ('' or 'desk/'), so CI paths point into the repository."""
+    """The ledger's folder from the current one ('' or 'desk/'), so that every path a command prints is from
+    the current folder, as compilers and linters give them; '' for a ledger outside it (paths from its own
+    folder, never a run of '../')."""
     try:
         inside = root.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    except ValueError:  # a ledger outside the current folder: paths from its own folder
         return ""
     return "" if inside == "." else inside + "/"
+
+
+def _paths_from_here(root: Path, paths: Sequence[str]) -> list[str]:
+    """Paths inside the ledger at `root`, from the current folder."""
+    prefix = _path_prefix(root)
+    return [prefix + path for path in paths]
 
 
 def _progress(quiet: bool = False) -> Callable[[int, int, str], None] | None:

@@ -17,6 +17,7 @@ from factcheck.cli import (
     _ledgers_for,
     _load,
     _path_prefix,
+    _paths_from_here,
     _progress,
     _report_load_problems,
     _root,
@@ -105,34 +106,33 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
     from factcheck.render import github, jsonout, junit, sarif, text
     from factcheck.verification import verify_ledger
 
-    prefix = ""
+    checked: list[tuple[str, str]]  # each claim's id and the file that holds it, from the current folder
     if for_files:
         found, checked, sources = [], [], 0
         for root in _ledgers_for(ctx, claim_ids):
             outcome = verify_ledger(root, Options(stale_after_days=stale_after), _progress(quiet))
             found += _from_here(root, outcome.problems)
-            checked += outcome.claim_ids
+            checked += zip(outcome.claim_ids, _paths_from_here(root, outcome.claim_files), strict=True)
             sources += outcome.sources
     elif claim_ids:
         ledger = _load(ctx)
-        for claim_id in claim_ids:
-            ledger.require(claim_id)
+        records = [ledger.require(claim_id) for claim_id in claim_ids]
         options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
-        found = run_checks(ledger, options, claim_ids)
-        checked, sources = list(claim_ids), len(ledger.sources)
-        prefix = _path_prefix(_root(ctx))
+        found = _from_here(_root(ctx), run_checks(ledger, options, claim_ids))
+        checked = list(zip(claim_ids, _paths_from_here(_root(ctx), [r.doc.path for r in records]), strict=True))
+        sources = len(ledger.sources)
     else:
         outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress(quiet))
-        found, checked, sources = outcome.problems, outcome.claim_ids, outcome.sources
-        prefix = _path_prefix(_root(ctx))
+        found, sources = _from_here(_root(ctx), outcome.problems), outcome.sources
+        checked = list(zip(outcome.claim_ids, _paths_from_here(_root(ctx), outcome.claim_files), strict=True))
     status = exit_status(found, strict)
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: text.problems(found, _styler(sys.stdout)),
         "json": lambda: jsonout.verify_report(found, status == 0),
-        "github": lambda: github.workflow_commands(found, prefix),
-        "junit": lambda: junit.report(checked, found,
-                                      {"error", "warning"} if strict else {"error"}, prefix + "claims.yaml"),
-        "sarif": lambda: sarif.report(found, [(c.code, c.severity, c.description) for c in REGISTRY.values()], prefix),
+        "github": lambda: github.workflow_commands(found),
+        "junit": lambda: junit.report(checked, found, {"error", "warning"} if strict else {"error"}),
+        "sarif": lambda: sarif.report(found, [(c.code, c.severity, c.description) for c in REGISTRY.values()],
+                                      automation=_path_prefix(_root(ctx)) or "./"),
     }
     click.echo(renderers[fmt](), nl=False)
     if not quiet:

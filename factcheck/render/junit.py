@@ -17,20 +17,21 @@ def xml_text(text: str) -> str:
     return _XML_ILLEGAL.sub("\ufffd", text)
 
 
-def report(claim_ids: Sequence[str], found: Sequence[Problem], failing: set[str], claims_file: str) -> str:
-    """A testsuites document; problems not tied to a claim become cases named after their source or file."""
-    cases: dict[str, list[Problem]] = {f"claim {claim_id}": [] for claim_id in claim_ids}
+def report(claims: Sequence[tuple[str, str]], found: Sequence[Problem], failing: set[str]) -> str:
+    """A testsuites document with one case per claim, named by its id and the file that holds it whether it
+    passes or fails (so test history follows the claim); problems not tied to a claim become cases named
+    after their source or file. `claims` are (id, file) pairs."""
+    cases: dict[str, tuple[str, list[Problem]]] = {f"claim {claim_id}": (path, []) for claim_id, path in claims}
     for p in found:
         name = f"claim {p.claim}" if p.claim else f"source {p.source}" if p.source else f"file {p.location.path}"
-        cases.setdefault(name, []).append(p)
-    failures = sum(1 for problems in cases.values() if any(p.severity in failing for p in problems))
+        cases.setdefault(name, (p.location.path, []))[1].append(p)
+    failures = sum(1 for _, problems in cases.values() if any(p.severity in failing for p in problems))
     root = ET.Element("testsuites", name="factcheck verify", tests=str(len(cases)), failures=str(failures),
                       errors="0", time="0")
     suite = ET.SubElement(root, "testsuite", name="factcheck verify", tests=str(len(cases)), failures=str(failures),
                           errors="0", skipped="0", time="0")
-    for name, problems in cases.items():
-        first_path = problems[0].location.path if problems else claims_file
-        case = ET.SubElement(suite, "testcase", name=xml_text(name), classname=xml_text(first_path), time="0")
+    for name, (path, problems) in cases.items():
+        case = ET.SubElement(suite, "testcase", name=xml_text(name), classname=xml_text(path), time="0")
         bad = [p for p in problems if p.severity in failing]
         if bad:
             failure = ET.SubElement(case, "failure", message=xml_text(f"{bad[0].code}: {bad[0].message}"),
