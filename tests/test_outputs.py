@@ -379,3 +379,37 @@ def test_annotations_past_what_github_shows_end_with_a_count(tmp_path: Path) -> 
     assert lines[-1] == ("::notice title=factcheck::15 problems in all (3 errors, 12 warnings, 0 info); GitHub shows "
                          "at most 10 of each kind per step (13 here) and 50 per job: every one is in this log, and "
                          "in the SARIF upload")
+
+
+# GitHub's rules, from its documentation ("Autolinked references and URLs", "Basic writing and formatting
+# syntax: mentioning people and teams"): after rendering, text outside code and links is searched for
+# @username and @org/team (a username is letters, digits and single hyphens, not after a word character),
+# for issue references #123, GH-123 and owner/repo#123, and GFM's autolink extension links http://, https://,
+# www. and e-mail addresses.
+GITHUB_MENTION = re.compile(r"(?<![\w`])@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?")
+GITHUB_REFERENCE = re.compile(r"(?<![\w&])(?:[\w.-]+/[\w.-]+)?#\d+|(?<!\w)GH-\d+", re.IGNORECASE)
+LIVE_TEXT = ("Says @octocat, cc @acme/editors: see https://evil.example/a?b=1 and www.evil.example, "
+             "write to tips@evil.example; fixes #123, GH-45 and acme/desk#6.")
+
+
+@pytest.mark.parametrize("surface", ["report", "diff"])
+def test_markdown_posts_no_link_mention_or_reference(tmp_path: Path, surface: str) -> None:
+    (tmp_path / "claims.yaml").write_text(
+        "claims:\n"
+        f"  - id: a\n    text: {json.dumps(LIVE_TEXT)}\n    claimant: {json.dumps('@octocat')}\n    date: 2024-01-01\n"
+        "    subject: s\n    quantity: {value: 5, bound: about, unit: " + json.dumps("#7 @x www.y.example") + "}\n"
+        "  - id: b\n    text: t\n    claimant: c\n    date: 2024-06-01\n    subject: s\n"
+        "    quantity: {value: 9, bound: about, unit: " + json.dumps("#7 @x www.y.example") + "}\n")
+    args = ["report", "--format", "markdown"] if surface == "report" else ["diff", "--format", "markdown"]
+    out = run("-C", tmp_path, *args).stdout
+    assert "@octocat" in out and "www.y.example" in out
+    parser = MarkdownIt("gfm-like")  # tables, strikethrough and the linkify autolinker (linkify-it-py)
+    tokens = parser.parse(out)
+    children = [c for t in tokens if t.type == "inline" for c in (t.children or [])]
+    assert [c for c in children if c.type == "link_open"] == []
+    texts = " ".join(c.content for c in children if c.type == "text")
+    assert GITHUB_MENTION.findall(texts) == [] and GITHUB_REFERENCE.findall(texts) == []
+    shown = " ".join(c.content for c in children if c.type in ("text", "code_inline"))
+    assert "@octocat" in shown and "#7" in shown
+    if surface == "report":
+        assert "https://evil.example/a?b=1" in shown and "acme/desk#6" in shown and "tips@evil.example" in shown

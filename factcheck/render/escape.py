@@ -39,11 +39,30 @@ def csv_cell(text: str) -> str:
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#~!{}])")
 
 
+# What GitHub turns into links or notifications in text after rendering, so that no escape can stop it:
+# autolinks (http://, https://, www., e-mail addresses), @mentions, and issue references (#123, GH-123,
+# owner/repo#123). Such a run of ledger text is put in a code span, where GitHub links and notifies nothing.
+_GITHUB_LIVE = re.compile(
+    r"(?:https?://|www\.)[^\s<>`|]+"
+    r"|[A-Za-z0-9.!#$%&'*+/=?^_{}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
+    r"|(?<![\w`])@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:/[A-Za-z0-9_.-]+)?"
+    r"|(?<![\w&])(?:[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+)?#\d+|(?<!\w)GH-\d+", re.IGNORECASE)
+
+
 def markdown(text: str) -> str:
-    """Inline Markdown text that renders as the characters given: no markup, no HTML, no table breaks."""
-    text = without_controls(text).replace("&", "&amp;")
-    text = " ".join(text.split())  # a newline would end a table row or a list item
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    """Inline Markdown text that renders as the characters given: no markup, no HTML, no table breaks, and
+    nothing GitHub would link or notify (see _GITHUB_LIVE)."""
+    text = " ".join(without_controls(text).split())  # a newline would end a table row or a list item
+    if "@" not in text and "#" not in text and "://" not in text and "www." not in text.lower() \
+            and "gh-" not in text.lower():
+        return _MARKDOWN_SPECIAL.sub(r"\\\1", text.replace("&", "&amp;"))
+    out, at = [], 0
+    for live in _GITHUB_LIVE.finditer(text):
+        out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[at:live.start()].replace("&", "&amp;")))
+        out.append(f"`{live.group()}`")  # a code span: its text is shown as it is, and never linked
+        at = live.end()
+    out.append(_MARKDOWN_SPECIAL.sub(r"\\\1", text[at:].replace("&", "&amp;")))
+    return "".join(out)
 
 
 
