@@ -413,3 +413,32 @@ def test_markdown_posts_no_link_mention_or_reference(tmp_path: Path, surface: st
     assert "@octocat" in shown and "#7" in shown
     if surface == "report":
         assert "https://evil.example/a?b=1" in shown and "acme/desk#6" in shown and "tips@evil.example" in shown
+
+
+def test_the_markdown_report_fits_a_github_job_summary(tmp_path: Path) -> None:
+    from bench.generate import generate
+
+    root = tmp_path / "large"
+    generate(root, 3000)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FACTCHECK_", "GITHUB_"))}
+    command = [sys.executable, "-m", "factcheck", "-C", str(root), "report", "--format", "markdown"]
+    whole = subprocess.run(command, capture_output=True, env=env, check=False).stdout
+    assert len(whole) > 1 << 20  # what GitHub would drop whole
+    summary = subprocess.run(command, capture_output=True, env={**env, "GITHUB_STEP_SUMMARY": str(tmp_path / "s")},
+                             check=False).stdout
+    assert len(summary) <= 1_000_000
+    last = summary.decode().rstrip("\n").rsplit("\n", 1)[1]
+    assert re.fullmatch(r"\*This summary leaves out [\d,]+ of the 3,000 claims.* to stay under 1,000,000 bytes .*"
+                        r"`factcheck report --format html`.*\*", last)
+    rows = _table_rows(MarkdownIt("commonmark").enable("table").parse(summary.decode()))
+    claims_header = ["Claim", "Verdict", "Why, by whom, when", "Claimant", "Date", "Text", "Sources"]
+    claims_table = rows[rows.index(claims_header):]
+    assert len(claims_table) > 100 and all(len(row) == len(claims_header) for row in claims_table)
+    small = subprocess.run([*command[:4], str(REPO), *command[5:]], capture_output=True, check=False,
+                           env={**env, "GITHUB_STEP_SUMMARY": str(tmp_path / "s")}).stdout.decode()
+    assert "This summary leaves out" not in small
+
+
+def test_max_bytes_is_checked(example: Path) -> None:
+    result = run("-C", example, "report", "--format", "markdown", "--max-bytes", "10")
+    assert result.exit_code == 2 and "--max-bytes" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,8 @@ from factcheck.cli import (
     examples,
 )
 from factcheck.errors import FactcheckError
+
+SUMMARY_BYTES = 1_000_000  # under GitHub's 1 MiB for a step's summary, with room for a diff appended
 
 
 @cli.command("list", epilog=examples(
@@ -221,8 +224,12 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
 @click.option("--stale-after", type=click.IntRange(min=1), metavar="DAYS", help="As for verify.")
 @click.option("--charts", type=click.IntRange(min=0), default=40, show_default=True, metavar="N",
               help="HTML: draw charts for the N subjects with the most claims; the others get their tables.")
+@click.option("--max-bytes", type=click.IntRange(min=4096), metavar="N",
+              help="Markdown: keep the report under N bytes, saying what it leaves out (default: 1,000,000 when "
+                   "GITHUB_STEP_SUMMARY is set, as in a GitHub Actions job, whose summary takes at most 1 MiB).")
 @click.pass_context
-def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | None, charts: int) -> None:
+def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | None, charts: int,
+           max_bytes: int | None) -> None:
     """The whole ledger for people: verdicts, problems, claims over time, every claim with its sources."""
     from factcheck.checks import Options, exit_status
     from factcheck.render import html, jsonout, markdown
@@ -236,7 +243,10 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
     drawing = html.Charts(charts) if fmt == "html" else None  # drawn from as soon as the claims are read
     made = read_report(_root(ctx), Options(stale_after_days=stale_after), module.claims_part, _progress(),
                        subjects_read=drawing.start if drawing else None)
+    if max_bytes is None and os.environ.get("GITHUB_STEP_SUMMARY"):
+        max_bytes = SUMMARY_BYTES
     pieces = (html.report(made.data, made.claims, charts, drawing) if fmt == "html"
+              else markdown.report(made.data, made.claims, max_bytes) if fmt == "markdown"
               else module.report(made.data, made.claims))
     if output is None:
         for piece in pieces:

@@ -86,11 +86,17 @@ def _either(value: str | None) -> str:
     return "*(none)*" if value is None else md(value)
 
 
-def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
+def report(data: dict[str, Any], claims: Iterable[bytes], max_bytes: int | None = None) -> Iterator[bytes]:
     """The report for a CI job summary or a wiki page, as pieces of UTF-8 to write one after the other; its
-    claims are the rows `claims_part` rendered (UTF-8)."""
+    claims are the rows `claims_part` rendered (UTF-8).
+
+    With `max_bytes`, the report keeps under that many bytes (GitHub takes at most 1 MiB of a step's
+    summary, and drops all of it past that): the counts, then the problems, the series and the claims as
+    room allows, each part cut at a whole row or section, and a closing line saying what was left out.
+    """
     ledger = data["ledger"]
     counts = data["counts"]
+    room = _Room(max_bytes)
     out = [f"# {md(ledger['name'] or 'Ledger report')}", ""]
     out.append(f"Generated on {md(data['generated_on'])} by {md(data['generator'])}: {count_of(counts['claims'], 'claim')}, "
                f"{count_of(counts['sources'], 'source')}.")
@@ -100,17 +106,79 @@ def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
     tally = problems["counts"]
     out += ["## Problems", "",
             f"{count_of(tally['error'], 'error')}, {count_of(tally['warning'], 'warning')}, {tally['info']} info.", ""]
+    room.take("\n".join(out) + "\n")
     if problems["items"]:
-        out.append(table(("Where", "Severity", "Check", "Message"), [
-            (md(f"{p['path']}:{p['line']}:{p['column']}"), md(p["severity"]), md(p["code"]), md(p["message"]))
-            for p in problems["items"]]))
-    out += ["## Claims over time", ""]
-    for one in data["series"]:
-        out += _series_section(one, "###")
+        headers = ("Where", "Severity", "Check", "Message")
+        rows = [table(headers, [(md(f"{p['path']}:{p['line']}:{p['column']}"), md(p["severity"]), md(p["code"]),
+                                 md(p["message"]))], head=False) for p in problems["items"]]
+        kept = room.fill(rows, share=0.25) if room.take(table(headers, [])) else 0
+        if kept:
+            out.append((table(headers, []) + "".join(rows[:kept])).rstrip("\n"))
+        if kept < len(rows):
+            room.left_out["problems"] = len(rows) - kept
+            out += ["", f"*... and {len(rows) - kept} more problems: `factcheck verify` lists every one.*"]
+    out += ["", "## Claims over time", ""]
+    sections = ["\n".join(_series_section(one, "###")) + "\n" for one in data["series"]]
+    room.take("## Claims over time\n\n")
+    kept = room.fill(sections, share=0.5)
+    out += [section.rstrip("\n") for section in sections[:kept]]
+    if kept < len(sections):
+        room.left_out["series"] = len(sections) - kept
     out += ["## Claims", ""]
     out.append(table(CLAIM_HEADERS, []))
-    yield "\n".join(out).encode("utf-8")
-    yield from claims
+    head = "\n".join(out)
+    yield head.encode("utf-8")
+    if max_bytes is None:
+        yield from claims
+        return
+    room.used = len(head.encode("utf-8"))
+    shown = total = 0
+    for part in claims:
+        for row in part.decode("utf-8").splitlines(keepends=True):
+            total += 1
+            if not room.left_out.get("claims") and room.take(row if row.endswith("\n") else row + "\n"):
+                shown += 1
+                yield (row if row.endswith("\n") else row + "\n").encode("utf-8")
+            else:
+                room.left_out["claims"] = total - shown
+    if room.left_out:
+        totals = {"claims": total, "problems": len(problems["items"]), "series": len(data["series"])}
+        parts = [f"{room.left_out[noun]:,} of the {totals[noun]:,} {noun}" for noun in ("claims", "problems", "series")
+                 if room.left_out.get(noun)]
+        yield (f"\n*This summary leaves out {', '.join(parts)} to stay under {max_bytes:,} bytes (GitHub's limit for a "
+               "job summary is 1 MiB). The full report: `factcheck report --format html`, kept by the CI workflow "
+               "as its `ledger-report` artifact.*\n").encode()
+
+
+class _Room:
+    """How much of a byte budget is used, with room kept for the closing line."""
+
+    CLOSING = 400
+
+    def __init__(self, max_bytes: int | None) -> None:
+        self.max_bytes, self.used = max_bytes, 0
+        self.left_out: dict[str, int] = {}
+
+    def take(self, text: str) -> bool:
+        size = len(text.encode("utf-8"))
+        if self.max_bytes is not None and self.used + size > self.max_bytes - self.CLOSING:
+            return False
+        self.used += size
+        return True
+
+    def fill(self, pieces: list[str], share: float) -> int:
+        """How many of the pieces fit in `share` of the room left; they are taken."""
+        if self.max_bytes is None:
+            return len(pieces)
+        limit = self.used + (self.max_bytes - self.CLOSING - self.used) * share
+        kept = 0
+        for piece in pieces:
+            size = len(piece.encode("utf-8"))
+            if self.used + size > limit:
+                break
+            self.used += size
+            kept += 1
+        return kept
 
 
 CLAIM_HEADERS = ("Claim", "Verdict", "Why, by whom, when", "Claimant", "Date", "Text", "Sources")
