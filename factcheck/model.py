@@ -149,33 +149,41 @@ class _Record(BaseModel):
 class Quantity(_Record):
     """A stated figure with the bound the words put on it ("more than 800")."""
 
-    value: Number
-    bound: Bound
-    unit: Text | None = None
+    value: Number = Field(description="The figure as a number, in plain digits: 800 for \"more than 800\".",
+                          examples=[800, 2.5])
+    bound: Bound = Field(description="What the words put around the figure: exactly, about, more-than, at-least, "
+                                     "fewer-than or at-most.")
+    unit: Text | None = Field(default=None, description="What is counted, as the claim words it: weapons, "
+                                                        "military products.", examples=["new weapons"])
 
 
 class Quote(_Record):
     """Verbatim words of a source; prefix/suffix pin one of several occurrences."""
 
-    source: Slug
-    text: Text
-    prefix: FreeText | None = None
-    suffix: FreeText | None = None
+    source: Slug = Field(description="The id of the source: sources/<id>.txt holds its words, sources/<id>.yaml "
+                                     "its metadata.", examples=["azernews-2023-09-29"])
+    text: Text = Field(description="The source's own words, exactly as the snapshot has them (verify checks it); "
+                                   "an ellipsis (..., \u2026) leaves out words within one paragraph.")
+    prefix: FreeText | None = Field(default=None, description="The words just before the quote, when the same "
+                                                              "words occur more than once in the source.")
+    suffix: FreeText | None = Field(default=None, description="The words just after the quote, when the same words "
+                                                              "occur more than once in the source.")
 
 
 class Evidence(Quote):
     """A quote that bears on whether a claim is true."""
 
-    stance: Stance
+    stance: Stance = Field(description="How the quote bears on the claim: supports, refutes, or context.")
 
 
 class HistoryEntry(_Record):
     """One status change, as the log records it."""
 
-    date: Date
-    status: Status
-    note: FreeText | None = None
-    by: FreeText | None = None
+    date: Date = Field(description="When the verdict was given (YYYY-MM-DD); entries are kept oldest first.")
+    status: Status = Field(description="The verdict this entry gave.")
+    note: FreeText | None = Field(default=None, description="Why: the reason for the verdict, shown with it in "
+                                                            "every report.")
+    by: FreeText | None = Field(default=None, description="Who gave the verdict.")
     forced: Flag | None = Field(
         default=None, description="Set (true) when the verdict was given with --force, lacking the evidence "
                                   "verify asks of it.")
@@ -198,20 +206,31 @@ class Review(_Record):
 class Claim(_Record):
     """One claim of the ledger with where it appeared and the evidence on it."""
 
-    id: Slug
-    text: Text
-    claimant: Text
-    date: ClaimDate
-    subject: Slug | None = None
-    quantity: Quantity | None = None
-    measure: Text | None = None
-    status: Status = "unverified"
-    appearances: Annotated[list[Quote], BeforeValidator(_as_list)] = Field(default_factory=list)
-    evidence: Annotated[list[Evidence], BeforeValidator(_as_list)] = Field(default_factory=list)
-    tags: TextList = Field(default_factory=list)
-    note: FreeText | None = None
-    history: Annotated[list[HistoryEntry], BeforeValidator(_as_list)] = Field(default_factory=list)
-    appearance_urls: TextList = Field(default_factory=list)
+    id: Slug = Field(description="The claim's id: lower-case letters, digits, '.', '_' and '-', unique in the "
+                                 "ledger.", examples=["minister-weapons-2023"])
+    text: Text = Field(description="The claim in one sentence, in the ledger's words.")
+    claimant: Text = Field(description="Who made the claim.")
+    date: ClaimDate = Field(description="When the claim was made: YYYY-MM-DD, or YYYY-MM or YYYY when no day is "
+                                        "known.", examples=["2023-09-29", "2021-07"])
+    subject: Slug | None = Field(default=None, description="What the figure is about: claims with one subject are "
+                                                           "compared over time by diff.", examples=["defence-output"])
+    quantity: Quantity | None = Field(default=None, description="The claim's figure with its bound and unit.",
+                                      examples=[{"value": 800, "bound": "more-than", "unit": "weapons"}])
+    measure: Text | None = Field(default=None, description="What exactly the figure counts, so that claims counting "
+                                                           "different things are not compared.")
+    status: Status = Field(default="unverified", description="The verdict. Set it with factcheck status, which "
+                                                             "records why in the history; verify checks the "
+                                                             "evidence each verdict needs.")
+    appearances: Annotated[list[Quote], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="Where the claim was made: the source's own words (factcheck quote).")
+    evidence: Annotated[list[Evidence], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="Quotes that bear on whether the claim is true, each with its stance.")
+    tags: TextList = Field(default_factory=list, description="Free labels, for list --tag.")
+    note: FreeText | None = Field(default=None, description="A note on the claim, for the desk.")
+    history: Annotated[list[HistoryEntry], BeforeValidator(_as_list)] = Field(
+        default_factory=list, description="Every verdict given, oldest first (factcheck status appends to it).")
+    appearance_urls: TextList = Field(default_factory=list, description="Addresses where the claim appeared when "
+                                                                        "no snapshot is held (imported reviews).")
     review: Review | None = Field(
         default=None, description="The verdict of the fact-checker this claim was imported from, as they gave it.")
 
@@ -219,62 +238,71 @@ class Claim(_Record):
 class Publisher(_Record):
     """Who publishes the ledger's reviews."""
 
-    name: Text
-    url: Text | None = None
+    name: Text = Field(description="The publisher's name, credited as the author of exported reviews.")
+    url: Text | None = Field(default=None, description="The publisher's address.")
 
 
 class Rating(_Record):
     """How one verdict is published in ClaimReview: a number on the scale (none for no number) and a label."""
 
-    value: Number | None = None
-    label: Text
+    value: Number | None = Field(default=None, description="The number of this verdict on the scale (none: "
+                                                           "published with words only).")
+    label: Text = Field(description="The words published for this verdict (alternateName).")
 
 
 class RatingScale(_Record):
     """The numeric scale of exported reviews and its direction; by default 1 = false ... 5 = true."""
 
-    best: Number = 5
-    worst: Number = 1
-    supported: Rating = Rating(value=5, label="True")
-    misleading: Rating = Rating(value=2, label="Misleading")
-    conflicting: Rating = Rating(value=3, label="Mixed")
-    refuted: Rating = Rating(value=1, label="False")
-    unverifiable: Rating = Rating(value=None, label="Unverifiable")
+    best: Number = Field(default=5, description="The best rating (bestRating).")
+    worst: Number = Field(default=1, description="The worst rating (worstRating).")
+    supported: Rating = Field(default=Rating(value=5, label="True"), description="How supported is published.")
+    misleading: Rating = Field(default=Rating(value=2, label="Misleading"), description="How misleading is published.")
+    conflicting: Rating = Field(default=Rating(value=3, label="Mixed"), description="How conflicting is published.")
+    refuted: Rating = Field(default=Rating(value=1, label="False"), description="How refuted is published.")
+    unverifiable: Rating = Field(default=Rating(value=None, label="Unverifiable"),
+                                 description="How unverifiable is published.")
 
 
 class Settings(_Record):
     """The optional top-level `ledger:` mapping of claims.yaml."""
 
-    name: Text | None = None
-    publisher: Publisher | None = None
-    review_base_url: Text | None = None
-    rating_scale: RatingScale | None = None
+    name: Text | None = Field(default=None, description="The ledger's name, the title of its reports.")
+    publisher: Publisher | None = Field(default=None, description="Who publishes the ledger's reviews.")
+    review_base_url: Text | None = Field(default=None, description="The address of published reviews: a claim's "
+                                                                   "review is this plus its id.",
+                                         examples=["https://example.org/fact-checks/"])
+    rating_scale: RatingScale | None = Field(default=None, description="How verdicts are published as ClaimReview "
+                                                                       "ratings.")
     stale_after_days: Annotated[int, BeforeValidator(_as_positive_int),
-                                WithJsonSchema({"type": "integer", "minimum": 1})] | None = None
+                                WithJsonSchema({"type": "integer", "minimum": 1})] | None = Field(
+        default=None, description="Days without a verdict change after which verify warns (stale).")
     about_band: Annotated[float, BeforeValidator(_as_number), Field(gt=0, lt=1),
-                          WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1})] | None = None
+                          WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1})] | None = Field(
+        default=None, description="How far 'about' reaches either side of a figure, as a fraction (0.1: 10%).")
 
 
 class SourceMeta(_Record):
     """The metadata of one snapshot, `sources/<id>.yaml`."""
 
-    title: Text | None = None
-    publisher: Text | None = None
-    authors: TextList = Field(default_factory=list)
-    url: Text | None = None
-    archive_url: Text | None = None
-    published: Date | None = None
-    retrieved: Date | None = None
-    language: Text | None = None
-    sha256: Sha256
-    note: FreeText | None = None
+    title: Text | None = Field(default=None, description="The document's title.")
+    publisher: Text | None = Field(default=None, description="Who published the document.")
+    authors: TextList = Field(default_factory=list, description="Who wrote it.")
+    url: Text | None = Field(default=None, description="Where it was published.")
+    archive_url: Text | None = Field(default=None, description="An archived copy (web.archive.org, archive.today).")
+    published: Date | None = Field(default=None, description="When it was published (YYYY-MM-DD); a claim that "
+                                                             "appears in it cannot be dated later.")
+    retrieved: Date | None = Field(default=None, description="When the snapshot was taken (YYYY-MM-DD).")
+    language: Text | None = Field(default=None, description="Its language, as a code.", examples=["en"])
+    sha256: Sha256 = Field(description="The sha256 of the snapshot's bytes, written by factcheck source add; "
+                                       "verify checks that the snapshot was not altered.")
+    note: FreeText | None = Field(default=None, description="A note on the source.")
 
 
 class ClaimsFile(_Record):
     """The whole of a claims file, as editors and JSON Schema validators see it."""
 
-    ledger: Settings | None = None
-    claims: list[Claim]
+    ledger: Settings | None = Field(default=None, description="The ledger's settings (optional).")
+    claims: list[Claim] = Field(description="The claims, each with where it appeared and the evidence on it.")
 
 
 class ClaimsFileTop(_Record):

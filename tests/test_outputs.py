@@ -442,3 +442,26 @@ def test_the_markdown_report_fits_a_github_job_summary(tmp_path: Path) -> None:
 def test_max_bytes_is_checked(example: Path) -> None:
     result = run("-C", example, "report", "--format", "markdown", "--max-bytes", "10")
     assert result.exit_code == 2 and "--max-bytes" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["claims", "source"])
+def test_every_property_of_the_schemas_is_described(kind: str) -> None:
+    from factcheck.schema import json_schema
+
+    schema = json_schema(kind)
+    found: list[tuple[str, dict[str, object]]] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, dict):
+            found.extend(node.get("properties", {}).items())  # type: ignore[union-attr]
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(schema)
+    assert len(found) >= (40 if kind == "claims" else 10)
+    assert [name for name, prop in found if not prop.get("description") or not prop.get("markdownDescription")] == []
+    enums = [prop for _, prop in found if "enum" in prop]
+    assert bool(enums) == (kind == "claims") and all(len(prop["enumDescriptions"]) == len(prop["enum"]) for prop in enums)  # type: ignore[arg-type]
