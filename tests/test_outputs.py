@@ -465,3 +465,10 @@ def test_every_property_of_the_schemas_is_described(kind: str) -> None:
     assert [name for name, prop in found if not prop.get("description") or not prop.get("markdownDescription")] == []
     enums = [prop for _, prop in found if "enum" in prop]
     assert bool(enums) == (kind == "claims") and all(len(prop["enumDescriptions"]) == len(prop["enum"]) for prop in enums)  # type: ignore[arg-type]
+
+
+def test_show_locates_the_claim_from_the_current_folder(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    stable_ledger(tmp_path / "desk")
+    monkeypatch.chdir(tmp_path)
+    assert run("-C", "desk", "show", "bad").stdout.split("\n", 1)[0].endswith("desk/claims/2024.yaml:8:5")
+    assert json.loads(run("-C", "desk", "show", "bad", "--format", "json").stdout)["location"] == "desk/claims/2024.yaml:8:5"

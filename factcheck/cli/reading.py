@@ -81,6 +81,7 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
 
     ledger = _load(ctx)
     view = claim_view(ledger, ledger.require(claim_id))
+    view["location"] = _path_prefix(_root(ctx)) + view["location"]  # from the current folder, as verify's
     if fmt == "json":
         click.echo(jsonout.dumps(view), nl=False)
     else:
