@@ -23,7 +23,7 @@ from factcheck.checks import missing_support
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.files import LOCK_NAME, LedgerLock, write_atomic
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, find_files
-from factcheck.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, SourceMeta
+from factcheck.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, RatingScale, SourceMeta
 from factcheck.schema import json_schema
 from factcheck.store import Ledger, build_ledger, load_ledger
 from factcheck.validation import error_message
@@ -319,12 +319,14 @@ class ImportPlan:
     present: list[tuple[str, str]]
 
 
-def import_claims(root: Path, incoming: list[dict[str, Any]], dry_run: bool) -> ImportPlan:
+def import_claims(root: Path, read: Callable[[RatingScale], list[dict[str, Any]]], dry_run: bool) -> ImportPlan:
     """Add imported claims that are not in the ledger yet, in one write; the others are named with the claim
-    they match (see reviews.match_keys: the review's url or identifier, then words, claimant and date)."""
+    they match (see reviews.match_keys: the review's url or identifier, then words, claimant and date).
+    `read` gives the incoming claims, read through the ledger's rating scale: the ledger is read once."""
     from factcheck.reviews import Matcher
 
     def plan(ledger: Ledger) -> ImportPlan:
+        incoming = read(ledger.settings.rating_scale or RatingScale())
         known = Matcher()
         ids = {record.claim.id for record in ledger.claims}
         for record in ledger.claims:

@@ -79,8 +79,7 @@ def import_command(ctx: click.Context, file: Any, fmt: str, dry_run: bool) -> No
     from factcheck.edits import import_claims
     from factcheck.model import RatingScale
     from factcheck.render import text
-    from factcheck.reviews import import_claimreview
-    from factcheck.store import load_ledger
+    from factcheck.reviews import Imported, import_claimreview
 
     name = getattr(file, "name", "-")
     try:
@@ -91,15 +90,19 @@ def import_command(ctx: click.Context, file: Any, fmt: str, dry_run: bool) -> No
         raise FactcheckError(f"{name}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
     except RecursionError:
         raise FactcheckError(f"{name}: nested too deeply to be read (no ClaimReview feed nests that far)") from None
-    root = _root(ctx)
-    scale = load_ledger(root).settings.rating_scale or RatingScale()
-    try:
-        found = import_claimreview(document, scale)
-    except RecursionError:
-        raise FactcheckError(f"{name}: nested too deeply to be read (no ClaimReview feed nests that far)") from None
-    except FactcheckError as exc:
-        raise FactcheckError(f"{name}: {exc}") from None
-    done = import_claims(root, found.claims, dry_run)
+    read: list[Imported] = []
+
+    def reviews(scale: RatingScale) -> list[dict[str, Any]]:
+        try:
+            read.append(import_claimreview(document, scale))
+        except RecursionError:
+            raise FactcheckError(f"{name}: nested too deeply to be read (no ClaimReview feed nests that far)") from None
+        except FactcheckError as exc:
+            raise FactcheckError(f"{name}: {exc}") from None
+        return read[-1].claims
+
+    done = import_claims(_root(ctx), reviews, dry_run)
+    found = read[-1]
     say = [*(f"skipped {why}" for why in found.skipped), *(f"warning: {why}" for why in found.warnings),
            *(f"left out {why}" for why in found.repeats),
            *(f"already in the ledger: {new} is {there}" if new != there else f"already in the ledger: {there}"
