@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath
 from factcheck.errors import FactcheckError
 from factcheck.figures import count_of
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Refused, find_files
-from factcheck.model import Claim, Quote, phrase
+from factcheck.model import Claim, HistoryEntry, Quote, phrase
 from factcheck.store import Ledger, build_ledger
 
 
@@ -52,11 +52,17 @@ def _is_ledger_file(name: str) -> bool:
     return len(path.parts) == 2 and path.parts[0] == SOURCES_DIR and path.suffix in (".yaml", ".txt")
 
 
+class NoLedger(FactcheckError):
+    """No ledger at a revision (or no commit at all): a diff counts every claim on the other side as new."""
+
+
 def files_at(root: Path, revision: str) -> dict[str, bytes | Refused]:
     """The ledger's files as they were at `revision`, keyed by path relative to the ledger root."""
     top, prefix = _repository(root)
     resolved = _git(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{revision}^{{commit}}")
     if resolved.returncode != 0:
+        if not _git(top, "rev-list", "-n", "1", "--all").stdout.strip():
+            raise NoLedger(f"the repository has no commits yet, so {revision} is nothing")
         raise FactcheckError(f"unknown revision {revision!r}")
     commit = resolved.stdout.decode().strip()
     listing = _git(top, "ls-tree", "-r", "-z", "--full-tree", commit, "--", *(
@@ -78,7 +84,7 @@ def files_at(root: Path, revision: str) -> dict[str, bytes | Refused]:
         else:
             blobs[name] = sha.decode()
     if CLAIMS_FILE not in blobs and not any(n.startswith(CLAIMS_DIR + "/") for n in blobs) and not links:
-        raise FactcheckError(f"no ledger at {revision}: neither {prefix}{CLAIMS_FILE} nor {prefix}{CLAIMS_DIR}/ exists")
+        raise NoLedger(f"no ledger at {revision}: neither {prefix}{CLAIMS_FILE} nor {prefix}{CLAIMS_DIR}/ exists")
     if CLAIMS_FILE in blobs and any(n.startswith(CLAIMS_DIR + "/") for n in blobs):
         raise FactcheckError(f"the ledger at {revision} has both {CLAIMS_FILE} and {CLAIMS_DIR}/; it must keep one")
     return {**_read_blobs(top, blobs), **links}
@@ -99,17 +105,31 @@ def _read_blobs(top: Path, blobs: dict[str, str]) -> dict[str, bytes | Refused]:
     return files
 
 
-def ledger_at(root: Path, revision: str | None) -> Ledger:
-    """The ledger at a revision (None: the work tree), refused when it does not load cleanly."""
-    files = find_files(root) if revision is None else files_at(root, revision)
+@dataclass(frozen=True)
+class Side:
+    """One side of a diff: the ledger as far as it loads, and what to tell about it (no ledger there, or
+    errors that kept some of it from loading)."""
+
+    ledger: Ledger
+    notes: tuple[str, ...] = ()
+
+
+def ledger_at(root: Path, revision: str | None) -> Side:
+    """The ledger at a revision (None: the work tree): no ledger there is an empty one, said in a note; a
+    ledger with errors is taken as far as it loads, its errors said in a note."""
+    where = "in the work tree" if revision is None else f"at {revision}"
+    try:
+        files = find_files(root) if revision is None else files_at(root, revision)
+    except NoLedger as nothing:
+        return Side(build_ledger({}), (f"{nothing}: every claim on the other side counts as added",))
     ledger = build_ledger(files)
     errors = [p for p in ledger.problems if p.severity == "error"]
-    if errors:
-        where = "in the work tree" if revision is None else f"at {revision}"
-        first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise FactcheckError(f"the ledger {where} does not load: {first.location}: {first.code}: {first.message}{more}")
-    return ledger
+    if not errors:
+        return Side(ledger)
+    first = errors[0]
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return Side(ledger, (f"the ledger {where} does not load whole: {first.location}: {first.code}: {first.message}"
+                         f"{more}; it is compared as far as it loads ({count_of(len(ledger.claims), 'claim')})",))
 
 
 @dataclass(frozen=True)
@@ -219,6 +239,8 @@ def claim_changes(old: Claim, new: Claim) -> list[FieldChange]:
         a_quotes, b_quotes = [_quote_words(q) for q in getattr(old, name)], [_quote_words(q) for q in getattr(new, name)]
         found += [FieldChange(f"{name}: quote added", None, q) for q in b_quotes if q not in a_quotes]
         found += [FieldChange(f"{name}: quote removed", q, None) for q in a_quotes if q not in b_quotes]
+    if old.review != new.review:
+        found.append(FieldChange("imported review", _review(old), _review(new)))
     found += [FieldChange("tags: added", None, t) for t in new.tags if t not in old.tags]
     found += [FieldChange("tags: removed", t, None) for t in old.tags if t not in new.tags]
     found += _history_changes(old, new)
@@ -231,13 +253,33 @@ def _quote_words(quote: Quote) -> str:
 
 
 def _history_changes(old: Claim, new: Claim) -> list[FieldChange]:
-    kept = len(old.history)
-    if new.history[:kept] != old.history:
-        return [FieldChange("history rewritten", count_of(len(old.history), "entry", "entries"),
-                            count_of(len(new.history), "entry", "entries"))]
-    return [
-        FieldChange("history: entry added", None,
-                    f"{entry.date.isoformat()} {entry.status}" + (f" by {entry.by}" if entry.by else "")
-                    + (f": {entry.note}" if entry.note else ""))
-        for entry in new.history[kept:]
-    ]
+    """Entries added at the end, in words; an entry that was rewritten or removed, field by field, old and new."""
+    found: list[FieldChange] = []
+    for number, (before, after) in enumerate(zip(old.history, new.history, strict=False), 1):
+        for name in type(before).model_fields:
+            a, b = getattr(before, name), getattr(after, name)
+            if a != b:
+                found.append(FieldChange(f"history entry {number} rewritten: {name}", _shown(a), _shown(b)))
+    found += [FieldChange("history: entry removed", _entry(entry), None)
+              for entry in old.history[len(new.history):]]
+    found += [FieldChange("history: entry added", None, _entry(entry)) for entry in new.history[len(old.history):]]
+    return found
+
+
+def _review(claim: Claim) -> str | None:
+    review = claim.review
+    if review is None:
+        return None
+    rated = f" rated {review.label!r}" if review.label else ""
+    return f"by {review.by}{rated}" + (f" ({review.url})" if review.url else "")
+
+
+def _entry(entry: HistoryEntry) -> str:
+    return (f"{entry.date.isoformat()} {entry.status}" + (f" by {entry.by}" if entry.by else "")
+            + (" (forced)" if entry.forced else "") + (f": {entry.note}" if entry.note else ""))
+
+
+def _shown(value: object) -> str:
+    if value is None:
+        return "(none)"
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)

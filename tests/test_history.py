@@ -156,20 +156,58 @@ def test_unknown_revisions_are_exit_2(repo: Repo, args: list[str], message: str)
     assert (result.exit_code, result.stdout, result.stderr) == (2, "", f"factcheck: error: {message}\n")
 
 
-def test_a_ledger_that_does_not_parse_at_a_revision(repo: Repo) -> None:
+def test_a_ledger_that_does_not_load_at_a_revision_is_compared_as_far_as_it_loads(repo: Repo) -> None:
+    repo.write("claims.yaml", CLAIM.replace("  - id: c2\n", "  - id: c2\n    colour: red\n"))
+    repo.commit("a claim that does not validate")
+    result = run("-C", repo.root, "diff", "--rev", "HEAD~1..HEAD", "--format", "json")
+    assert result.exit_code == 0
+    assert "factcheck: warning: the ledger at HEAD does not load whole: claims.yaml:" in result.stderr
+    assert "it is compared as far as it loads (1 claim)" in result.stderr
+    assert json.loads(result.stdout)["claims_removed"] == ["c2"]
     repo.write("claims.yaml", "claims: [\n")
     repo.commit("broken")
-    result = run("-C", repo.root, "diff", "--rev", "HEAD~1..HEAD")
-    assert result.exit_code == 2
-    assert result.stderr.startswith("factcheck: error: the ledger at HEAD does not load: claims.yaml:2:1: yaml-syntax")
+    broken = run("-C", repo.root, "diff", "--rev", "HEAD~2..HEAD", "--summary")
+    assert broken.exit_code == 0 and "yaml-syntax" in broken.stderr and "(0 claims)" in broken.stderr
 
 
-def test_no_ledger_at_a_revision(repo: Repo) -> None:
-    repo.git("rm", "-q", "claims.yaml")
-    repo.commit("removed")
-    result = run("-C", repo.root, "diff", "--rev", "HEAD")
-    assert (result.exit_code, result.stderr) == (
-        2, "factcheck: error: no ledger at HEAD: neither claims.yaml nor claims/ exists\n")
+def test_a_base_without_a_ledger_counts_everything_as_added(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("README.md", "A desk.\n")
+    repo.commit("before the ledger")
+    repo.write("claims.yaml", CLAIM)
+    result = run("-C", repo.root, "diff", "--rev", "HEAD", "--format", "json")
+    assert result.exit_code == 0
+    assert result.stderr == ("factcheck: warning: no ledger at HEAD: neither claims.yaml nor claims/ exists: every "
+                             "claim on the other side counts as added\n")
+    assert json.loads(result.stdout)["claims_added"] == ["c1", "c2"]
+
+
+def test_an_empty_repository_compares_against_nothing(tmp_path: Path) -> None:
+    repo = Repo(tmp_path / "repo")
+    repo.write("claims.yaml", CLAIM)
+    result = run("-C", repo.root, "diff", "--rev", "HEAD", "--summary")
+    assert result.exit_code == 0
+    assert "the repository has no commits yet, so HEAD is nothing" in result.stderr
+    assert "2 added" in result.stdout
+
+
+def test_an_unknown_revision_is_still_an_error(repo: Repo) -> None:
+    result = run("-C", repo.root, "diff", "--rev", "no-such-branch")
+    assert (result.exit_code, result.stderr) == (2, "factcheck: error: unknown revision 'no-such-branch'\n")
+
+
+def test_a_rewritten_history_entry_is_shown_old_and_new_field_by_field(repo: Repo) -> None:
+    entry = "    status: refuted\n    evidence:\n      - {source: src, text: An audit found 900 in 2024, stance: refutes}\n" \
+            "    history:\n      - {date: 2024-02-01, status: refuted, note: %s, by: Desk}\n"
+    with_history = CLAIM.replace("    appearances:\n      - {source: src, text: more than 800 new weapons}\n",
+                                 "    appearances:\n      - {source: src, text: more than 800 new weapons}\n" + entry % "audit")
+    repo.write("claims.yaml", with_history)
+    repo.commit("a verdict")
+    repo.write("claims.yaml", with_history.replace("note: audit, by: Desk", "note: the audit of 2024, by: Editor"))
+    changes = diff_json(repo, "--rev", "HEAD")["claims_changed"][0]["changes"]
+    assert [(c["field"], c["before"], c["after"]) for c in changes] == [
+        ("history entry 1 rewritten: note", "audit", "the audit of 2024"),
+        ("history entry 1 rewritten: by", "Desk", "Editor")]
 
 
 def test_not_a_git_repository(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -28,6 +28,7 @@ from factcheck.cli import (
     examples,
 )
 from factcheck.errors import FactcheckError
+from factcheck.render.escape import terminal
 
 SUMMARY_BYTES = 1_000_000  # under GitHub's 1 MiB for a step's summary, with room for a diff appended
 
@@ -205,7 +206,9 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
     new = ledger_at(root, after_rev)
     if progress is not None:
         progress(2, 2, f"read {after_rev or 'the work tree'}")
-    changes = diff_ledgers(old, new, before, after_rev or "work tree")
+    for note in (*old.notes, *new.notes):
+        click.echo(f"factcheck: warning: {terminal(note, one_line=True)}", err=True)
+    changes = diff_ledgers(old.ledger, new.ledger, before, after_rev or "work tree")
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: text.summary_line(changes.counts()) if summary else text.ledger_diff(changes),
         "json": lambda: jsonout.ledger_diff(changes, summary),
