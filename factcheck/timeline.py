@@ -141,8 +141,21 @@ class Trend:
 
 
 @dataclass(frozen=True)
+class Line:
+    """The claims of a subject that count the same thing (see `counted`), with their first-to-last change."""
+
+    counted: str  # the unit and measure, in words
+    claims: tuple[str, ...]
+    trend: Trend | None
+
+
+@dataclass(frozen=True)
 class Series:
-    """A subject's claims oldest first, the steps between them, and a trend when one may be drawn."""
+    """A subject's claims oldest first, the steps between them, and a trend when one may be drawn.
+
+    Each claim is compared with the previous claim that counts the same thing (its line), whoever stands
+    between them; a step to a claim that counts something else is shown too, flagged not comparable, with
+    no percentage and no rate."""
 
     subject: str
     points: tuple[Point, ...]
@@ -150,6 +163,7 @@ class Series:
     trend: Trend | None
     verdict: str
     without_figure: tuple[str, ...]
+    lines: tuple[Line, ...] = ()
 
 
 def load_subjects(root: Path) -> Ledger:
@@ -197,24 +211,70 @@ def series_of(subject: str, records: Iterable[ClaimRecord], about_band: float) -
     ordered = sorted(records, key=lambda r: r.claim.date)  # stable: ledger order breaks ties
     with_figure = [r for r in ordered if r.claim.quantity is not None]
     points = tuple(_point(r) for r in with_figure)
-    steps = tuple(
-        _step(points[i], points[i + 1], with_figure[i].claim.quantity, with_figure[i + 1].claim.quantity, about_band)
-        for i in range(len(points) - 1)
-    )
-    trend = None
-    if steps and all(step.comparable for step in steps):
-        first, last = with_figure[0].claim.quantity, with_figure[-1].claim.quantity
-        assert first is not None and last is not None
-        whole = _step(points[0], points[-1], first, last, about_band)
-        trend = Trend(whole.days, whole.stated_change, whole.relative, whole.per_year, whole.allowed_words)
-    return Series(subject, points, steps, trend, _verdict(points, steps),
-                  tuple(r.claim.id for r in ordered if r.claim.quantity is None))
+    quantities = [r.claim.quantity for r in with_figure]
+    steps: list[Step] = []
+    last_of: dict[tuple[str, str], int] = {}  # each line's latest claim so far
+    members: dict[tuple[str, str], list[int]] = {}
+    for i, point in enumerate(points):
+        key = counted_key(point)
+        before = last_of.get(key)
+        if i and before != i - 1:  # the neighbour counts something else: shown, never compared
+            steps.append(_step(points[i - 1], point, quantities[i - 1], quantities[i], about_band, across=True))
+        if before is not None:
+            steps.append(_step(points[before], point, quantities[before], quantities[i], about_band))
+        last_of[key] = i
+        members.setdefault(key, []).append(i)
+    lines = tuple(Line(_counted_words(points[found[0]]), tuple(points[j].claim for j in found),
+                       _trend(points, quantities, found, about_band)) for found in members.values())
+    trend = lines[0].trend if len(lines) == 1 and all(step.comparable for step in steps) else None
+    return Series(subject, points, tuple(steps), trend, _verdict(points, steps, lines),
+                  tuple(r.claim.id for r in ordered if r.claim.quantity is None), lines)
 
 
-def _verdict(points: Sequence[Point], steps: Sequence[Step]) -> str:
+def _trend(points: Sequence[Point], quantities: Sequence[Quantity | None], found: Sequence[int],
+           band: float) -> Trend | None:
+    if len(found) < 2:
+        return None
+    whole = _step(points[found[0]], points[found[-1]], quantities[found[0]], quantities[found[-1]], band)
+    if not whole.comparable:
+        return None
+    return Trend(whole.days, whole.stated_change, whole.relative, whole.per_year, whole.allowed_words)
+
+
+def counted_key(point: Point) -> tuple[str, str]:
+    """What a figure counts, for grouping: its unit and measure with case, spacing and plural endings folded
+    ("Weapons", "weapon" and "weapons " are one unit; "factories" is "factory")."""
+    return _unit_key(point.unit), _norm(point.measure)
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit_key(unit: str | None) -> str:
+    return " ".join(_singular(word) for word in _norm(unit).split())
+
+
+def _singular(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith(("ses", "xes", "ches", "shes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def _counted_words(point: Point) -> str:
+    unit = point.unit or "no unit"
+    return f"{unit} ({point.measure})" if point.measure else unit
+
+
+def _verdict(points: Sequence[Point], steps: Sequence[Step], lines: Sequence[Line]) -> str:
     if len(points) < 2:
         return "one claim with a figure: nothing to compare"
     broken = [i for i, step in enumerate(steps, 1) if not step.comparable]
+    if len(lines) > 1:
+        names = ", ".join(str(i) for i in broken)
+        return (f"{len(lines)} series that count different things: each claim is compared with the last one that "
+                f"counts the same; step {names} across series {'does' if len(broken) == 1 else 'do'} not compare")
     if broken:
         names = ", ".join(str(i) for i in broken)
         return f"not comparable at step {names}: no trend is drawn across it"
@@ -230,12 +290,14 @@ def _point(record: ClaimRecord) -> Point:
                  claim.measure, claim.claimant, claim.status, sources)
 
 
-def _step(before: Point, after: Point, q_before: Quantity | None, q_after: Quantity | None, band: float) -> Step:
+def _step(before: Point, after: Point, q_before: Quantity | None, q_after: Quantity | None, band: float,
+          across: bool = False) -> Step:
+    """The step between two claims; `across` two series, it has no percentage and no rate."""
     assert q_before is not None and q_after is not None
     days = (_date(after.date) - _date(before.date))
     change = difference(after.value, before.value)
-    relative = tidy(change / before.value) if before.value else None
-    per_year = tidy(change / (days / DAYS_PER_YEAR)) if days else None
+    relative = tidy(change / before.value) if before.value and not across else None
+    per_year = tidy(change / (days / DAYS_PER_YEAR)) if days and not across else None
     allowed = change_between(allowed_values(q_before, band), allowed_values(q_after, band))
     return Step(before, after, days, change, relative, per_year, allowed, describe_change(allowed),
                 tuple(comparability(before, after)))
@@ -251,7 +313,7 @@ def _date(iso: str) -> int:
 def comparability(before: Point, after: Point) -> list[Difference]:
     """Each difference between two claims that makes their numbers less than like for like."""
     found = []
-    if _norm(before.unit) != _norm(after.unit):
+    if _unit_key(before.unit) != _unit_key(after.unit):
         found.append(Difference("unit", f"different units: {_shown(before.unit)} then {_shown(after.unit)}", True))
     if _norm(before.measure) != _norm(after.measure):
         if before.measure and after.measure:
@@ -296,5 +358,7 @@ def series_data(series: Series) -> dict[str, Any]:
             "warnings": [dict(vars(w)) for w in step.warnings],
         } for step in series.steps],
         "trend": dict(vars(series.trend)) if series.trend else None,
+        "lines": [{"counted": line.counted, "claims": list(line.claims),
+                   "trend": dict(vars(line.trend)) if line.trend else None} for line in series.lines],
         "without_figure": list(series.without_figure),
     }

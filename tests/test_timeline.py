@@ -79,13 +79,17 @@ def test_example_defence_output_series(example: Path) -> None:
     (series,) = json.loads(result.stdout)["subjects"]
     assert [c["claim"] for c in series["claims"]] == ["az-weapons-in-development-2023", "az-military-products-2024"]
     (step,) = series["steps"]
-    assert step["stated_change"]["absolute"] == 200 and step["stated_change"]["relative"] == 0.25
-    assert step["days"] == 361 and step["stated_change"]["per_year"] == pytest.approx(200 / (361 / 365.25))
+    # the two count different things: the step is shown, with no percentage and no rate
+    assert step["stated_change"] == {"absolute": 200, "relative": None, "per_year": None}
+    assert step["days"] == 361
     assert step["allowed_change"] == {"low": None, "high": None, "low_open": True, "high_open": True,
                                       "words": "undetermined: the bounds allow a fall, no change or a rise"}
     assert step["comparable"] is False
     assert [w["kind"] for w in step["warnings"]] == ["unit", "measure", "claimant"]
-    assert series["trend"] is None and series["verdict"].startswith("not comparable")
+    assert series["trend"] is None and series["verdict"].startswith("2 series that count different things")
+    assert [(line["counted"], line["claims"]) for line in series["lines"]] == [
+        ("weapons (new weapon designs under development)", ["az-weapons-in-development-2023"]),
+        ("military products (military products in production)", ["az-military-products-2024"])]
 
 
 def test_example_adex_series_is_consistent(example: Path) -> None:
@@ -101,7 +105,7 @@ def test_table_and_markdown_say_it_in_words(example: Path) -> None:
     table = run("-C", example, "diff").stdout
     assert "true change       undetermined: the bounds allow a fall, no change or a rise" in table
     assert "NOT COMPARABLE    different measures: 'new weapon designs under development' then " in table
-    assert "+200 (+25.0%) over 361 days" in table
+    assert "+200 (no percentage or rate: the two count different things) over 361 days" in table
     markdown = run("-C", example, "diff", "--format", "markdown").stdout
     assert "## adex-edition" in markdown and "**Not comparable**: different units" in markdown
 
@@ -168,3 +172,39 @@ def test_figure_counts_are_the_points_of_each_series(tmp_path: Path) -> None:
     assert list(sorted(counts)) == [one.subject for one in series]
     assert [counts[one.subject] for one in series] == [len(one.points) for one in series]
     assert any(len(one.without_figure) for one in series) and len(set(counts.values())) > 1
+
+
+FOUR = """\
+claims:
+  - {id: w2022, text: t, claimant: Minister, date: 2022-09-01, subject: s, measure: weapon designs,
+     quantity: {value: 600, bound: exactly, unit: weapons}}
+  - {id: w2023, text: t, claimant: Minister, date: 2023-09-29, subject: s, measure: weapon designs,
+     quantity: {value: 800, bound: more-than, unit: weapons}}
+  - {id: p2024, text: t, claimant: President, date: 2024-09-24, subject: s, measure: military products made,
+     quantity: {value: 1000, bound: more-than, unit: military products}}
+  - {id: w2025, text: t, claimant: Minister, date: 2025-09-01, subject: s, measure: Weapon  designs,
+     quantity: {value: 1200, bound: about, unit: Weapon}}
+"""
+
+
+def test_claims_are_compared_with_the_last_that_counts_the_same(tmp_path: Path) -> None:
+    (tmp_path / "claims.yaml").write_text(FOUR)
+    (series,) = json.loads(run("-C", tmp_path, "diff", "--format", "json").stdout)["subjects"]
+    steps = [(st["from"], st["to"], st["comparable"], st["stated_change"]["relative"] is None,
+              st["stated_change"]["per_year"] is None) for st in series["steps"]]
+    assert steps == [
+        ("w2022", "w2023", True, False, False),
+        ("w2023", "p2024", False, True, True),  # across series: shown, no percentage, no rate
+        ("p2024", "w2025", False, True, True),
+        ("w2023", "w2025", True, False, False),  # like for like, over the claim between them
+    ]
+    like = series["steps"][3]
+    assert like["stated_change"]["absolute"] == 400 and like["stated_change"]["relative"] == 0.5
+    weapons, products = series["lines"]
+    assert weapons["claims"] == ["w2022", "w2023", "w2025"] and products["claims"] == ["p2024"]
+    assert weapons["trend"]["stated_change"] == 600 and products["trend"] is None
+    assert series["trend"] is None
+    text = run("-C", tmp_path, "diff").stdout
+    assert "series weapons (weapon designs): w2022, w2023, w2025: +600 (+100.0%) over 1096 days" in text
+    markdown = run("-C", tmp_path, "diff", "--format", "markdown").stdout
+    assert "- **Series** weapons \\(weapon designs\\): w2022, w2023, w2025: +600 (+100.0%) over 1096 days" in markdown

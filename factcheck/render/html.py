@@ -13,7 +13,7 @@ from factcheck.model import Claim, phrase
 from factcheck.render.chart import load as load_charts
 from factcheck.render.chart import series_chart
 from factcheck.render.escape import html, safe_url
-from factcheck.render.numbers import per_year, percent, signed
+from factcheck.render.numbers import stated
 from factcheck.report import Linked, Matches, verdict
 from factcheck.store import Ledger
 from factcheck.timeline import build_series, figure_counts, series_data
@@ -264,5 +264,5 @@ FORK_CHARTS_FROM = 8  # charts from which most are drawn in a forked process (ea
 
 
 def _change_words(step: dict[str, Any]) -> str:
-    stated = step["stated_change"]
-    return f"{signed(stated['absolute'])} ({percent(stated['relative'])}, {per_year(stated['per_year'])})"
+    change = step["stated_change"]
+    return stated(change["absolute"], change["relative"], change["per_year"], step["comparable"])

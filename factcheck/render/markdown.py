@@ -9,7 +9,7 @@ from factcheck.figures import count_of
 from factcheck.history import LedgerDiff
 from factcheck.render.escape import markdown as md
 from factcheck.render.escape import safe_url
-from factcheck.render.numbers import per_year, percent, signed
+from factcheck.render.numbers import per_year, percent, signed, stated
 from factcheck.timeline import Series, series_data
 
 if TYPE_CHECKING:
@@ -39,13 +39,19 @@ def _series_section(s: dict[str, Any], heading: str) -> list[str]:
             (md(c["date"]), md(c["figure"]), md(c["claimant"]), md(c["status"]), md(", ".join(c["sources"])),
              md(c["claim"])) for c in s["claims"]]))
     for number, step in enumerate(s["steps"], 1):
-        stated = step["stated_change"]
+        change = step["stated_change"]
+        words = stated(change["absolute"], change["relative"], change["per_year"], step["comparable"])
         out.append(f"- **Step {number}**, {md(step['from'])} → {md(step['to'])}: stated change "
-                   f"{md(signed(stated['absolute']))} ({md(percent(stated['relative']))}) over {count_of(step['days'], 'day')} "
-                   f"({md(per_year(stated['per_year']))}); true change: {md(step['allowed_change']['words'])}.")
+                   f"{md(words)} over {count_of(step['days'], 'day')}; true change: {md(step['allowed_change']['words'])}.")
         for warning in step["warnings"]:
             label = "**Not comparable**" if warning["breaks"] else "Caution"
             out.append(f"  - {label}: {md(warning['message'])}")
+    if len(s.get("lines", [])) > 1:
+        for line in s["lines"]:
+            lt = line["trend"]
+            trend_words = (f": {md(signed(lt['stated_change']))} ({md(percent(lt['relative']))}) over "
+                           f"{count_of(lt['days'], 'day')}; true change: {md(lt['allowed_words'])}" if lt else "")
+            out.append(f"- **Series** {md(line['counted'])}: {md(', '.join(line['claims']))}{trend_words}.")
     trend = s["trend"]
     if trend is not None:
         out.append(f"- **Trend**: {md(signed(trend['stated_change']))} ({md(percent(trend['relative']))}) over "

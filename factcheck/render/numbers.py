@@ -28,3 +28,14 @@ def per_year(value: float | None) -> str:
         return "n/a"
     return f"{value:+.1f} a year"
 
+
+
+ACROSS = "no percentage or rate: the two count different things"
+
+
+def stated(absolute: float, relative: float | None, rate: float | None, comparable: bool) -> str:
+    """A step's stated change: +200 (+25.0%, +202.2 a year); a step across series has neither percentage
+    nor rate."""
+    if not comparable:
+        return f"{signed(absolute)} ({ACROSS})"
+    return f"{signed(absolute)} ({percent(relative)}, {per_year(rate)})"
