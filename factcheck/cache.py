@@ -28,7 +28,7 @@ from typing import Any
 from factcheck import __version__
 
 CACHE_DIR = ".factcheck-cache"
-FORMAT = 2
+FORMAT = 3
 KEEP = 3
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from factcheck.anchor import Found, Snapshot
-from factcheck.numbers import read_numbers
+from factcheck.numbers import CURRENCY_CODES, CURRENCY_SIGNS, SCALE_AFTER_DIGITS, read_numbers
 from factcheck.store import Ledger
 
 _BOUNDS = [
@@ -22,9 +22,12 @@ _NUMBER_WORDS = (
     "billion"
 )
 _NUMBER = (
-    rf"(?:\d{{1,3}}(?:[,\u00a0\u202f ]\d{{3}})+|\d+)(?:\.\d+)?(?:\s+(?:hundred|thousand|million|billion)\b)?"
+    rf"(?:\d{{1,3}}(?:[,\u00a0\u202f ]\d{{3}})+|\d+)(?:\.\d+)?(?:(?:\s+|(?<=\d))(?:hundred|{SCALE_AFTER_DIGITS})\b)?"
+    rf"|\d+(?:st|nd|rd|th)\b"  # a position in digits; "first" and "second" are more often not figures
     rf"|(?:{_NUMBER_WORDS})(?:[\s-]+(?:and\s+)?(?:{_NUMBER_WORDS}))*"
 )
+_CURRENCY = rf"[{re.escape(CURRENCY_SIGNS)}]|\b(?-i:[A-Z]{{3}})\s"
+_IS_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)", re.IGNORECASE)
 _STOP = {
     "of", "in", "for", "to", "and", "or", "which", "that", "from", "by", "with", "are", "is", "was", "were", "will",
     "the", "a", "an", "on", "at", "as", "should", "would", "can", "could", "may", "might", "must", "has", "have",
@@ -35,6 +38,7 @@ _MONTHS = {"january", "february", "march", "april", "may", "june", "july", "augu
            "november", "december"}
 _MENTION = re.compile(
     r"(?<![\w@.,:+\-])(?:(?P<bound>" + "|".join(re.escape(p) for p, _ in _BOUNDS) + r")\s+)?"
+    r"(?P<currency>" + _CURRENCY + r")?\s*"
     r"(?P<number>" + _NUMBER + r")(?![\w%:\-])(?P<rest>(?:\s+[A-Za-z][A-Za-z'\-]*){0,4})",
     re.IGNORECASE,
 )
@@ -53,6 +57,7 @@ class Mention:
     bound: str
     unit: str
     tracked_by: tuple[str, ...]
+    ordinal: bool = False  # a position ("the 4th edition"), not an amount
 
 
 def sentences(text: str) -> list[tuple[int, int]]:
@@ -75,7 +80,10 @@ def extract(ledger: Ledger, source_id: str, text: str) -> list[Mention]:
         sentence = text[start:end]
         for match in _MENTION.finditer(sentence):
             rest = match.group("rest")
-            unit, consumed = _unit(rest)
+            currency = (match.group("currency") or "").strip()
+            if currency.isalpha() and currency not in CURRENCY_CODES:
+                currency = ""  # three capitals that are no currency ("ADEX 2022" is caught as a date below)
+            unit, consumed = (currency, 0) if currency else _unit(rest)
             if not unit or _is_date(sentence, match):
                 continue
             numbers = read_numbers(match.group("number"))
@@ -84,12 +92,13 @@ def extract(ledger: Ledger, source_id: str, text: str) -> list[Mention]:
             value = numbers.pop()
             phrase = (match.group("bound") or "").lower()
             bound = dict(_BOUNDS).get(phrase, "exactly")
-            last_word = list(re.finditer(r"\S+", rest))[consumed - 1]
-            span = (start + match.start(), start + match.start("rest") + last_word.end())
+            end_in_rest = list(re.finditer(r"\S+", rest))[consumed - 1].end() if consumed else 0
+            begin = match.start() if match.group("bound") or currency else match.start("number")
+            span = (start + begin, start + match.start("rest") + end_in_rest)
             claims = tuple(sorted({claim_id for claim_id, (s, e), quoted in tracked
                                    if (s < span[1] and span[0] < e) or (quoted == value and s <= span[0] < e)}))
             found.append(Mention(" ".join(sentence.split()), span[0], span[1], " ".join(text[span[0]:span[1]].split()),
-                                 value, bound, unit, claims))
+                                 value, bound, unit, claims, bool(_IS_ORDINAL.fullmatch(match.group("number")))))
     return found
 
 

@@ -45,6 +45,34 @@ def count_of(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
-def phrase_of(value: float, bound: str, unit: str | None) -> str:
-    """The figure with its bound in words, from the parts of a quantity."""
-    return f"{BOUND_WORDS[bound]}{format_number(value)}{f' {unit}' if unit else ''}"
+SCALE_WORDS = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"))
+
+
+def ordinal(value: float) -> str:
+    """A position as people write it: 1st, 2nd, 3rd, 4th, 11th, 22nd; a position that is not whole, as digits."""
+    if not float(value).is_integer():
+        return format_number(value)
+    n = int(value)
+    suffix = "th" if n % 100 in (11, 12, 13) else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def readable(value: float) -> str:
+    """A figure as a report writes it: 800, 2.5, and from a million up with its scale word when that is exact
+    in three decimals or fewer (1.2 billion, 300 million); 1234567891 stays in digits."""
+    from decimal import Decimal
+
+    for scale, word in SCALE_WORDS:
+        if abs(value) >= scale:
+            mantissa = Decimal(repr(float(value))) / scale
+            if mantissa == round(mantissa, 3):
+                return f"{format_number(float(mantissa))} {word}"
+            break
+    return format_number(value)
+
+
+def phrase_of(value: float, bound: str, unit: str | None, is_ordinal: bool = False) -> str:
+    """The figure with its bound in words, from the parts of a quantity: "more than 800 weapons", "the 4th
+    edition" is "4th edition", "1.2 billion AZN"."""
+    figure = ordinal(value) if is_ordinal else readable(value)
+    return f"{BOUND_WORDS[bound]}{figure}{f' {unit}' if unit else ''}"

@@ -188,7 +188,7 @@ def row_values(claim: Claim) -> Row:
     sources = {quote.source for quote in claim.appearances}
     sources.update(quote.source for quote in claim.evidence)
     return Row(claim.id, claim.date.isoformat(), claim.status, claim.claimant, claim.subject,
-               phrase_of(quantity.value, quantity.bound, quantity.unit) if quantity else None,
+               phrase_of(quantity.value, quantity.bound, quantity.unit, bool(quantity.ordinal)) if quantity else None,
                claim.measure, sorted(sources), list(claim.tags), claim.text,
                claim.review.model_dump(mode="json", exclude_none=True) if claim.review is not None else None)
 

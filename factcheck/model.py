@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints, WithJsonSchema
 
-from factcheck.figures import phrase_of
+from factcheck.figures import format_number, phrase_of
 from factcheck.typed import PartialDate, parse_date
 from factcheck.yamlsrc import BadDate, YamlBool
 
@@ -64,10 +64,27 @@ def _as_number(value: Any) -> Any:
         if isinstance(shown, str) and _OTHER_NUMBER.fullmatch(shown.strip()):
             raise ValueError(f"{shown!r} is a number to some YAML readers and text to others (YAML 1.1); "
                              "write it in plain digits, with a point for decimals")
-        raise ValueError(f"must be a number, not {shown!r}")
+        raise ValueError(f"must be a number, not {shown!r}{_as_digits(shown)}")
     if isinstance(value, float) and not math.isfinite(value):
         raise ValueError("must be a finite number")
     return int(value) if isinstance(value, int) else float(value)
+
+
+def _as_digits(shown: Any) -> str:
+    """How to write a figure typed in words ("1.2 billion", "4th", "AZN 300 million") in the YAML."""
+    if not isinstance(shown, str):
+        return ""
+    from factcheck.typed import read_figure
+
+    try:
+        figure = read_figure(shown)
+    except ValueError:
+        return ""
+    digits = format_number(figure.value)
+    if figure.ordinal:
+        return f"; a position is written in digits with ordinal: true (value: {digits}, ordinal: true)"
+    unit = f", with unit: {figure.unit}" if figure.unit else ""
+    return f"; write it in plain digits: {digits}{unit}"
 
 
 def _as_positive_int(value: Any) -> Any:
@@ -155,6 +172,9 @@ class Quantity(_Record):
                                      "fewer-than or at-most.")
     unit: Text | None = Field(default=None, description="What is counted, as the claim words it: weapons, "
                                                         "military products.", examples=["new weapons"])
+    ordinal: Flag | None = Field(
+        default=None, description="Set (true) when the figure is a position, not an amount: the 4th edition. A "
+                                  "position gets no percentage and no rate, and reads \"4th\".")
 
 
 class Quote(_Record):
@@ -314,4 +334,4 @@ class ClaimsFileTop(_Record):
 
 def phrase(quantity: Quantity) -> str:
     """The figure with its bound in words: "more than 800 weapons"."""
-    return phrase_of(quantity.value, quantity.bound, quantity.unit)
+    return phrase_of(quantity.value, quantity.bound, quantity.unit, bool(quantity.ordinal))

@@ -19,13 +19,30 @@ _ORDINALS = {
     "twentieth": 20, "thirtieth": 30, "fortieth": 40, "fiftieth": 50, "sixtieth": 60, "seventieth": 70,
     "eightieth": 80, "ninetieth": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000, "trillion": 10**12}
+# The scale words and their abbreviations in news copy, after a figure in digits: "1.2 billion", "1.2bn", "300 mln".
+SCALE_ABBREVIATIONS = {
+    "k": 1_000, "thousand": 1_000, "million": 1_000_000, "mn": 1_000_000, "mln": 1_000_000, "mio": 1_000_000,
+    "billion": 10**9, "bn": 10**9, "bln": 10**9, "trillion": 10**12, "tn": 10**12, "trn": 10**12,
+}
+SCALE_AFTER_DIGITS = "thousand|million|billion|trillion|mln|mn|mio|bln|bn|trn|tn"
+# Currencies, as units that never convert into one another: the signs, and the ISO 4217 codes in use.
+CURRENCY_SIGNS = "$\u20ac\u00a3\u00a5\u20bc\u20bd\u20b9\u20ba\u20b4\u20a9\u20a6\u20aa\u20ab\u20b1\u20b8\u20be"
+_ISO_4217 = """
+    AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP BYN BZD CAD CDF CHF
+    CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG
+    HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA
+    MKD MMK MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD
+    RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
+    USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG
+"""
+CURRENCY_CODES = frozenset(_ISO_4217.split())
 _SCALE_ORDINALS = {"hundredth": 100, "thousandth": 1_000, "millionth": 1_000_000}
 _WORDS = set(_UNITS) | set(_TENS) | set(_ORDINALS) | set(_SCALES) | set(_SCALE_ORDINALS)
 
 _DIGITS = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+|\d+)(\.\d+)?(?:st|nd|rd|th)?"
-    r"(?:[\s\u00a0-]+(hundred|thousand|million|billion)\b)?",
+    r"(?:(?:[\s\u00a0-]+|(?<=\d))(hundred|thousand|million|billion|trillion|mln|mn|bln|bn|trn|tn)\b)?",
     re.IGNORECASE,
 )
 _TOKEN = re.compile(r"[A-Za-z]+")
@@ -38,10 +55,18 @@ def read_numbers(text: str) -> set[float]:
         whole = re.sub(r"[,\u00a0\u202f\u2009 ]", "", match.group(1))
         value = float(whole + (match.group(2) or ""))
         if match.group(3):
-            value *= _SCALES[match.group(3).lower()]
+            scale = match.group(3).lower()
+            value = scaled(whole + (match.group(2) or ""), _SCALES.get(scale) or SCALE_ABBREVIATIONS[scale])
         found.add(value)
-    found.update(_read_words(text))
+    found.update(_read_words(_DIGITS.sub(" # ", text)))  # "2.5 million" is not also "million"
     return found
+
+
+def scaled(digits: str, scale: int) -> float:
+    """Digits times a scale word, exactly: 1.2 billion is 1200000000, not 1200000000.0000002."""
+    from decimal import Decimal
+
+    return float(Decimal(digits) * scale)
 
 
 def _read_words(text: str) -> set[float]:

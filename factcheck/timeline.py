@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 from collections.abc import Iterable, Sequence
@@ -15,6 +16,8 @@ from factcheck.model import Quantity, Settings, phrase
 from factcheck.store import ClaimRecord, Ledger, load_ledger
 
 DEFAULT_ABOUT_BAND = 0.10
+ACROSS = "no percentage or rate: the two count different things"
+POSITIONS = "positions, not amounts: no percentage or rate"
 DAYS_PER_YEAR = 365.25
 INF = math.inf
 
@@ -99,6 +102,8 @@ class Point:
     claimant: str
     status: str
     sources: tuple[str, ...]
+    ordinal: bool = False  # a position (4th), not an amount
+    plotted: float | None = None  # the value in the unit of its line, when it was stated in another that converts
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class Step:
     allowed: Interval
     allowed_words: str
     warnings: tuple[Difference, ...]
+    no_rate: str | None = None  # why the step has no percentage and no rate
 
     @property
     def comparable(self) -> bool:
@@ -138,6 +144,7 @@ class Trend:
     relative: float | None
     per_year: float | None
     allowed_words: str
+    no_rate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -212,11 +219,12 @@ def series_of(subject: str, records: Iterable[ClaimRecord], about_band: float) -
     with_figure = [r for r in ordered if r.claim.quantity is not None]
     points = tuple(_point(r) for r in with_figure)
     quantities = [r.claim.quantity for r in with_figure]
+    keys = _line_keys(points)
     steps: list[Step] = []
-    last_of: dict[tuple[str, str], int] = {}  # each line's latest claim so far
-    members: dict[tuple[str, str], list[int]] = {}
+    last_of: dict[tuple[str, str, bool], int] = {}  # each line's latest claim so far
+    members: dict[tuple[str, str, bool], list[int]] = {}
     for i, point in enumerate(points):
-        key = counted_key(point)
+        key = keys[i]
         before = last_of.get(key)
         if i and before != i - 1:  # the neighbour counts something else: shown, never compared
             steps.append(_step(points[i - 1], point, quantities[i - 1], quantities[i], about_band, across=True))
@@ -224,6 +232,7 @@ def series_of(subject: str, records: Iterable[ClaimRecord], about_band: float) -
             steps.append(_step(points[before], point, quantities[before], quantities[i], about_band))
         last_of[key] = i
         members.setdefault(key, []).append(i)
+    points = _plotted(points, members.values())
     lines = tuple(Line(_counted_words(points[found[0]]), tuple(points[j].claim for j in found),
                        _trend(points, quantities, found, about_band)) for found in members.values())
     trend = lines[0].trend if len(lines) == 1 and all(step.comparable for step in steps) else None
@@ -238,13 +247,46 @@ def _trend(points: Sequence[Point], quantities: Sequence[Quantity | None], found
     whole = _step(points[found[0]], points[found[-1]], quantities[found[0]], quantities[found[-1]], band)
     if not whole.comparable:
         return None
-    return Trend(whole.days, whole.stated_change, whole.relative, whole.per_year, whole.allowed_words)
+    return Trend(whole.days, whole.stated_change, whole.relative, whole.per_year, whole.allowed_words, whole.no_rate)
 
 
-def counted_key(point: Point) -> tuple[str, str]:
+def counted_key(point: Point) -> tuple[str, str, bool]:
     """What a figure counts, for grouping: its unit and measure with case, spacing and plural endings folded
-    ("Weapons", "weapon" and "weapons " are one unit; "factories" is "factory")."""
-    return _unit_key(point.unit), _norm(point.measure)
+    ("Weapons", "weapon" and "weapons " are one unit; "factories" is "factory"), and whether it is a position."""
+    return _unit_key(point.unit), _norm(point.measure), point.ordinal
+
+
+def _line_keys(points: Sequence[Point]) -> list[tuple[str, str, bool]]:
+    """Each point's line: what it counts, where physical units that convert (km and m) are one line."""
+    keys = [counted_key(point) for point in points]
+    if len({key[0] for key in keys}) < 2:
+        return keys  # one unit: nothing to convert (and pint is not loaded)
+    from factcheck.units import dimension
+
+    dimensions = {point.unit: dimension(point.unit) for point in points}
+    return [(f"\0{found}", key[1], key[2]) if (found := dimensions[point.unit]) is not None else key
+            for key, point in zip(keys, points, strict=True)]
+
+
+def _plotted(points: tuple[Point, ...], lines: Iterable[list[int]]) -> tuple[Point, ...]:
+    """The points, each stated in another unit than its line's first claim given its value in that unit."""
+    changed = list(points)
+    for found in lines:
+        first = points[found[0]]
+        for i in found[1:]:
+            if _unit_key(points[i].unit) != _unit_key(first.unit):
+                converted = _in_unit(points[i].value, points[i].unit, first.unit)
+                if converted is not None:
+                    changed[i] = dataclasses.replace(points[i], plotted=converted)
+    return tuple(changed)
+
+
+def _in_unit(value: float, unit: str | None, into: str | None) -> float | None:
+    if not unit or not into:
+        return None
+    from factcheck.units import convert
+
+    return convert(value, unit, into)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -287,20 +329,32 @@ def _point(record: ClaimRecord) -> Point:
     assert quantity is not None
     sources = tuple(dict.fromkeys(q.source for q in claim.appearances))
     return Point(claim.id, claim.date.isoformat(), phrase(quantity), quantity.value, quantity.bound, quantity.unit,
-                 claim.measure, claim.claimant, claim.status, sources)
+                 claim.measure, claim.claimant, claim.status, sources, bool(quantity.ordinal))
 
 
 def _step(before: Point, after: Point, q_before: Quantity | None, q_after: Quantity | None, band: float,
           across: bool = False) -> Step:
-    """The step between two claims; `across` two series, it has no percentage and no rate."""
+    """The step between two claims; `across` two series, or between positions, it has no percentage and no
+    rate; a figure in a unit that converts into the earlier one's (m into km) is compared in the earlier unit."""
     assert q_before is not None and q_after is not None
     days = (_date(after.date) - _date(before.date))
-    change = difference(after.value, before.value)
-    relative = tidy(change / before.value) if before.value and not across else None
-    per_year = tidy(change / (days / DAYS_PER_YEAR)) if days and not across else None
+    warnings = comparability(before, after)
+    after_value = after.value
+    if not across and _unit_key(before.unit) != _unit_key(after.unit):
+        converted = _in_unit(after.value, after.unit, before.unit)
+        if converted is not None:
+            after_value = converted
+            q_after = q_after.model_copy(update={"value": converted, "unit": before.unit})
+            warnings = [w for w in warnings if w.kind != "unit"]
+            warnings.insert(0, Difference("unit", f"{after.figure} is {format_number(converted)} {before.unit}, "
+                                                  "compared in that unit", False))
+    no_rate = ACROSS if across else POSITIONS if before.ordinal and after.ordinal else None
+    change = difference(after_value, before.value)
+    relative = tidy(change / before.value) if before.value and no_rate is None else None
+    per_year = tidy(change / (days / DAYS_PER_YEAR)) if days and no_rate is None else None
     allowed = change_between(allowed_values(q_before, band), allowed_values(q_after, band))
     return Step(before, after, days, change, relative, per_year, allowed, describe_change(allowed),
-                tuple(comparability(before, after)))
+                tuple(warnings), no_rate)
 
 
 @functools.lru_cache(maxsize=4096)  # the same few days for many claims
@@ -322,6 +376,9 @@ def comparability(before: Point, after: Point) -> list[Difference]:
             missing = before.claim if not before.measure else after.claim
             message = f"the measure of {missing!r} is not recorded, so it cannot be shown to count the same thing"
         found.append(Difference("measure", message, True))
+    if before.ordinal != after.ordinal:
+        found.append(Difference("position", f"{(before if before.ordinal else after).figure!r} is a position and "
+                                            f"{(after if before.ordinal else before).figure!r} an amount", True))
     if _norm(before.claimant) != _norm(after.claimant):
         found.append(Difference(
             "claimant", f"different claimants: {before.claimant!r} then {after.claimant!r}; they may count "
@@ -350,7 +407,8 @@ def series_data(series: Series) -> dict[str, Any]:
         "claims": [{**vars(p), "sources": list(p.sources)} for p in series.points],  # vars: asdict's deep copy is slow
         "steps": [{
             "from": step.before.claim, "to": step.after.claim, "days": step.days,
-            "stated_change": {"absolute": step.stated_change, "relative": step.relative, "per_year": step.per_year},
+            "stated_change": {"absolute": step.stated_change, "relative": step.relative, "per_year": step.per_year,
+                              "no_rate": step.no_rate},
             "allowed_change": {"low": end(step.allowed.low), "high": end(step.allowed.high),
                                "low_open": step.allowed.low_open, "high_open": step.allowed.high_open,
                                "words": step.allowed_words},

@@ -5,10 +5,17 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from dataclasses import dataclass
+
+from factcheck.numbers import CURRENCY_CODES, CURRENCY_SIGNS, SCALE_ABBREVIATIONS, scaled
 
 _DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _PLAIN = re.compile(r"[-+]?\d+(?:\.\d+)?")
 _GROUPED = re.compile(r"[-+]?\d{1,3}(?:([, _\u00a0\u202f])\d{3})(?:\1\d{3})*(?:\.\d+)?")
+_ORDINAL = re.compile(r"(\d+)(st|nd|rd|th)", re.IGNORECASE)
+_SCALE = re.compile(r"(.*?\d)\s*(" + "|".join(sorted(SCALE_ABBREVIATIONS, key=len, reverse=True)) + r"|m)", re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(rf"([{re.escape(CURRENCY_SIGNS)}]|[A-Z]{{3}}(?=[\s\d]))\s*(.+)")
+_CURRENCY_AFTER = re.compile(rf"(.+?)\s*([{re.escape(CURRENCY_SIGNS)}]|(?<=[\s\d])[A-Z]{{3}})")
 _PARTIAL = re.compile(r"(\d{4})(?:-(\d{1,2}))?")
 _STAMP = re.compile(r"(\d{4}-\d{1,2}-\d{1,2})[T ]\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|UTC|GMT)?",
                     re.IGNORECASE)
@@ -91,3 +98,45 @@ def parse_figure(text: str) -> float:
         raise ValueError(f"{text!r} is not a figure: write digits, with a point for decimals and, if you like, "
                          "commas or spaces between thousands (1000, 1,000, 1 000, 2.5)")
     return float(digits)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as typed, read into its parts: "AZN 1.2 billion" is 1200000000 AZN; "4th" is the position 4."""
+
+    value: float
+    unit: str | None = None
+    ordinal: bool = False
+
+
+def read_figure(text: str) -> Figure:
+    """A figure as people type it: 1000, 1,000, 2.5; with a scale word (1.2 billion, 1.2bn, 300 mln, 30k; 5m only
+    beside a currency); with a currency sign or ISO 4217 code before or after (AZN 300 million, $1.2bn, 300 EUR),
+    which becomes the unit; or a position (4th). ValueError saying how to write it."""
+    written = " ".join(text.split())
+    if (position := _ORDINAL.fullmatch(written)) is not None:
+        return Figure(float(position.group(1)), ordinal=True)
+    currency = None
+    for pattern, where in ((_CURRENCY_BEFORE, 0), (_CURRENCY_AFTER, 1)):
+        if (found := pattern.fullmatch(written)) is not None:
+            currency, written = found.group(1 + where), found.group(2 - where)
+            if currency.isalpha() and currency not in CURRENCY_CODES:
+                raise ValueError(f"{text!r}: {currency!r} is not a currency code (ISO 4217: AZN, USD, EUR); put "
+                                 "what is counted in --unit")
+            break
+    scale = 1
+    if (scaled_match := _SCALE.fullmatch(written)) is not None:
+        word = scaled_match.group(2).lower()
+        if word == "m" and currency is None:
+            raise ValueError(f"{text!r}: 'm' could be metres or millions; write million")
+        scale = SCALE_ABBREVIATIONS.get(word, 1_000_000)
+        written = scaled_match.group(1)
+    try:
+        value = parse_figure(written)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a figure: write digits, with a point for decimals and, if you like, "
+                         "commas or spaces between thousands (1000, 1,000, 2.5), a scale word (1.2 billion, 300 mln), "
+                         "a currency (AZN 300 million, $1.2bn) or a position (4th)") from None
+    if scale != 1:
+        value = scaled(repr(value), scale)
+    return Figure(value, currency)

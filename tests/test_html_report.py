@@ -53,12 +53,15 @@ def test_example_report_in_chromium(browser, example: Path, tmp_path: Path) -> N
     assert console == []
     assert requests == [report.as_uri()]
     charts = page.locator("figure.chart svg")
-    assert charts.count() == 5
+    assert charts.count() == 2  # the subjects with two figures; the three with one get a card
     for index in range(charts.count()):
         box = charts.nth(index).bounding_box()
         assert box is not None and box["width"] > 300 and box["height"] > 100
-    labels = page.locator("figure.chart").nth(2).inner_text()
-    assert "more than 800 weapons" in labels and "NOT COMPARABLE" in labels and "no upper limit" in labels
+    labels = page.locator("figure.chart").nth(1).inner_text()
+    assert "more than 800 weapons" in labels and "NOT COMPARABLE" in labels and "what the bound allows" in labels
+    assert page.locator(".figure-card").count() == 3
+    assert "more than 30 countries" in page.locator("#subject-2 .figure-card").inner_text()
+    assert "4th" in page.locator("figure.chart").nth(0).inner_text()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "report.png"), full_page=True)
     assert (ARTIFACTS / "report.png").stat().st_size > 10_000
@@ -154,3 +157,91 @@ def test_every_report_format_carries_the_same_evidence(example: Path, tmp_path: 
     row = next(line for line in markdown.splitlines() if line.startswith("| az-kaan-cooperation-2023 "))
     assert "Both ministries say so; by A. Editor; 2024-01-05; **forced**" in row
     assert "[the review](<https://checks.example.net/77>)" in markdown
+
+
+FOUR_CLAIMS = """\
+claims:
+  - {id: w-2022, text: Azerbaijan makes 600 weapons., claimant: Minister, date: 2022-09-29, subject: output,
+     quantity: {value: 600, bound: exactly, unit: weapons}, measure: weapon designs}
+  - {id: w-2023, text: Azerbaijan is working on more than 800 new weapons., claimant: Minister, date: 2023-09-29,
+     subject: output, quantity: {value: 800, bound: more-than, unit: weapons}, measure: weapon designs}
+  - {id: p-2024, text: Azerbaijan makes more than 1000 military products., claimant: President, date: 2024-09-24,
+     subject: output, quantity: {value: 1000, bound: more-than, unit: military products},
+     measure: products in production}
+  - {id: w-2025, text: Azerbaijan has about 1200 weapons., claimant: Minister, date: 2025-01-01, subject: output,
+     quantity: {value: 1200, bound: about, unit: weapons}, measure: weapon designs}
+  - {id: f-1, text: Three factories., claimant: Minister, date: 2024-09-20, subject: factories,
+     quantity: {value: 3, bound: exactly, unit: factories}}
+  - {id: f-2, text: Two factories., claimant: Minister, date: 2024-09-24, subject: factories,
+     quantity: {value: 2, bound: at-least, unit: factories}}
+  - {id: f-3, text: One factory., claimant: Minister, date: 2024-10-01, subject: factories,
+     quantity: {value: 1, bound: exactly, unit: factories}}
+  - {id: single, text: More than 30 countries., claimant: Minister, date: 2023-09-29, subject: buyers,
+     quantity: {value: 30, bound: more-than, unit: countries}}
+"""
+
+# Every chart's geometry, as the browser lays it out: the labels' boxes, the lines' points, the date ticks'
+# boxes and the rendered size of every text.
+GEOMETRY = """() => [...document.querySelectorAll("figure.chart svg")].map(svg => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const labels = [...svg.querySelectorAll(".text-overlay text")].map(t => ({text: t.textContent, box: box(t)}));
+  const lines = [...svg.querySelectorAll("path")].filter(p => p.getTotalLength() > 0).map(p => {
+    const m = p.getScreenCTM(), points = [];
+    for (let at = 0; at <= p.getTotalLength(); at += 1) {
+      const q = p.getPointAtLength(at); points.push([m.a * q.x + m.c * q.y + m.e, m.b * q.x + m.d * q.y + m.f]);
+    }
+    return {cls: p.getAttribute("class"), points};
+  });
+  const dots = [...svg.querySelectorAll("circle")].map(box);
+  const ticks = [...svg.querySelectorAll(".axis.x text")].map(t => ({text: t.textContent, box: box(t)}));
+  const fonts = [...svg.querySelectorAll("text")].filter(t => t.textContent.trim()).map(
+    t => { const m = t.getScreenCTM(); return {text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * Math.hypot(m.a, m.b)}; });
+  const guides = svg.querySelectorAll(".guide.line").length;
+  return {labels, lines, dots, ticks, fonts, guides, y: [...svg.querySelectorAll(".axis.y text")].map(t => t.textContent)};
+})"""
+
+
+def inside(point: list[float], box: list[float], slack: float = 0.5) -> bool:
+    return box[0] + slack < point[0] < box[2] - slack and box[1] + slack < point[1] < box[3] - slack
+
+
+def apart(one: list[float], other: list[float]) -> bool:
+    return one[2] <= other[0] or other[2] <= one[0] or one[3] <= other[1] or other[3] <= one[1]
+
+
+def test_charts_a_reader_can_trust_at_a_glance(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "claims.yaml").write_text(FOUR_CLAIMS, encoding="utf-8")
+    report = tmp_path / "report.html"
+    assert run("-C", tmp_path, "report", "--format", "html", "-o", report).exit_code == 0
+    for width in (1000, 390):
+        page, console, _ = open_report(browser, report, width=width)
+        assert console == []
+        charts = page.evaluate(GEOMETRY)
+        assert len(charts) == 2  # "buyers" has one claim: a card
+        assert page.locator("#subject-1 .figure-card").inner_text().startswith("more than 30 countries")
+        for chart in charts:
+            assert chart["guides"] == 0  # no grid: a dashed line through a figure reads as struck through
+            labels = chart["labels"]
+            assert labels
+            for label in labels:
+                for line in chart["lines"]:
+                    crossing = [p for p in line["points"] if inside(p, label["box"])]
+                    assert not crossing, f"{label['text']!r} lies on a line ({line['cls']}) at {width} px"
+                for dot in chart["dots"]:
+                    assert apart(label["box"], dot), f"{label['text']!r} covers a point at {width} px"
+            for i, one in enumerate(labels):
+                for other in labels[i + 1:]:
+                    assert apart(one["box"], other["box"]), f"{one['text']!r} and {other['text']!r} overlap"
+            ticks = chart["ticks"]
+            for i, one in enumerate(ticks):
+                for other in ticks[i + 1:]:
+                    assert apart(one["box"], other["box"]), f"dates {one['text']} and {other['text']} collide"
+            if width == 390:
+                small = [f for f in chart["fonts"] if f["px"] < 10]
+                assert not small, f"text under 10 px on a phone: {small}"
+        factories, output = charts
+        assert factories["y"] == [str(n) for n in range(len(factories["y"]))]  # whole numbers for a count
+        assert "factories" in page.locator("#subject-2 figure.chart").inner_text()  # the unit on the axis
+        assert "units differ" in " ".join(page.locator("#subject-3 figure.chart").inner_text().split())
+        assert {t["text"] for t in factories["ticks"]} >= {"2024-09-20", "2024-10-01"}
+        page.screenshot(path=str(ARTIFACTS / f"charts-{width}.png"), full_page=True)

@@ -80,7 +80,8 @@ def test_example_defence_output_series(example: Path) -> None:
     assert [c["claim"] for c in series["claims"]] == ["az-weapons-in-development-2023", "az-military-products-2024"]
     (step,) = series["steps"]
     # the two count different things: the step is shown, with no percentage and no rate
-    assert step["stated_change"] == {"absolute": 200, "relative": None, "per_year": None}
+    assert step["stated_change"] == {"absolute": 200, "relative": None, "per_year": None,
+                                     "no_rate": "no percentage or rate: the two count different things"}
     assert step["days"] == 361
     assert step["allowed_change"] == {"low": None, "high": None, "low_open": True, "high_open": True,
                                       "words": "undetermined: the bounds allow a fall, no change or a rise"}
@@ -130,7 +131,7 @@ def test_same_day_claims_keep_ledger_order_and_no_rate(tmp_path: Path) -> None:
         "  - {id: z, text: t, claimant: c, date: 2023-01-01, subject: s}\n")
     (series,) = json.loads(run("-C", tmp_path, "diff", "--format", "json").stdout)["subjects"]
     assert [c["claim"] for c in series["claims"]] == ["b", "a"]
-    assert series["steps"][0]["stated_change"] == {"absolute": -10, "relative": -1.0, "per_year": None}
+    assert series["steps"][0]["stated_change"] == {"absolute": -10, "relative": -1.0, "per_year": None, "no_rate": None}
     assert series["without_figure"] == ["z"]
 
 
@@ -207,4 +208,4 @@ def test_claims_are_compared_with_the_last_that_counts_the_same(tmp_path: Path) 
     text = run("-C", tmp_path, "diff").stdout
     assert "series weapons (weapon designs): w2022, w2023, w2025: +600 (+100.0%) over 1096 days" in text
     markdown = run("-C", tmp_path, "diff", "--format", "markdown").stdout
-    assert "- **Series** weapons \\(weapon designs\\): w2022, w2023, w2025: +600 (+100.0%) over 1096 days" in markdown
+    assert "- **Series** weapons \\(weapon designs\\): w2022, w2023, w2025: +600 \\(+100.0%\\) over 1096 days" in markdown

@@ -119,11 +119,12 @@ def as_claim_date(_ctx: click.Context, param: click.Parameter, value: str | None
 
 
 def as_figure(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
-    """An option's figure typed as people write it (1000, 1,000, 1 000, 2.5), as a float."""
-    from factcheck.typed import parse_figure
+    """An option's figure typed as people write it (1000, 1,000, 2.5, 1.2 billion, AZN 300 million, 4th), as a
+    typed.Figure."""
+    from factcheck.typed import read_figure
 
     try:
-        return None if value is None else parse_figure(value)
+        return None if value is None else read_figure(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param=param) from None
 

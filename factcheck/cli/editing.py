@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -21,6 +21,9 @@ from factcheck.cli import (
     examples,
 )
 from factcheck.render.escape import terminal
+
+if TYPE_CHECKING:
+    from factcheck.typed import Figure
 
 
 @cli.command(epilog=examples('factcheck init desk --name "Defence figures desk"', 'factcheck -C desk init'))
@@ -89,7 +92,9 @@ def claim() -> None:
 @click.option("--date", "date_", required=True, callback=as_claim_date, metavar="DATE",
               help="YYYY-MM-DD (or 2021-7-20, a date-time, \"July 20, 2021\"); YYYY-MM or YYYY when no day is known.")
 @click.option("--subject", metavar="SUBJECT")
-@click.option("--value", callback=as_figure, metavar="NUMBER")
+@click.option("--value", callback=as_figure, metavar="FIGURE",
+              help="800, 1,000, 2.5; 1.2 billion, 300 mln; AZN 300 million or $1.2bn (the currency is the unit); "
+                   "4th for a position.")
 @click.option("--bound", type=click.Choice(["exactly", "about", "more-than", "at-least", "fewer-than", "at-most"]))
 @click.option("--unit", metavar="TEXT")
 @click.option("--measure", metavar="TEXT", help="What the number counts.")
@@ -97,17 +102,24 @@ def claim() -> None:
 @click.option("--note", metavar="TEXT")
 @click.pass_context
 def claim_add(ctx: click.Context, claim_id: str, text: str, claimant: str, date_: Any, subject: str | None,
-              value: float | None, bound: str | None, unit: str | None, measure: str | None, tags: tuple[str, ...],
+              value: Figure | None, bound: str | None, unit: str | None, measure: str | None, tags: tuple[str, ...],
               note: str | None) -> None:
     """Append a claim to the ledger; warn when an existing claim reads nearly the same."""
     from factcheck.edits import add_claim
 
+    if value is not None and value.ordinal and bound is None:
+        bound = "exactly"  # a position is exact
     if (value is None) != (bound is None) or (unit is not None and value is None):
         raise click.UsageError("--value and --bound go together (and --unit needs them)")
     fields: dict[str, Any] = {"id": claim_id, "text": text, "claimant": claimant, "date": date_,
                               "subject": subject, "measure": measure, "tags": list(tags), "note": note}
     if value is not None:
-        fields["quantity"] = {"value": int(value) if value.is_integer() else value, "bound": bound, "unit": unit}
+        if value.unit is not None and unit is not None and value.unit != unit:
+            raise click.UsageError(f"--value gives the unit {value.unit!r} and --unit {unit!r}: give one")
+        number = int(value.value) if value.value.is_integer() else value.value
+        fields["quantity"] = {"value": number, "bound": bound, "unit": unit or value.unit}
+        if value.ordinal:
+            fields["quantity"]["ordinal"] = True
     outcome = add_claim(_root(ctx), {k: v for k, v in fields.items() if v is not None})
     for warning in outcome.warnings:
         click.echo(f"factcheck: warning: {terminal(warning, one_line=True)}", err=True)

@@ -315,9 +315,9 @@ def extract(ctx: click.Context, source_id: str, fmt: str, untracked: bool) -> No
     if fmt == "json":
         click.echo(jsonout.dumps([{**asdict(m), "tracked_by": list(m.tracked_by)} for m in mentions]), nl=False)
     else:
-        from factcheck.figures import BOUND_WORDS, format_number
+        from factcheck.figures import phrase_of
 
-        rows = [{"figure": f"{BOUND_WORDS[m.bound]}{format_number(m.value)} {m.unit}", "as written": m.words,
+        rows = [{"figure": phrase_of(m.value, m.bound, m.unit, m.ordinal), "as written": m.words,
                  "tracked by": ", ".join(m.tracked_by) or "-", "sentence": m.sentence} for m in mentions]
         click.echo(text.table(rows, ("figure", "as written", "tracked by", "sentence"), max_text=70) + "\n", nl=False)
     _exit(0)

@@ -13,7 +13,7 @@ from factcheck.model import Claim, phrase
 from factcheck.render.chart import load as load_charts
 from factcheck.render.chart import series_chart
 from factcheck.render.escape import html, safe_url
-from factcheck.render.numbers import stated
+from factcheck.render.numbers import stated, trend_over
 from factcheck.report import Linked, Matches, verdict
 from factcheck.store import Ledger
 from factcheck.timeline import build_series, figure_counts, series_data
@@ -54,8 +54,8 @@ class Charts:
         `keep_every`-th, which this process draws (what else each has to do makes the two take as long)."""
         from factcheck import forked
 
-        largest = sorted(range(len(sizes)), key=lambda i: -sizes[i])[:self.max_charts]  # stable: subject order
-        charted = sorted(i for i in largest if sizes[i])
+        drawable = [i for i in range(len(sizes)) if sizes[i] >= 2]  # one figure is a card, not a chart
+        charted = sorted(sorted(drawable, key=lambda i: -sizes[i])[:self.max_charts])  # stable: subject order
         self.charted = set(charted)
         theirs = [i for k, i in enumerate(charted) if k % keep_every != keep_every - 1]
         if len(charted) >= FORK_CHARTS_FROM:
@@ -102,8 +102,9 @@ def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40,
     with collecting.paused(freeze=False):  # a page of many pieces, made once
         page = _environment().get_template("report.html").render(
             report=data, charts=marks, title=title, publisher=publisher, max_charts=charts.max_charts,
-            uncharted=sum(1 for s, c in zip(all_series, marks, strict=True) if s["claims"] and c is None),
+            uncharted=sum(1 for s, c in zip(all_series, marks, strict=True) if len(s["claims"]) > 1 and c is None),
             rows=[Markup(_series_rows(s)) for s in all_series], steps=[Markup(_step_items(s)) for s in all_series],
+            lines=[Markup(_line_items(s)) for s in all_series],
             sources=Markup(_source_rows(data["sources"])), claims=Markup(marker))
         drawn = charts.drawn(all_series, band)
     head, tail = page.split(marker)
@@ -221,6 +222,27 @@ def _step_items(series: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _line_items(series: dict[str, Any]) -> str:
+    """A subject's series, by what each counts, with each one's first-to-last change (or the subject's trend
+    when all its claims count the same thing)."""
+    lines, trend = series.get("lines") or [], series["trend"]
+    if len(lines) < 2 and trend is None:
+        return ""
+    out = []
+    for line in lines if len(lines) > 1 else [{**lines[0], "trend": trend}]:
+        found = line["trend"]
+        if found is None:
+            change = "only one claim: no change"
+        else:
+            over = trend_over(found["stated_change"], found["relative"], found["per_year"],
+                              count_of(found["days"], "day"), found.get("no_rate"))
+            change = f'{html(over)}; true change: {html(found["allowed_words"])}'
+
+        claims = ", ".join(f'<a href="#claim-{html(c)}">{html(c)}</a>' for c in line["claims"])
+        out.append(f'      <li><strong>{html(line["counted"])}</strong>: {claims}: {change}.</li>\n')
+    return "".join(out)
+
+
 def _source_rows(sources: list[dict[str, Any]]) -> str:
     """The rows of the sources' table: each source's title linked to its url when that is a safe one."""
     out = []
@@ -265,4 +287,4 @@ FORK_CHARTS_FROM = 8  # charts from which most are drawn in a forked process (ea
 
 def _change_words(step: dict[str, Any]) -> str:
     change = step["stated_change"]
-    return stated(change["absolute"], change["relative"], change["per_year"], step["comparable"])
+    return stated(change["absolute"], change["relative"], change["per_year"], change.get("no_rate"))

@@ -9,7 +9,7 @@ from factcheck.figures import count_of
 from factcheck.history import LedgerDiff
 from factcheck.render.escape import markdown as md
 from factcheck.render.escape import safe_url
-from factcheck.render.numbers import per_year, percent, signed, stated
+from factcheck.render.numbers import stated, trend_change, trend_over
 from factcheck.timeline import Series, series_data
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def _series_section(s: dict[str, Any], heading: str) -> list[str]:
              md(c["claim"])) for c in s["claims"]]))
     for number, step in enumerate(s["steps"], 1):
         change = step["stated_change"]
-        words = stated(change["absolute"], change["relative"], change["per_year"], step["comparable"])
+        words = stated(change["absolute"], change["relative"], change["per_year"], change.get("no_rate"))
         out.append(f"- **Step {number}**, {md(step['from'])} → {md(step['to'])}: stated change "
                    f"{md(words)} over {count_of(step['days'], 'day')}; true change: {md(step['allowed_change']['words'])}.")
         for warning in step["warnings"]:
@@ -49,14 +49,14 @@ def _series_section(s: dict[str, Any], heading: str) -> list[str]:
     if len(s.get("lines", [])) > 1:
         for line in s["lines"]:
             lt = line["trend"]
-            trend_words = (f": {md(signed(lt['stated_change']))} ({md(percent(lt['relative']))}) over "
+            trend_words = (f": {md(trend_change(lt['stated_change'], lt['relative'], lt.get('no_rate')))} over "
                            f"{count_of(lt['days'], 'day')}; true change: {md(lt['allowed_words'])}" if lt else "")
             out.append(f"- **Series** {md(line['counted'])}: {md(', '.join(line['claims']))}{trend_words}.")
     trend = s["trend"]
     if trend is not None:
-        out.append(f"- **Trend**: {md(signed(trend['stated_change']))} ({md(percent(trend['relative']))}) over "
-                   f"{count_of(trend['days'], 'day')} ({md(per_year(trend['per_year']))}); true change: "
-                   f"{md(trend['allowed_words'])}.")
+        over = trend_over(trend["stated_change"], trend["relative"], trend["per_year"], count_of(trend["days"], "day"),
+                          trend.get("no_rate"))
+        out.append(f"- **Trend**: {md(over)}; true change: {md(trend['allowed_words'])}.")
     if s["without_figure"]:
         out.append(f"- Without a figure: {md(', '.join(s['without_figure']))}")
     out.append("")

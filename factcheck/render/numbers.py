@@ -29,13 +29,20 @@ def per_year(value: float | None) -> str:
     return f"{value:+.1f} a year"
 
 
-
-ACROSS = "no percentage or rate: the two count different things"
-
-
-def stated(absolute: float, relative: float | None, rate: float | None, comparable: bool) -> str:
-    """A step's stated change: +200 (+25.0%, +202.2 a year); a step across series has neither percentage
-    nor rate."""
-    if not comparable:
-        return f"{signed(absolute)} ({ACROSS})"
+def stated(absolute: float, relative: float | None, rate: float | None, no_rate: str | None) -> str:
+    """A step's stated change: +200 (+25.0%, +202.2 a year); a step across series, or between positions, has
+    neither percentage nor rate, and says why."""
+    if no_rate is not None:
+        return f"{signed(absolute)} ({no_rate})"
     return f"{signed(absolute)} ({percent(relative)}, {per_year(rate)})"
+
+
+def trend_change(absolute: float, relative: float | None, no_rate: str | None) -> str:
+    """A trend's change: +200 (+25.0%), or +1 (positions, not amounts: ...)."""
+    return f"{signed(absolute)} ({no_rate if no_rate is not None else percent(relative)})"
+
+
+def trend_over(absolute: float, relative: float | None, rate: float | None, days: str, no_rate: str | None) -> str:
+    """A trend over its days: +200 (+25.0%) over 361 days (+202.2 a year); a trend of positions has no rate."""
+    words = f"{trend_change(absolute, relative, no_rate)} over {days}"
+    return words if no_rate is not None else f"{words} ({per_year(rate)})"

@@ -163,7 +163,7 @@ def _wrap(text: str, indent: str, subsequent: str | None = None) -> list[str]:
 
 def series(all_series: Sequence[Series], style: Styler = plain) -> str:
     """Each subject's claims oldest first, then every step between neighbours."""
-    from factcheck.render.numbers import per_year, percent, signed, stated
+    from factcheck.render.numbers import stated, trend_change, trend_over
 
     t = terminal
     out: list[str] = []
@@ -178,7 +178,7 @@ def series(all_series: Sequence[Series], style: Styler = plain) -> str:
                                                     max_text=48).splitlines()]
         for number, step in enumerate(one.steps, 1):
             out.append(f"  step {number}: {t(step.before.claim)} -> {t(step.after.claim)}")
-            out.append(f"    stated change     {stated(step.stated_change, step.relative, step.per_year, step.comparable)} "
+            out.append(f"    stated change     {stated(step.stated_change, step.relative, step.per_year, step.no_rate)} "
                        f"over {count_of(step.days, 'day')}")
             out.append(f"    true change       {step.allowed_words}")
             for difference in step.warnings:
@@ -187,14 +187,14 @@ def series(all_series: Sequence[Series], style: Styler = plain) -> str:
                            f"{t(difference.message, one_line=True)}")
         if len(one.lines) > 1:
             for line in one.lines:
-                trend_words = (f": {signed(line.trend.stated_change)} ({percent(line.trend.relative)}) over "
+                trend_words = (f": {trend_change(line.trend.stated_change, line.trend.relative, line.trend.no_rate)} over "
                                f"{count_of(line.trend.days, 'day')}; true change: {line.trend.allowed_words}"
                                if line.trend else "")
                 out.append(f"  series {t(line.counted, one_line=True)}: {t(', '.join(line.claims))}{trend_words}")
         if one.trend is not None:
             trend = one.trend
-            out.append(f"  trend: {signed(trend.stated_change)} ({percent(trend.relative)}) over {count_of(trend.days, 'day')} "
-                       f"({per_year(trend.per_year)}); true change: {trend.allowed_words}")
+            over = trend_over(trend.stated_change, trend.relative, trend.per_year, count_of(trend.days, 'day'), trend.no_rate)
+            out.append(f"  trend: {over}; true change: {trend.allowed_words}")
         if one.without_figure:
             out.append(f"  without a figure: {t(', '.join(one.without_figure))}")
         out.append("")
