@@ -32,6 +32,10 @@ from bench.generate import claimreview_feed, generate
 HERE = Path(__file__).resolve().parent
 TARGETS = {"list cold": 0.15, "list warm": 0.05, "verify cold": 0.2, "verify warm": 0.08, "diff cold": 0.25,
            "report cold": 0.25}
+# on a ledger in layout, and with 1% of its claims out of layout; from 10,000 claims (at 1,000, starting Python
+# and importing the command line take longer than 0.3 x the parse)
+FMT_TARGETS = {"fmt --check": 0.3, "fmt 1%": 0.5}
+FMT_TARGETS_FROM = 10_000
 MEMORY_TARGET_MB = 600
 PYTHON = sys.executable
 
@@ -139,8 +143,9 @@ def measure(size: int, runs: int, with_jsonschema: bool) -> dict[str, Any]:
                 figures[f"{name} {state}"]["tree_peak_mb"] = tree_peak(
                     [*factcheck, *args], before=clear if state == "cold" else None)
     figures["import cold"] = measure_import(root, size, runs)
+    figures.update(measure_fmt(root, size, runs))
     base = figures["baseline parse"]["seconds"]
-    for name in [k for k in figures if k.endswith((" cold", " warm"))]:
+    for name in [k for k in figures if k.endswith((" cold", " warm")) or k.startswith("fmt")]:
         figures[name]["ratio_to_parse"] = round(figures[name]["seconds"] / base, 4)
     if with_jsonschema:
         figures["check-jsonschema"]["times_slower_than_verify_cold"] = round(
@@ -164,6 +169,58 @@ def measure_import(root: Path, size: int, runs: int) -> dict[str, float]:
     figure = median_of(runs, command, before=fresh)
     shutil.rmtree(work.parent, ignore_errors=True)
     return figure
+
+
+def formatted(root: Path, size: int) -> Path:
+    """The benchmark ledger as `fmt` lays it out (made once by `fmt` itself, which takes a while: every claim
+    of the generated ledger is written in another layout)."""
+    folder = HERE / "data" / f"{size}-formatted"
+    if not (folder / "claims.yaml").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"laying out a copy of the {size}-claim ledger with fmt in {folder}", file=sys.stderr)
+        shutil.copytree(root, folder, ignore=shutil.ignore_patterns(".factcheck-cache"))
+        subprocess.run([PYTHON, "-m", "factcheck", "-C", str(folder), "fmt"], check=True, stdout=subprocess.DEVNULL)
+    done = subprocess.run([PYTHON, "-m", "factcheck", "-C", str(folder), "fmt", "--check"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    assert done.returncode == 0, f"{folder} is not in layout"
+    return folder
+
+
+def out_of_layout(text: str, every: int = 100) -> str:
+    """The text with the text of one claim in `every` written in double quotes, out of layout."""
+    lines, count = text.split("\n"), 0
+    for number, line in enumerate(lines):
+        if line.startswith("    text: "):
+            count += 1
+            if count % every == 0:
+                lines[number] = "    text: " + json.dumps(line[len("    text: "):], ensure_ascii=False)
+    return "\n".join(lines)
+
+
+def measure_fmt(root: Path, size: int, runs: int) -> dict[str, Any]:
+    """`fmt --check` of a ledger in layout, and `fmt` of a copy with 1% of its claims out of layout."""
+    folder = formatted(root, size)
+    figures: dict[str, Any] = {}
+    print(f"[{size}] factcheck fmt --check (in layout)", file=sys.stderr)
+    command = [PYTHON, "-m", "factcheck", "-C", str(folder), "fmt", "--check"]
+    figures["fmt --check"] = median_of(runs, command)
+    work = Path(tempfile.mkdtemp()) / "ledger"
+    shutil.copytree(folder, work)
+    laid_out = (folder / "claims.yaml").read_text(encoding="utf-8")
+    untidy = out_of_layout(laid_out)
+
+    def fresh() -> None:
+        (work / "claims.yaml").write_text(untidy, encoding="utf-8")
+
+    print(f"[{size}] factcheck fmt (1% of the claims out of layout)", file=sys.stderr)
+    command = [PYTHON, "-m", "factcheck", "-C", str(work), "fmt"]
+    figures["fmt 1%"] = median_of(runs, command, before=fresh)
+    assert (work / "claims.yaml").read_text(encoding="utf-8") == laid_out, "fmt did not restore the layout"
+    if Path("/proc/self/smaps_rollup").exists():
+        figures["fmt --check"]["tree_peak_mb"] = tree_peak([PYTHON, "-m", "factcheck", "-C", str(folder), "fmt", "--check"])
+        figures["fmt 1%"]["tree_peak_mb"] = tree_peak(command, before=fresh)
+    shutil.rmtree(work.parent, ignore_errors=True)
+    return figures
 
 
 def startup(runs: int) -> dict[str, Any]:
@@ -200,8 +257,8 @@ def slopes(sizes: dict[str, Any]) -> dict[str, list[float]]:
     """How each time grows from one size to the next, against the growth of the ledger."""
     ordered = sorted(sizes, key=int)
     found: dict[str, list[float]] = {}
-    for name in ["baseline parse", "import cold"] + [f"{c} {w}" for c in ("list", "verify", "diff", "report")
-                                                     for w in ("cold", "warm")]:
+    for name in ["baseline parse", "import cold", "fmt --check", "fmt 1%"] + [
+            f"{c} {w}" for c in ("list", "verify", "diff", "report") for w in ("cold", "warm")]:
         found[name] = [round((sizes[b][name]["seconds"] / sizes[a][name]["seconds"]) / (int(b) / int(a)), 2)
                        for a, b in itertools.pairwise(ordered)]
     return found
@@ -214,6 +271,10 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     for name, limit in TARGETS.items():
         ratio = figures[name]["ratio_to_parse"]
         checks.append({"target": f"{name} at {largest} <= {limit} x parse", "value": ratio, "met": ratio <= limit})
+    for size, sized in results["sizes"].items():
+        for name, limit in FMT_TARGETS.items() if int(size) >= FMT_TARGETS_FROM else ():
+            ratio = sized[name]["ratio_to_parse"]
+            checks.append({"target": f"{name} at {size} <= {limit} x parse", "value": ratio, "met": ratio <= limit})
     ours = [v for size in results["sizes"].values() for k, v in size.items()
             if isinstance(v, dict) and "peak_mb" in v and k not in ("baseline parse", "check-jsonschema")]
     peak = max(v["peak_mb"] for v in ours)
@@ -234,7 +295,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
 def table(results: dict[str, Any]) -> str:
     rows = [f"{'figure':<22}" + "".join(f"{size + ' claims':>26}" for size in results["sizes"])]
     names = ["baseline parse", "check-jsonschema"] + [f"{c} {w}" for c in ("list", "verify", "diff", "report")
-                                                        for w in ("cold", "warm")] + ["import cold"]
+                                                        for w in ("cold", "warm")] + ["import cold", "fmt --check",
+                                                                                      "fmt 1%"]
     for name in names:
         cells = []
         for size in results["sizes"].values():

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from factcheck.canonical import in_layout
 from factcheck.errors import FactcheckError
 from factcheck.files import LedgerLock, write_atomic
 from factcheck.ledgerfiles import SOURCES_DIR, Refused, as_bytes, find_files
-from factcheck.model import Claim, Evidence, HistoryEntry, Publisher, Quantity, Settings, SourceMeta
 from factcheck.yamlsrc import parse
 
 INDENT = {"mapping": 2, "sequence": 4, "offset": 2}
 
-# The order of keys in each kind of record: the order of the model's fields.
+# The order of keys in each kind of record: the order of the model's fields (a test holds them to the
+# models, which are not imported here: pydantic would double the time of `fmt --check`).
+_QUOTE = ["source", "text", "prefix", "suffix", "stance"]
 _CLAIM_PARTS: dict[str, list[str]] = {
-    "quantity": list(Quantity.model_fields),
-    "appearances": list(Evidence.model_fields),
-    "evidence": list(Evidence.model_fields),
-    "history": list(HistoryEntry.model_fields),
+    "quantity": ["value", "bound", "unit", "ordinal"],
+    "appearances": _QUOTE,
+    "evidence": _QUOTE,
+    "history": ["date", "status", "note", "by", "forced"],
 }
+CLAIM_FIELDS = ["id", "text", "claimant", "date", "subject", "quantity", "measure", "status", "appearances", "evidence",
+                "tags", "note", "history", "appearance_urls", "review"]
+SETTINGS_FIELDS = ["name", "publisher", "review_base_url", "rating_scale", "stale_after_days", "about_band"]
+PUBLISHER_FIELDS = ["name", "url"]
+SOURCE_FIELDS = ["title", "publisher", "authors", "url", "archive_url", "published", "retrieved", "language", "sha256",
+                 "note"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +44,21 @@ class Formatted:
     @property
     def changed(self) -> bool:
         return self.before != self.after
+
+    @property
+    def first_difference(self) -> int:
+        """The number of the first line that formatting changes (from 1)."""
+        for number, (old, new) in enumerate(zip(self.before.split("\n"), self.after.split("\n"), strict=False), 1):
+            if old != new:
+                return number
+        return min(self.before.count("\n"), self.after.count("\n")) + 1
+
+    def diff(self, shown: str) -> str:
+        """What formatting changes, as a unified diff with three lines of context; `shown` names the file."""
+        import difflib
+
+        return "".join(difflib.unified_diff(self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
+                                            shown, f"{shown} (formatted)"))
 
 
 def format_text(text: str, kind: str, name: str = "<text>") -> str:
@@ -53,16 +77,16 @@ def format_text(text: str, kind: str, name: str = "<text>") -> str:
     if kind == "claims":
         _order(data, ["ledger", "claims"])
         settings: Any = data.get("ledger") if hasattr(data, "get") else None
-        _order(settings, list(Settings.model_fields))
-        _order(settings.get("publisher") if hasattr(settings, "get") else None, list(Publisher.model_fields))
+        _order(settings, SETTINGS_FIELDS)
+        _order(settings.get("publisher") if hasattr(settings, "get") else None, PUBLISHER_FIELDS)
         for claim in (data.get("claims") or []) if hasattr(data, "get") else []:
-            _order(claim, list(Claim.model_fields))
+            _order(claim, CLAIM_FIELDS)
             for key, order in _CLAIM_PARTS.items():
                 part = claim.get(key) if hasattr(claim, "get") else None
                 for item in part if isinstance(part, list) else [part]:
                     _order(item, order)
     else:
-        _order(data, list(SourceMeta.model_fields))
+        _order(data, SOURCE_FIELDS)
     out = io.StringIO()
     yaml.dump(data, out)
     result = out.getvalue()
@@ -103,7 +127,126 @@ def format_ledger(root: Path, check: bool) -> list[Formatted]:
         return run()
 
 
+ORDERS: dict[str, list[str]] = {"claim": CLAIM_FIELDS, "ledger": SETTINGS_FIELDS, "publisher": PUBLISHER_FIELDS,
+                                 **_CLAIM_PARTS}
+_SOURCE_ORDERS: dict[str, list[str]] = {"": SOURCE_FIELDS}
+_TOP_COMMENT = re.compile(r"(?:#[^\n]*[^\s\n]|#|)")  # a comment line at the top (no trailing space), or a blank one
+
+
 def _format_file(name: str, raw: bytes, kind: str) -> Formatted:
+    fast = _fast_layout(raw, kind)
+    if fast is not None:
+        return Formatted(name, raw.decode("utf-8"), fast)
+    return _format_whole(name, raw, kind)
+
+
+def _fast_layout(raw: bytes, kind: str) -> str | None:
+    """The canonical layout of a file, found without ruamel.yaml for the parts already in it (see canonical):
+    the file's own text when every part is, else with only the claims that are not laid out again; None
+    when the file is not of the plain shape this needs, and the whole file is laid out as before."""
+    from factcheck import fastyaml, forked
+
+    if not fastyaml.available() or raw.startswith(b"\xef\xbb\xbf") or b"\r" in raw or not raw.endswith(b"\n"):
+        return None
+    if kind == "source":
+        data = fastyaml.read_plain(raw)
+        return raw.decode("utf-8") if isinstance(data, dict) and in_layout(
+            raw[:-1].decode("utf-8").split("\n"), data, 0, _SOURCE_ORDERS, "") else None
+    starts = fastyaml.claim_starts(raw)
+    if starts is None or starts[-1] != len(raw):
+        return None
+    top = fastyaml.read_plain(raw[:starts[0]])
+    if not isinstance(top, dict) or list(top) not in (["claims"], ["ledger", "claims"]) or top["claims"] is not None:
+        return None
+    count = len(starts) - 1
+    bounds = [(i, min(i + fastyaml.CHUNK, count)) for i in range(0, count, fastyaml.CHUNK)]
+    # a large file is checked in two shares, the second by a fork on the other core
+    theirs = bounds[len(bounds) // 2:] if len(bounds) >= SHARE_FROM_CHUNKS else []
+    helper = forked.start(lambda: _out_of_layout(raw, starts, theirs)) if theirs else None
+    found = _out_of_layout(raw, starts, bounds[:len(bounds) - len(theirs)] if helper else bounds)
+    if helper is not None:
+        shared = helper()
+        more = _out_of_layout(raw, starts, theirs) if shared is forked.FAILED else shared
+        found = None if found is None or more is None else found + more
+    if found is None:
+        return None
+    if not _header_in_layout(raw[:starts[0]].decode("utf-8"), top):
+        found = [-1, *(i for i in found if i != 0)]  # -1: the header, laid out with the first claim
+    if not found:
+        return raw.decode("utf-8")
+    out, done = [], 0
+    for index in found:
+        begin, end = (0, starts[1]) if index < 0 else (starts[index], starts[index + 1])
+        again = _laid_out(raw[begin:end].decode("utf-8"), "" if index < 0 else "claims:\n", kind)
+        if again is None:
+            return None
+        out += [raw[done:begin].decode("utf-8"), again]
+        done = end
+    out.append(raw[done:].decode("utf-8"))
+    return "".join(out)
+
+
+SHARE_FROM_CHUNKS = 3  # from this many chunks of claims (6,000 claims), a fork checks half of them
+
+
+def _out_of_layout(raw: bytes, starts: list[int], bounds: list[tuple[int, int]]) -> list[int] | None:
+    """The indexes of the claims in the chunks `bounds` that are not in layout, or None when the native
+    parser refuses a chunk. Each chunk is parsed on a second thread while this one checks the one before."""
+    from factcheck import fastyaml
+
+    found: list[int] = []
+    parsed = fastyaml.read_ahead(raw[starts[i]:starts[j]] for i, j in bounds)
+    try:
+        for chunk, (i, j) in zip(parsed, bounds, strict=True):
+            if not isinstance(chunk, list) or len(chunk) != j - i:
+                return None
+            lines = raw[starts[i]:starts[j]].decode("utf-8").split("\n")
+            line = 0
+            for index, claim in enumerate(chunk, i):
+                end = line + raw.count(b"\n", starts[index], starts[index + 1])
+                if not in_layout(lines[line:end], claim, 4, ORDERS, "claim", first="  - "):
+                    found.append(index)
+                line = end
+    finally:
+        parsed.close()
+    return found
+
+
+def _header_in_layout(header: str, top: dict[str, Any]) -> bool:
+    """Whether the text before the first claim is as `fmt` lays it out: comment or blank lines at the top,
+    the `ledger:` mapping, then `claims:`."""
+    settings, has_settings = top.get("ledger"), "ledger" in top
+    lines = header[:-1].split("\n") if header.endswith("\n") else []
+    at = 0
+    while at < len(lines) and _TOP_COMMENT.fullmatch(lines[at]) and not lines[at].startswith(("ledger:", "claims:")):
+        at += 1
+    if lines[at:] == ["claims:"]:
+        return not has_settings
+    if not has_settings or at >= len(lines) or lines[at] != "ledger:" or lines[-1] != "claims:":
+        return False
+    return in_layout(lines[at + 1:-1], settings, 2, ORDERS, "ledger")
+
+
+def _laid_out(piece: str, before: str, kind: str) -> str | None:
+    """A piece of a claims file laid out by ruamel.yaml on its own (`before` makes it a whole document), or
+    None when it does not read cleanly or would read otherwise once laid out."""
+    whole = before + piece
+    doc = parse(whole.encode("utf-8"), "<piece>")
+    if any(p.code in ("yaml-syntax", "duplicate-key") for p in doc.problems):
+        return None
+    try:
+        after = format_text(whole, kind)
+    except FactcheckError:
+        return None
+    if not after.startswith(before):
+        return None
+    again = parse(after.encode("utf-8"), "<piece>")
+    if again.data != doc.data or len(again.problems) != len(doc.problems):
+        return None
+    return after[len(before):]
+
+
+def _format_whole(name: str, raw: bytes, kind: str) -> Formatted:
     before_doc = parse(raw, name)
     blocking = [p for p in before_doc.problems if p.code in ("yaml-syntax", "duplicate-key")]
     if blocking:

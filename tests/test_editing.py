@@ -281,7 +281,7 @@ claims:
 def test_fmt_check_then_fmt_keeps_every_comment(tmp_path: Path) -> None:
     (tmp_path / "claims.yaml").write_text(MESSY)
     check = run("-C", tmp_path, "fmt", "--check")
-    assert (check.exit_code, check.stdout) == (1, "would reformat claims.yaml\n")
+    assert (check.exit_code, check.stdout) == (1, "would reformat claims.yaml (from line 5)\n")
     assert (tmp_path / "claims.yaml").read_text() == MESSY
     assert run("-C", tmp_path, "fmt").exit_code == 0
     formatted = (tmp_path / "claims.yaml").read_text()

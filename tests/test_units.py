@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
@@ -66,7 +67,7 @@ def test_figures_read_back_as_people_write_them() -> None:
 
 def test_extract_reads_currencies_scale_words_and_positions() -> None:
     class Empty:
-        claims: list[object] = []
+        claims: ClassVar[list[object]] = []
 
     text = ("The budget is AZN 300 million for new factories. Exports reached $1.2bn. It was the 4th edition. "
             "Spending of 1,200 million manat was approved. ADEX 2022 opened.")

@@ -175,23 +175,33 @@ def status(ctx: click.Context, claim_id: str, status: str, note: str, by: str | 
     _exit(0)
 
 
-@cli.command(epilog=examples('factcheck fmt', 'factcheck fmt --check -C desk'))
-@click.option("--check", is_flag=True, help="Change nothing; name the files that would change and exit 1.")
+@cli.command(epilog=examples('factcheck fmt', 'factcheck fmt --check -C desk', 'factcheck fmt --diff'))
+@click.option("--check", is_flag=True, help="Change nothing; name the files that would change (and the first line "
+                                            "that differs) and exit 1.")
+@click.option("--diff", "show_diff", is_flag=True,
+              help="Change nothing; show what would change as a unified diff and exit 1 if anything would.")
 @click.option("--for-files", is_flag=True,
               help="The arguments are files (as pre-commit passes them): each ledger that holds one, with paths "
                    "from this folder. With -C, that ledger alone.")
 @click.argument("files", nargs=-1, metavar="[FILE]...")
 @click.pass_context
-def fmt(ctx: click.Context, check: bool, for_files: bool, files: tuple[str, ...]) -> None:
-    """Rewrite the ledger's YAML in one canonical layout (key order, indentation, quoting), keeping comments."""
+def fmt(ctx: click.Context, check: bool, show_diff: bool, for_files: bool, files: tuple[str, ...]) -> None:
+    """Rewrite the ledger's YAML in one canonical layout (key order, indentation, quoting), keeping comments;
+    only the claims out of layout are rewritten."""
     from factcheck.layout import format_ledger
 
     if files and not for_files:
         raise click.UsageError("fmt takes files only with --for-files (it formats the whole ledger)")
+    check = check or show_diff
     roots = _ledgers_for(ctx, files) if for_files else [_root(ctx)]
-    changed = [_path_prefix(root) + r.path for root in roots for r in format_ledger(root, check) if r.changed]
-    for path in changed:
-        click.echo(f"{'would reformat' if check else 'reformatted'} {path}")
+    changed = [(_path_prefix(root) + r.path, r) for root in roots for r in format_ledger(root, check) if r.changed]
+    for path, result in changed:
+        if show_diff:
+            click.echo(terminal(result.diff(path)), nl=False)
+        elif check:
+            click.echo(f"would reformat {path} (from line {result.first_difference})")
+        else:
+            click.echo(f"reformatted {path}")
     if not changed:
         click.echo("factcheck: every file is in canonical layout", err=True)
     _exit(1 if check and changed else 0)

@@ -208,9 +208,10 @@ Segment = tuple[float, float, float, float, float]  # x1, y1, x2, y2, half the s
 
 
 def _labels_clear(root: Any, thick: str | None = None) -> Any:
-    """Each point's label moved to the first place around its point where it touches no line of the chart,
-    no point and no label already placed (pygal puts every label below and right of its point). `thick` is
-    the class of the series drawn 8 px wide (the bounds)."""
+    """Each point's label moved to the nearest place around its point where it touches no line of the chart,
+    no point and no label already placed (pygal puts every label below and right of its point), or left out
+    where there is none (the table under the chart gives every figure). `thick` is the class of the series
+    drawn 8 px wide (the bounds)."""
     parents = {child: parent for parent in root.iter() for child in parent}
     plots = [g for g in root.iter() if _tag(g) == "g" and "plot" in _classes(g)]
     if not plots:
@@ -236,6 +237,9 @@ def _labels_clear(root: Any, thick: str | None = None) -> Any:
             lines = _wrapped(text.text or "")
             wide = max(len(line.strip()) for line in lines) * FONT * CHAR_WIDTH
             box = _place(x, y, r + 3, wide, len(lines), segments, dots, placed, area)
+            if box is None:  # a crowded chart: the figure is in the table under it, never over a line
+                parents[text].remove(text)
+                continue
             text.set("x", f"{box[0]:.1f}")
             text.set("y", f"{box[1] + FONT * 0.85:.1f}")
             text.set("style", "text-anchor:start")
@@ -258,29 +262,47 @@ def _wrapped(words: str) -> list[str]:
 
 
 def _place(x: float, y: float, gap: float, wide: float, rows: int, segments: Sequence[Segment],
-           dots: Sequence[tuple[float, float, float]], placed: Sequence[Box], area: tuple[float, float]) -> Box:
+           dots: Sequence[tuple[float, float, float]], placed: Sequence[Box], area: tuple[float, float]) -> Box | None:
     """The box of the nearest place around (x, y) that is clear of every line, point and label and inside the
-    plot (or the margin right of it); else the least crowded one."""
+    plot (or the margin right of it); None when there is none."""
     high = FONT * 1.15 * rows
-    scored = []
+    candidates = []
     for dy in (0, 6, 12, 20, 30, 44, 60):
         for top in (y - gap - high - dy, y + gap + dy, y - high / 2 - dy, y - high / 2 + dy):
             for left in (x + gap, x - gap - wide, x - wide / 2, x + gap + dy, x - gap - wide - dy):
                 box = (left, top, left + wide, top + high)
                 outside = (box[0] < 2) + (box[2] > area[0] + MARGIN_RIGHT - 4) + (box[1] < -6) + (box[3] > area[1] - 2)
-                hits = sum(_crosses(box, s) for s in segments) + sum(_near_dot(box, d) for d in dots)
-                hits += sum(_overlaps(box, other) for other in placed)
-                middle = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
-                scored.append((hits + 2 * outside, math.hypot(middle[0] - x, middle[1] - y), box))
-    return min(scored)[2]
+                candidates.append((math.hypot((box[0] + box[2]) / 2 - x, (box[1] + box[3]) / 2 - y), outside, box))
+    candidates.sort(key=lambda c: c[0])
+
+    for _distance, outside, box in candidates:  # the nearest place that is clear
+        if not outside and not any(_overlaps(box, other) for other in placed) \
+                and not any(_near_dot(box, d) for d in dots) and not any(_crosses(box, s) for s in segments):
+            return box
+    return None
 
 
 def _crosses(box: Box, segment: Segment) -> bool:
+    """Whether a line segment (widened by half its stroke) passes through a box: Liang and Barsky's clipping."""
     x1, y1, x2, y2, half = segment
     left, top, right, bottom = box[0] - half, box[1] - half, box[2] + half, box[3] + half
-    steps = max(2, int(math.hypot(x2 - x1, y2 - y1) // 2))
-    return any(left <= x1 + (x2 - x1) * k / steps <= right and top <= y1 + (y2 - y1) * k / steps <= bottom
-               for k in range(steps + 1))
+    if max(x1, x2) < left or min(x1, x2) > right or max(y1, y2) < top or min(y1, y2) > bottom:
+        return False
+    dx, dy = x2 - x1, y2 - y1
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, x1 - left), (dx, right - x1), (-dy, y1 - top), (dy, bottom - y1)):
+        if p == 0:
+            if q < 0:
+                return False
+        else:
+            t = q / p
+            if p < 0:
+                low = max(low, t)
+            else:
+                high = min(high, t)
+            if low > high:
+                return False
+    return True
 
 
 def _near_dot(box: Box, dot: tuple[float, float, float]) -> bool:
