@@ -72,6 +72,7 @@ class Outcome:
     path: Path
     message: str
     warnings: tuple[str, ...] = ()
+    diff: str = ""  # what the write changed (or, with --dry-run, would change), as a unified diff
 
 
 # What init adds to a ledger's .gitignore (the lock, the cache) and .gitattributes (git never converts the
@@ -155,7 +156,7 @@ def add_source(root: Path, snapshot: bytes, source_id: str, meta: dict[str, Any]
     try:
         validated = SourceMeta.model_validate(fields)
     except ValidationError as exc:
-        raise FactcheckError(_validation_message(exc)) from None
+        raise FactcheckError(validation_message(exc)) from None
     ordered = {name: value for name in SourceMeta.model_fields
                if (value := getattr(validated, name)) not in (None, [])}
     _require_ledger(root)
@@ -195,22 +196,22 @@ def _holds_exactly(path: Path, data: bytes) -> bool:
         return False
 
 
-def add_claim(root: Path, fields: dict[str, Any]) -> Outcome:
+def add_claim(root: Path, fields: dict[str, Any], dry_run: bool = False) -> Outcome:
     """Append a claim; warn when an existing claim reads nearly the same."""
     try:
         claim = Claim.model_validate(fields)
     except ValidationError as exc:
-        raise FactcheckError(_validation_message(exc)) from None
+        raise FactcheckError(validation_message(exc)) from None
     with LedgerLock(root):
         ledger = load_ledger(root, fill_cache=False)
         if ledger.find(claim.id) is not None:
             raise FactcheckError(f"claim {claim.id!r} already exists at {ledger.require(claim.id).locate('id')}")
         path = _append_target(root)
-        data = _claim_data(claim)
-        _rewrite(root, path, lambda yaml_text: yaml_text.append_claim(data),
-                 lambda claims: [*claims, claim])
-        warnings = tuple(_similar_claims(ledger, claim))
-    return Outcome(path, f"added claim {claim.id!r} to {path.relative_to(root).as_posix()}", warnings)
+        data = claim_data(claim)
+        diff = rewrite(root, path, lambda yaml_text: yaml_text.append_claim(data), lambda claims: [*claims, claim],
+                       dry_run)
+        warnings = tuple(similar_claims(ledger, claim))
+    return Outcome(path, f"added claim {claim.id!r} to {path.relative_to(root).as_posix()}", warnings, diff)
 
 
 def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str | None) -> Outcome:
@@ -249,7 +250,7 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
             raise RefusedError(f"claim {claim_id!r} already quotes these words of {source_id!r}; nothing was written")
         path = root / record.doc.path
         updated = record.claim.model_copy(update={key: [*existing, quote]})
-        _rewrite(root, path, lambda yaml_text: yaml_text.append_to_claim_list(claim_id, key, values),
+        rewrite(root, path, lambda yaml_text: yaml_text.append_to_claim_list(claim_id, key, values),
                  lambda claims: [updated if c.id == claim_id else c for c in claims])
     kind = "an appearance" if stance is None else f"{stance} evidence"
     return Outcome(path, f"added {kind} to {claim_id!r}: {exact!r}{FORGIVEN[found.how]}{_beside(typed, found)}")
@@ -267,7 +268,7 @@ def _beside(typed: str, found: Located) -> str:
 
 
 def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str | None,
-               date: dt.date | None, force: bool) -> Outcome:
+               date: dt.date | None, force: bool, dry_run: bool = False) -> Outcome:
     """Set a verdict and append it to the claim's history, refusing one its evidence does not carry, and any
     entry that would make the history say less than it should: no reason, no one, out of order."""
     if note is None or not note.strip():
@@ -306,9 +307,9 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
             step = YamlText(yaml_text.set_claim_value(claim_id, "status", status), yaml_text.path)
             return step.append_to_claim_list(claim_id, "history", entry_data)
 
-        _rewrite(root, path, edit, lambda claims: [updated if c.id == claim_id else c for c in claims])
+        diff = rewrite(root, path, edit, lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run)
     forced = " (forced: " + lack + " is missing)" if lack is not None else ""
-    return Outcome(path, f"{claim_id}: status {record.claim.status} -> {status}{forced}")
+    return Outcome(path, f"{claim_id}: status {record.claim.status} -> {status}{forced}", (), diff)
 
 
 @dataclass(frozen=True)
@@ -344,7 +345,7 @@ def import_claims(root: Path, read: Callable[[RatingScale], list[dict[str, Any]]
             try:
                 claim = Claim.model_validate(fields)
             except ValidationError as exc:
-                raise FactcheckError(f"imported claim {fields['id']!r}: {_validation_message(exc)}") from None
+                raise FactcheckError(f"imported claim {fields['id']!r}: {validation_message(exc)}") from None
             new.append(claim)
             ids.add(claim.id)
         return ImportPlan(new, present)
@@ -355,8 +356,8 @@ def import_claims(root: Path, read: Callable[[RatingScale], list[dict[str, Any]]
         done = plan(load_ledger(root, fill_cache=False))
         if done.new:
             path = _append_target(root)
-            data = [_claim_data(claim) for claim in done.new]
-            _rewrite(root, path, lambda yaml_text: yaml_text.append_claims(data), lambda claims: [*claims, *done.new])
+            data = [claim_data(claim) for claim in done.new]
+            rewrite(root, path, lambda yaml_text: yaml_text.append_claims(data), lambda claims: [*claims, *done.new])
     return done
 
 
@@ -373,7 +374,7 @@ def _append_target(root: Path) -> Path:
     return files[-1]
 
 
-def _claim_data(claim: Claim) -> dict[str, Any]:
+def claim_data(claim: Claim) -> dict[str, Any]:
     data = claim.model_dump(mode="python", exclude_none=True)
     data = {key: value for key, value in data.items() if value != []}
     if "quantity" in data:
@@ -385,9 +386,10 @@ def _claim_data(claim: Claim) -> dict[str, Any]:
     return data
 
 
-def _rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
-             expect: Callable[[list[Claim]], list[Claim]]) -> None:
-    """Splice an edit into one file, check the result reads as intended, then write it atomically."""
+def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
+            expect: Callable[[list[Claim]], list[Claim]], dry_run: bool = False) -> str:
+    """Splice an edit into one file, check the result reads as intended, then write it atomically (unless
+    `dry_run`); the change as a unified diff."""
     name = path.relative_to(root).as_posix()
     raw = path.read_bytes()
     try:
@@ -407,14 +409,24 @@ def _rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     if [r.claim for r in after.claims] != wanted or _codes(after) - _codes(before):
         raise FactcheckError(f"the edit of {name} would not read back as intended; nothing was written "
                              "(please report this with the file)")
-    write_atomic(path, new_raw)
+    if not dry_run:
+        write_atomic(path, new_raw)
+    return unified_diff(name, old_text, new_text)
+
+
+def unified_diff(name: str, old: str, new: str) -> str:
+    """A change to a file as a unified diff, three lines of context."""
+    import difflib
+
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"a/{name}", f"b/{name}"))
 
 
 def _codes(ledger: Ledger) -> Counter[tuple[str, str]]:
     return Counter((p.code, p.message) for p in ledger.problems)
 
 
-def _similar_claims(ledger: Ledger, claim: Claim) -> list[str]:
+def similar_claims(ledger: Ledger, claim: Claim) -> list[str]:
     from rapidfuzz import fuzz, process
 
     texts = {r.claim.id: r.claim.text for r in ledger.claims}
@@ -425,7 +437,7 @@ def _similar_claims(ledger: Ledger, claim: Claim) -> list[str]:
     return [f"claim {claim_id!r} reads nearly the same ({score:.0f}% similar): {text!r}"]
 
 
-def _validation_message(exc: ValidationError) -> str:
+def validation_message(exc: ValidationError) -> str:
     parts = []
     for error in exc.errors(include_url=False):
         where = ".".join(str(p) for p in error["loc"] if "[" not in str(p))

@@ -99,6 +99,16 @@ def block(value: Any, indent: int) -> list[str]:
     return [" " * indent + line if line else line for line in text.rstrip("\n").split("\n")]
 
 
+def inline(value: Any) -> str:
+    """`value` on one line as people write it: a text plain where YAML allows, `{value: 800, bound: about}`,
+    `[a, b]`."""
+    if isinstance(value, dict | list):
+        text = yaml.dump(value, Dumper=_Emitter, sort_keys=False, allow_unicode=True, default_flow_style=True,
+                         width=1_000_000)
+        return text.rstrip("\n")
+    return block(value, 0)[0]
+
+
 def flow(value: Any) -> str:
     """`value` in flow style: JSON, which is valid YAML wherever flow style is; dates as ISO text."""
     return json.dumps(value, ensure_ascii=False, default=lambda v: v.isoformat() if isinstance(v, dt.date) else v)
@@ -110,6 +120,7 @@ class YamlText:
     def __init__(self, text: str, path: str) -> None:
         self.text = text
         self.path = path
+        self._pending: list[tuple[int, int, str]] | None = None  # splices recorded by `collect`
         try:
             root = yaml.compose(text, Loader=_Loader)  # nodes only: nothing is constructed
         except yaml.YAMLError as exc:
@@ -136,6 +147,38 @@ class YamlText:
 
     # -- edits: each returns the new text ------------------------------------------------------------
 
+    def collect(self, edits: Any) -> str:
+        """Make several edits of this text at once: `edits(self)` calls the edit methods, each of which then
+        records its splice (at the marks of this same text) instead of making it; the splices are made
+        together, from the end, in one pass. Two that would overlap are refused."""
+        self._pending = []
+        try:
+            edits(self)
+            pending = self._pending
+        finally:
+            self._pending = None
+        ordered = sorted(enumerate(pending), key=lambda item: (item[1][0], item[0]), reverse=True)
+        text, floor = self.text, len(self.text) + 1
+        for _order, (start, end, new) in ordered:
+            if end > floor:
+                raise FactcheckError(f"{self.path}: two edits of one place at offset {start}")
+            text = text[:start] + new + text[min(end, len(text)):]
+            floor = start
+        return text
+
+    def set_item_value(self, claim_id: str, key: str, index: int, field: str, value: Any) -> str:
+        """Set one field of the item at `index` of the list under `key` of a claim (a quote's `source`)."""
+        mapping = self.claim(claim_id)
+        entry = _entry(mapping, key)
+        if entry is None or not isinstance(entry[1], yaml.SequenceNode) or not 0 <= index < len(entry[1].value):
+            raise FactcheckError(f"{self.path}: claim {claim_id!r} has no item {index + 1} under {key!r}")
+        item = entry[1].value[index]
+        found = _entry(item, field)
+        if found is None or not isinstance(found[1], yaml.ScalarNode) or found[1].style in ("|", ">"):
+            raise FactcheckError(f"{self.path}: item {index + 1} under {key!r} of {claim_id!r} has no one-line {field!r}")
+        node = found[1]
+        return self._splice(node.start_mark.index, node.end_mark.index, inline(value))
+
     def append_claim(self, claim: dict[str, Any]) -> str:
         """Append a claim to the top-level `claims:` list."""
         return self.append_claims([claim])
@@ -148,13 +191,13 @@ class YamlText:
         key, value = entry
         return self._append_items(key, value, claims)
 
-    def append_to_claim_list(self, claim_id: str, key: str, item: dict[str, Any]) -> str:
-        """Append `item` to the list under `key` of a claim, creating the key when it is missing."""
+    def append_to_claim_list(self, claim_id: str, key: str, *items: dict[str, Any]) -> str:
+        """Append items to the list under `key` of a claim, creating the key when it is missing."""
         mapping = self.claim(claim_id)
         entry = _entry(mapping, key)
         if entry is None:
-            return self._add_key(mapping, key, [item])
-        return self._append_item(entry[0], entry[1], item)
+            return self._add_key(mapping, key, list(items))
+        return self._append_items(entry[0], entry[1], list(items))
 
     def set_claim_value(self, claim_id: str, key: str, value: Any) -> str:
         """Set a scalar field of a claim, replacing its value or adding the key."""
@@ -168,9 +211,111 @@ class YamlText:
         new = flow(value) if mapping.flow_style else block(value, 0)[0]
         return self._splice(node.start_mark.index, node.end_mark.index, new)
 
+    def replace_claim_value(self, claim_id: str, key: str, value: Any) -> str:
+        """Set any field of a claim (a text, a mapping such as `quantity`, a list such as `tags`), replacing
+        its value where it stands, in the style it was written in, or adding the key."""
+        mapping = self.claim(claim_id)
+        entry = _entry(mapping, key)
+        if entry is None:
+            return self._add_key(mapping, key, value)
+        key_node, node = entry
+        one_line = mapping.flow_style or getattr(node, "flow_style", False) or (
+            isinstance(node, yaml.ScalarNode) and node.style not in ("|", ">") and not isinstance(value, list | dict))
+        if one_line and not (isinstance(value, list) and value and not getattr(node, "flow_style", False)
+                             and not mapping.flow_style):
+            return self._splice(node.start_mark.index, node.end_mark.index, inline(value))
+        start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
+        lead = self.text[start:key_node.start_mark.index]  # the indentation, or "  - " when the key opens an item
+        return self._replace_lines(start, self._after_node(node, floor=key_node),
+                                   self._key_lines(key, value, key_node.start_mark.column, lead))
+
+    def remove_claim_key(self, claim_id: str, key: str) -> str:
+        """Remove a field of a claim, with everything written under it."""
+        mapping = self.claim(claim_id)
+        entry = _entry(mapping, key)
+        if entry is None:
+            return self.text
+        key_node, node = entry
+        if mapping.flow_style:
+            pairs = mapping.value
+            at = next(i for i, (k, _v) in enumerate(pairs) if k is key_node)
+            if len(pairs) == 1:
+                return self._splice(key_node.start_mark.index, node.end_mark.index, "")
+            if at + 1 < len(pairs):  # up to the next key
+                return self._splice(key_node.start_mark.index, pairs[at + 1][0].start_mark.index, "")
+            return self._splice(pairs[at - 1][1].end_mark.index, node.end_mark.index, "")
+        start = self.text.rfind("\n", 0, key_node.start_mark.index) + 1
+        if self.text[start:key_node.start_mark.index].strip():
+            raise FactcheckError(f"{self.path}:{key_node.start_mark.line + 1}: {key!r} opens the claim's item and "
+                                 "cannot be removed")
+        return self._replace_lines(start, self._after_node(node, floor=key_node), [])
+
+    def remove_claim(self, claim_id: str) -> str:
+        """Remove a claim from the `claims:` list, with its lines (comments after it stay)."""
+        item = self.claim(claim_id)
+        entry = self.top_value("claims")
+        assert entry is not None
+        sequence = entry[1]
+        if getattr(sequence, "flow_style", False) or item.flow_style:
+            raise FactcheckError(f"{self.path}:{item.start_mark.line + 1}: the claim is written in flow style; "
+                                 "run factcheck fmt first, or remove it by hand")
+        start = self.text.rfind("\n", 0, item.start_mark.index) + 1
+        return self._replace_lines(start, self._after_node(item), [])
+
+    def remove_list_item(self, claim_id: str, key: str, index: int) -> str:
+        """Remove the item at `index` of the list under `key` of a claim (and the key, when it was the last)."""
+        mapping = self.claim(claim_id)
+        entry = _entry(mapping, key)
+        if entry is None or not isinstance(entry[1], yaml.SequenceNode) or not 0 <= index < len(entry[1].value):
+            raise FactcheckError(f"{self.path}: claim {claim_id!r} has no item {index + 1} under {key!r}")
+        sequence = entry[1]
+        if len(sequence.value) == 1:
+            return self.remove_claim_key(claim_id, key)
+        if sequence.flow_style or mapping.flow_style:
+            items = list(sequence.value)
+            at = items[index]
+            if index + 1 < len(items):
+                return self._splice(at.start_mark.index, items[index + 1].start_mark.index, "")
+            return self._splice(items[index - 1].end_mark.index, at.end_mark.index, "")
+        item = sequence.value[index]
+        start = self.text.rfind("\n", 0, item.start_mark.index) + 1
+        return self._replace_lines(start, self._after_node(item), [])
+
+    def replace_list_item(self, claim_id: str, key: str, index: int, value: dict[str, Any]) -> str:
+        """Replace the item at `index` of the list under `key` of a claim, in the style it was written in."""
+        mapping = self.claim(claim_id)
+        entry = _entry(mapping, key)
+        if entry is None or not isinstance(entry[1], yaml.SequenceNode) or not 0 <= index < len(entry[1].value):
+            raise FactcheckError(f"{self.path}: claim {claim_id!r} has no item {index + 1} under {key!r}")
+        item = entry[1].value[index]
+        if entry[1].flow_style or mapping.flow_style or getattr(item, "flow_style", False):
+            return self._splice(item.start_mark.index, item.end_mark.index, inline(Flow(value)))
+        start = self.text.rfind("\n", 0, item.start_mark.index) + 1
+        return self._replace_lines(start, self._after_node(item), self._item_lines(value, self._dash_column(item)))
+
     # -- splicing ------------------------------------------------------------------------------------
 
+    def _key_lines(self, key: str, value: Any, indent: int, lead: str) -> list[str]:
+        """`key: value` as block lines at `indent`, the first line opening with `lead`."""
+        if isinstance(value, list) and value:
+            lines = [f"{key}:"] + [line[indent:] for item in value for line in self._item_lines(item, indent + 2)]
+        elif isinstance(value, dict) and value and not isinstance(value, Flow):
+            lines = [f"{key}:"] + [line[indent:] for line in block(value, indent + 2)]
+        else:
+            lines = [f"{key}: {inline(value)}"]
+        return [lead + lines[0]] + [" " * indent + line for line in lines[1:]]
+
+    def _replace_lines(self, start: int, end: int, lines: list[str]) -> str:
+        new = "\n".join(lines) + "\n" if lines else ""
+        if end > len(self.text):  # the last line had no newline
+            end = len(self.text)
+            new = new.rstrip("\n")
+        return self._splice(start, end, new)
+
     def _splice(self, start: int, end: int, new: str) -> str:
+        if self._pending is not None:
+            self._pending.append((start, end, new))
+            return self.text
         return self.text[:start] + new + self.text[end:]
 
     def _append_item(self, key: yaml.Node, sequence: yaml.Node, item: Any) -> str:
@@ -203,7 +348,9 @@ class YamlText:
             return self._splice(close, close, f"{separator}{key}: {flow(value)}")
         last_key, last_value = mapping.value[-1]
         indent = last_key.start_mark.column
-        if isinstance(value, list):
+        if isinstance(value, list) and not any(isinstance(item, dict | list) for item in value):
+            lines = [" " * indent + f"{key}: {inline(value)}"]  # a list of words on one line: tags: [a, b]
+        elif isinstance(value, list):
             lines = [" " * indent + f"{key}:"]
             for item in value:
                 lines += self._item_lines(item, indent + 2)
@@ -212,9 +359,9 @@ class YamlText:
         return self._insert_lines(self._after_node(last_value, floor=last_key), lines)
 
     def _append_top_key(self, key: str, value: Any) -> str:
-        text = self.text if self.text.endswith("\n") or not self.text else self.text + "\n"
+        newline = "" if self.text.endswith("\n") or not self.text else "\n"
         lines = [f"{key}:"] + [line for item in value for line in self._item_lines(item, 2)]
-        return text + "\n".join(lines) + "\n"
+        return self._splice(len(self.text), len(self.text), newline + "\n".join(lines) + "\n")
 
     def _item_lines(self, item: Any, dash: int) -> list[str]:
         lines = block(item, dash + 2)
@@ -234,24 +381,30 @@ class YamlText:
         while isinstance(leaf, yaml.SequenceNode | yaml.MappingNode) and leaf.value and not leaf.flow_style:
             last = leaf.value[-1]
             leaf = last[1] if isinstance(leaf, yaml.MappingNode) else last
-        line = leaf.end_mark.line
-        node = leaf
-        lines = self.text.split("\n")
-        if node.end_mark.column == 0 and line > lowest:
+        text, line, end = self.text, leaf.end_mark.line, leaf.end_mark.index
+        if leaf.end_mark.column == 0 and line > lowest:  # the content ended with the line before
             line -= 1
-        while line > lowest and (not lines[line].strip() or lines[line].lstrip().startswith("#")):
+            line_start = text.rfind("\n", 0, end - 1) + 1
+        else:
+            line_start = end - leaf.end_mark.column
+        while line > lowest:
+            line_end = text.find("\n", line_start)
+            content = text[line_start:len(text) if line_end < 0 else line_end].strip()
+            if content and not content.startswith("#"):
+                break
             line -= 1
-        return sum(len(text) + 1 for text in lines[: line + 1])
+            line_start = text.rfind("\n", 0, line_start - 1) + 1
+        line_end = text.find("\n", line_start)
+        return len(text) + 1 if line_end < 0 else line_end + 1
 
     def _line_end(self, index: int) -> int:
         end = self.text.find("\n", index)
         return len(self.text) if end < 0 else end + 1
 
     def _insert_lines(self, at: int, lines: list[str]) -> str:
-        text = self.text
-        if at > len(text):  # the last line had no newline
-            return text + "\n" + "\n".join(lines) + "\n"
-        return text[:at] + "\n".join(lines) + "\n" + text[at:]
+        if at > len(self.text):  # the last line had no newline
+            return self._splice(len(self.text), len(self.text), "\n" + "\n".join(lines) + "\n")
+        return self._splice(at, at, "\n".join(lines) + "\n")
 
 
 def _entry(mapping: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:

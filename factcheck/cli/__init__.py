@@ -1,7 +1,8 @@
 """The command line: parse arguments, call the core, render, exit. This package alone imports click.
 
 Here: the group, its options and what every command shares; the commands are in `reading` (list, show,
-verify, diff, report, schema, extract), `editing` (init, source add, claim add, quote, status, fmt) and
+verify, diff, report, schema, extract), `editing` (init, source add, claim add, quote, status, fmt),
+`correcting` (claim set/rename/remove, quote remove/replace/fix, source list/register/rename/remove) and
 `exchange` (export, import).
 """
 
@@ -302,4 +303,4 @@ def main() -> None:
     os._exit(code)
 
 
-from factcheck.cli import editing, exchange, reading  # noqa: E402, F401  (each adds its commands to cli)
+from factcheck.cli import correcting, editing, exchange, reading  # noqa: E402, F401  (each adds its commands to cli)

@@ -85,11 +85,13 @@ def claim() -> None:
 @claim.command("add", epilog=examples(
     'factcheck claim add --id weapons-2023 --text "Azerbaijan is working on more than 800 new weapons." \\',
     '    --claimant "Madat Guliyev" --date 2023-09-29 --subject defence-output --value 800 --bound more-than --unit weapons',
+    'factcheck claim add --from new-claims.csv --dry-run',
 ))
-@click.option("--id", "claim_id", required=True, metavar="ID", help="The claim's id (a slug).")
-@click.option("--text", required=True, metavar="TEXT", help="The claim in one sentence.")
-@click.option("--claimant", required=True, metavar="WHO")
-@click.option("--date", "date_", required=True, callback=as_claim_date, metavar="DATE",
+@click.option("--id", "claim_id", metavar="ID", help="The claim's id (a slug). Required, with --text, --claimant "
+                                                      "and --date, unless --from gives the claims.")
+@click.option("--text", metavar="TEXT", help="The claim in one sentence.")
+@click.option("--claimant", metavar="WHO")
+@click.option("--date", "date_", callback=as_claim_date, metavar="DATE",
               help="YYYY-MM-DD (or 2021-7-20, a date-time, \"July 20, 2021\"); YYYY-MM or YYYY when no day is known.")
 @click.option("--subject", metavar="SUBJECT")
 @click.option("--value", callback=as_figure, metavar="FIGURE",
@@ -100,13 +102,32 @@ def claim() -> None:
 @click.option("--measure", metavar="TEXT", help="What the number counts.")
 @click.option("--tag", "tags", multiple=True, metavar="TAG", help="Repeatable.")
 @click.option("--note", metavar="TEXT")
+@click.option("--from", "rows", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="Add every row of a YAML, JSON or CSV file (the same fields; value, bound, unit for the figure; "
+                   "tags comma-separated in CSV), all in one write or none.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; show the change as a unified diff.")
 @click.pass_context
-def claim_add(ctx: click.Context, claim_id: str, text: str, claimant: str, date_: Any, subject: str | None,
-              value: Figure | None, bound: str | None, unit: str | None, measure: str | None, tags: tuple[str, ...],
-              note: str | None) -> None:
-    """Append a claim to the ledger; warn when an existing claim reads nearly the same."""
+def claim_add(ctx: click.Context, claim_id: str | None, text: str | None, claimant: str | None, date_: Any,
+              subject: str | None, value: Figure | None, bound: str | None, unit: str | None, measure: str | None,
+              tags: tuple[str, ...], note: str | None, rows: Path | None, dry_run: bool) -> None:
+    """Append a claim to the ledger (or every row of a file, with --from); warn when an existing claim reads
+    nearly the same."""
     from factcheck.edits import add_claim
 
+    given = [name for name, v in (("--id", claim_id), ("--text", text), ("--claimant", claimant), ("--date", date_),
+                                  ("--subject", subject), ("--value", value), ("--unit", unit), ("--measure", measure),
+                                  ("--note", note), ("--tag", tags or None), ("--bound", bound)) if v is not None]
+    if rows is not None:
+        from factcheck.cli.correcting import done
+        from factcheck.corrections import add_claims_from, read_rows
+
+        if given:
+            raise click.UsageError(f"--from gives the claims: {', '.join(given)} cannot be given with it")
+        done(add_claims_from(_root(ctx), read_rows(rows), dry_run), dry_run)
+    missing = [name for name, v in (("--id", claim_id), ("--text", text), ("--claimant", claimant),
+                                    ("--date", date_)) if v is None]
+    if missing:
+        raise click.UsageError(f"missing {', '.join(missing)} (or give the claims with --from FILE)")
     if value is not None and value.ordinal and bound is None:
         bound = "exactly"  # a position is exact
     if (value is None) != (bound is None) or (unit is not None and value is None):
@@ -120,14 +141,37 @@ def claim_add(ctx: click.Context, claim_id: str, text: str, claimant: str, date_
         fields["quantity"] = {"value": number, "bound": bound, "unit": unit or value.unit}
         if value.ordinal:
             fields["quantity"]["ordinal"] = True
-    outcome = add_claim(_root(ctx), {k: v for k, v in fields.items() if v is not None})
+    outcome = add_claim(_root(ctx), {k: v for k, v in fields.items() if v is not None}, dry_run)
+    if dry_run:
+        from factcheck.cli.correcting import done
+
+        done(outcome, dry_run)
     for warning in outcome.warnings:
         click.echo(f"factcheck: warning: {terminal(warning, one_line=True)}", err=True)
     click.echo(f"factcheck: {outcome.message}", err=True)
     _exit(0)
 
 
-@cli.command(epilog=examples(
+class _QuoteGroup(type(cli)):  # type: ignore[misc]
+    """`quote` is `quote add` unless its first word names another of its commands (remove, replace, fix)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("-h", "--help"):
+            args = ["add", *args]
+        return super().parse_args(ctx, args)  # type: ignore[no-any-return]
+
+
+@cli.group(cls=_QuoteGroup, epilog=examples(
+    'factcheck quote weapons-2023 azernews-2023-09-29 "more than 800 new weapons"',
+    'factcheck quote remove weapons-2023 2',
+    'factcheck quote fix weapons-2023 --yes',
+))
+def quote() -> None:
+    """Quotes of a claim: `quote ID SOURCE TEXT` (that is, `quote add`) attaches the source's own words;
+    remove, replace and fix correct them."""
+
+
+@quote.command("add", epilog=examples(
     'factcheck quote weapons-2023 azernews-2023-09-29 "more than 800 new weapons"',
     'factcheck quote weapons-2023 azernews-2023-09-29 "the figure is realistic" --stance supports',
 ))
@@ -137,7 +181,7 @@ def claim_add(ctx: click.Context, claim_id: str, text: str, claimant: str, date_
 @click.option("--stance", type=click.Choice(["supports", "refutes", "context"]),
               help="Attach as evidence with this stance (without it: an appearance of the claim).")
 @click.pass_context
-def quote(ctx: click.Context, claim_id: str, source_id: str, words: str, stance: str | None) -> None:
+def quote_add(ctx: click.Context, claim_id: str, source_id: str, words: str, stance: str | None) -> None:
     """Find TEXT in the source (forgiving whitespace, quotes, dashes, case, small typos) and attach the
     source's own exact words to the claim.
 
@@ -157,20 +201,38 @@ def quote(ctx: click.Context, claim_id: str, source_id: str, words: str, stance:
     "factcheck status weapons-2023 supported --note \"The ministry's list names 812 designs\"",
     'factcheck status weapons-2023 unverifiable --note "No list has been published" --by "A. Editor"',
 ))
-@click.argument("claim_id", metavar="ID")
-@click.argument("status", type=click.Choice(STATUSES))
-@click.option("--note", required=True, metavar="TEXT", help="Why: kept in the history.")
+@click.argument("claim_id", metavar="ID", required=False)
+@click.argument("status", type=click.Choice(STATUSES), required=False)
+@click.option("--note", metavar="TEXT", help="Why: kept in the history (required).")
 @click.option("--by", metavar="NAME", help="Who (default: git's user.name).")
 @click.option("--date", "date_", callback=as_date, metavar="DATE", help="Default: today.")
 @click.option("--force", is_flag=True, help="Set it even though verify would flag it as status-unsupported.")
+@click.option("--from", "rows", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="FILE",
+              help="Give every verdict of a YAML, JSON or CSV file (id, status, note; by and date when given), all in "
+                   "one write or none.")
+@click.option("--dry-run", is_flag=True, help="Write nothing; show the change as a unified diff.")
 @click.pass_context
-def status(ctx: click.Context, claim_id: str, status: str, note: str, by: str | None, date_: Any, force: bool) -> None:
-    """Set a claim's verdict and append it to the claim's history."""
+def status(ctx: click.Context, claim_id: str | None, status: str | None, note: str | None, by: str | None,
+           date_: Any, force: bool, rows: Path | None, dry_run: bool) -> None:
+    """Set a claim's verdict and append it to the claim's history (or many, with --from)."""
     from factcheck.edits import set_status
     from factcheck.history import git_user_name
 
     root = _root(ctx)
-    outcome = set_status(root, claim_id, status, note, by or git_user_name(root), date_, force)
+    if rows is not None:
+        from factcheck.cli.correcting import done
+        from factcheck.corrections import read_rows, set_statuses_from
+
+        if claim_id is not None or status is not None or note is not None or date_ is not None:
+            raise click.UsageError("--from gives the verdicts: ID, STATUS, --note and --date cannot be given with it")
+        done(set_statuses_from(root, read_rows(rows), by or git_user_name(root), force, dry_run), dry_run)
+    if claim_id is None or status is None or note is None:
+        raise click.UsageError("give ID STATUS --note TEXT (or the verdicts with --from FILE)")
+    outcome = set_status(root, claim_id, status, note, by or git_user_name(root), date_, force, dry_run)
+    if dry_run:
+        from factcheck.cli.correcting import done
+
+        done(outcome, dry_run)
     click.echo(f"factcheck: {outcome.message}", err=True)
     _exit(0)
 

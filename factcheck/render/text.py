@@ -111,12 +111,14 @@ def claim(view: dict[str, Any], style: Styler = plain) -> str:
         out += _wrap(t(view["note"], one_line=True), "  note      ", "            ")
     if view.get("review"):
         out += _wrap(t(review_line(view["review"]), one_line=True), "  review    ", "            ")
+    number = 0  # quotes are numbered on from appearances into evidence, as `quote remove` and `replace` take them
     for kind in ("appearances", "evidence"):
         quotes = view.get(kind) or []
         if not quotes:
             continue
         out += ["", f"{kind} ({len(quotes)})"]
-        for number, quote in enumerate(quotes, 1):
+        for quote in quotes:
+            number += 1
             out += _quote(number, quote, style)
     if view.get("history"):
         out += ["", "history"]

@@ -1,0 +1,687 @@
+"""Correcting what exists: set a claim's fields, rename or remove it, remove, replace or fix a quote, list,
+register, rename or remove a source, and bring many claims or verdicts in one write.
+
+Each keeps the guarantees of the adding commands (see edits): the change is spliced into the text at the
+parser's marks, so every byte outside it is kept; the result is read again and must hold exactly the
+claims meant; the write is atomic and under the ledger's lock; a refused command writes nothing; and
+`dry_run` gives the diff the write would make without making it.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from factcheck.anchor import Found, Located, Missing, Snapshot, locate_forgiving, pin, too_short
+from factcheck.edits import Outcome, add_source, claim_data, rewrite, similar_claims, validation_message
+from factcheck.errors import FactcheckError, RefusedError
+from factcheck.files import LedgerLock, write_atomic
+from factcheck.ledgerfiles import CLAIMS_FILE, SOURCES_DIR
+from factcheck.model import SLUG_RE, Claim, HistoryEntry
+from factcheck.store import ClaimRecord, Ledger, load_ledger
+from factcheck.yamledit import Flow, YamlText
+
+# The fields `claim set` changes, by the name it takes them by; value, bound, unit and ordinal are the
+# quantity's.
+TEXT_FIELDS = ("text", "claimant", "subject", "measure", "note")
+QUANTITY_FIELDS = ("value", "bound", "unit", "ordinal")
+SETTABLE = (*TEXT_FIELDS, "date", *QUANTITY_FIELDS, "tags")
+REQUIRED = ("text", "claimant", "date")
+
+
+# -- claims ---------------------------------------------------------------------------------------------
+
+
+def set_claim(root: Path, claim_id: str, assignments: Sequence[str], dry_run: bool = False) -> Outcome:
+    """Set fields of a claim: `FIELD=VALUE`, `FIELD=` to remove an optional one, `tags+=TAG`, `tags-=TAG`.
+    Validated as `claim add` validates; a new text is compared with the other claims' for near duplicates."""
+    from factcheck.typed import parse_date, read_figure
+
+    if not assignments:
+        raise FactcheckError("nothing to set: give FIELD=VALUE (fields: " + ", ".join(SETTABLE) + ")")
+    with LedgerLock(root):
+        ledger = load_ledger(root, fill_cache=False)
+        record = ledger.require(claim_id)
+        data = claim_data(record.claim)
+        quantity = dict(data.get("quantity") or {})
+        tags = list(data.get("tags") or [])
+        changed: list[str] = []
+        for assignment in assignments:
+            field, operator, value = _assignment(assignment)
+            if field == "tags":
+                if operator == "+=":
+                    tags += [value] if value not in tags else []
+                elif operator == "-=":
+                    if value not in tags:
+                        raise FactcheckError(f"{claim_id!r} has no tag {value!r}; its tags: {', '.join(tags) or 'none'}")
+                    tags.remove(value)
+                else:
+                    tags = [tag.strip() for tag in value.split(",") if tag.strip()]
+            elif operator != "=":
+                raise FactcheckError(f"{assignment!r}: {operator} is for tags only; write {field}=VALUE")
+            elif field in REQUIRED and not value:
+                raise FactcheckError(f"{field} is required and cannot be removed")
+            elif field == "date":
+                try:
+                    data["date"] = parse_date(value, partial=True)
+                except ValueError as exc:
+                    raise FactcheckError(f"date: {exc}") from None
+            elif field in TEXT_FIELDS:
+                if value:
+                    data[field] = value
+                else:
+                    data.pop(field, None)
+            elif field == "value":
+                if not value:
+                    quantity = {}
+                    continue
+                try:
+                    figure = read_figure(value)
+                except ValueError as exc:
+                    raise FactcheckError(f"value: {exc}") from None
+                quantity["value"] = int(figure.value) if figure.value.is_integer() else figure.value
+                if figure.unit is not None:
+                    quantity["unit"] = figure.unit
+                if figure.ordinal:
+                    quantity["ordinal"] = True
+                    quantity.setdefault("bound", "exactly")
+            elif field == "ordinal":
+                if value.lower() in ("true", "yes"):
+                    quantity["ordinal"] = True
+                elif value.lower() in ("", "false", "no"):
+                    quantity.pop("ordinal", None)
+                else:
+                    raise FactcheckError(f"ordinal: write ordinal=true or ordinal=false, not {value!r}")
+            elif value:
+                quantity[field] = value
+            else:
+                quantity.pop(field, None)
+            changed.append(field)
+        if quantity and ("value" not in quantity or "bound" not in quantity):
+            raise FactcheckError(f"{claim_id!r} has no figure yet: set value=... and bound=... together")
+        data["quantity"] = Flow(quantity) if quantity else None
+        data["tags"] = tags or None
+        updated = _validated({k: v for k, v in data.items() if v is not None}, claim_id)
+        others = Ledger(settings=ledger.settings, claims=[r for r in ledger.claims if r.claim.id != claim_id])
+        warnings = tuple(similar_claims(others, updated)) if updated.text != record.claim.text else ()
+        diff = _rewrite_claim(root, record, updated, dry_run)
+    words = "; ".join(dict.fromkeys(_described(field, record.claim, updated) for field in changed))
+    return Outcome(root / record.doc.path, f"{claim_id}: {words or 'nothing changed'}", warnings, diff)
+
+
+def rename_claim(root: Path, old: str, new: str, dry_run: bool = False) -> Outcome:
+    """Give a claim a new id (no field of another claim names a claim, so nothing else changes)."""
+    if not SLUG_RE.fullmatch(new):
+        raise FactcheckError(f"{new!r} is not a valid claim id: use lowercase letters, digits, '.', '_' and '-', "
+                             "starting with a letter or digit")
+    with LedgerLock(root):
+        ledger = load_ledger(root, fill_cache=False)
+        record = ledger.require(old)
+        if (taken := ledger.find(new)) is not None:
+            raise FactcheckError(f"claim {new!r} already exists at {taken.locate('id')}; nothing was written")
+        updated = record.claim.model_copy(update={"id": new})
+        diff = rewrite(root, root / record.doc.path, lambda text: text.replace_claim_value(old, "id", new),
+                       lambda claims: [updated if c.id == old else c for c in claims], dry_run)
+    return Outcome(root / record.doc.path, f"renamed claim {old!r} to {new!r}", (), diff)
+
+
+def remove_claim(root: Path, claim_id: str, force: bool = False, dry_run: bool = False) -> Outcome:
+    """Remove a claim. One with a verdict on record (its history) is what readers and exported reviews
+    depend on: it is removed only with `force`."""
+    with LedgerLock(root):
+        ledger = load_ledger(root, fill_cache=False)
+        record = ledger.require(claim_id)
+        claim = record.claim
+        if claim.history and not force:
+            raise RefusedError(f"{claim_id!r} has {len(claim.history)} verdict(s) on record (last: {claim.status} on "
+                               f"{claim.history[-1].date.isoformat()}); pass --force to remove it and its history; "
+                               "nothing was written")
+        diff = rewrite(root, root / record.doc.path, lambda text: text.remove_claim(claim_id),
+                       lambda claims: [c for c in claims if c.id != claim_id], dry_run)
+    quotes = len(claim.appearances) + len(claim.evidence)
+    return Outcome(root / record.doc.path, f"removed claim {claim_id!r} ({claim.status}, {quotes} "
+                   f"quote{'s' if quotes != 1 else ''}, {len(claim.history)} history entries): {claim.text!r}", (), diff)
+
+
+# -- quotes ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuotePlace:
+    """Where a quote is in its claim: its list and its index there, and its number as `show` lists it."""
+
+    kind: str  # "appearances" or "evidence"
+    index: int
+    number: int
+
+
+def quote_places(claim: Claim) -> list[QuotePlace]:
+    """Every quote of a claim, numbered as `show` numbers them: appearances first, then evidence."""
+    places = [QuotePlace("appearances", i, i + 1) for i in range(len(claim.appearances))]
+    return places + [QuotePlace("evidence", i, len(places) + i + 1) for i in range(len(claim.evidence))]
+
+
+def _quote_at(claim: Claim, number: int | None, words: str | None) -> QuotePlace:
+    places = quote_places(claim)
+    if not places:
+        raise FactcheckError(f"{claim.id!r} has no quotes")
+    if number is not None:
+        if not 1 <= number <= len(places):
+            raise FactcheckError(f"{claim.id!r} has quotes 1 to {len(places)} (factcheck show {claim.id} numbers them); "
+                                 f"there is no quote {number}")
+        return places[number - 1]
+    assert words is not None
+    matching = [p for p in places if words.casefold() in getattr(claim, p.kind)[p.index].text.casefold()]
+    if len(matching) != 1:
+        found = "no quote" if not matching else f"{len(matching)} quotes ({', '.join(str(p.number) for p in matching)})"
+        raise FactcheckError(f"{found} of {claim.id!r} hold {words!r}; name one by its number (factcheck show "
+                             f"{claim.id})")
+    return matching[0]
+
+
+def remove_quote(root: Path, claim_id: str, number: int | None, words: str | None, force: bool = False,
+                 dry_run: bool = False) -> Outcome:
+    """Remove one quote of a claim, by its number or by words it holds; refused when the verdict would then
+    lack the evidence it needs, unless `force`."""
+    from factcheck.checks import missing_support
+
+    with LedgerLock(root):
+        ledger = load_ledger(root, fill_cache=False)
+        record = ledger.require(claim_id)
+        place = _quote_at(record.claim, number, words)
+        quotes = list(getattr(record.claim, place.kind))
+        removed = quotes.pop(place.index)
+        updated = record.claim.model_copy(update={place.kind: quotes})
+        lack = missing_support(updated)
+        if lack is not None and not force and missing_support(record.claim) is None:
+            raise RefusedError(f"without it, status {record.claim.status!r} would lack {lack}; pass --force, or "
+                               f"change the verdict first; nothing was written")
+        diff = rewrite(root, root / record.doc.path,
+                       lambda text: text.remove_list_item(claim_id, place.kind, place.index),
+                       lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run)
+    return Outcome(root / record.doc.path, f"{claim_id}: removed quote {place.number} ({removed.source}): "
+                                           f"{removed.text!r}", (), diff)
+
+
+def replace_quote(root: Path, claim_id: str, number: int, typed: str, dry_run: bool = False) -> Outcome:
+    """Replace a quote's words with words typed from the same source, found as `quote` finds them (forgiving
+    typos, refusing paraphrase); the stance is kept."""
+    with LedgerLock(root):
+        ledger = load_ledger(root, fill_cache=False)
+        record = ledger.require(claim_id)
+        place = _quote_at(record.claim, number, None)
+        old = getattr(record.claim, place.kind)[place.index]
+        snapshot = _snapshot(ledger, old.source)
+        found = locate_forgiving(snapshot, typed)
+        if not isinstance(found, Located):
+            raise RefusedError(f"not found in {old.source!r}: {found.reason}{found.hint()}; nothing was written")
+        new = _pinned(old, snapshot, found.text, found.start, found.end, bool(found.omitted))
+        diff = _replace(root, record, place, new, dry_run)
+    return Outcome(root / record.doc.path, f"{claim_id}: quote {place.number} ({old.source}) {old.text!r} -> "
+                                           f"{new['text']!r}", (), diff)
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A quote not found in its source, and the passage of the source's own characters proposed for it."""
+
+    place: QuotePlace
+    source: str
+    old: str
+    new: str | None  # None: no passage is close enough to propose
+    score: float
+
+
+def proposed_fixes(root: Path, claim_id: str) -> list[Fix]:
+    """Each quote of a claim that is not found in its source, with its closest passage."""
+    ledger = load_ledger(root, fill_cache=False)
+    record = ledger.require(claim_id)
+    fixes = []
+    for place in quote_places(record.claim):
+        quote = getattr(record.claim, place.kind)[place.index]
+        source = ledger.sources.get(quote.source)
+        if source is None or source.text is None:
+            continue
+        found = Snapshot(source.text).find(quote.text, quote.prefix, quote.suffix)
+        if isinstance(found, Missing):
+            fixes.append(Fix(place, quote.source, quote.text, found.closest, found.score))
+    return fixes
+
+
+def fix_quotes(root: Path, claim_id: str, accept: Callable[[Fix], bool], dry_run: bool = False) -> Outcome:
+    """Replace the claim's quotes that are not found by their closest passages, each one `accept` agrees to."""
+    with LedgerLock(root):
+        fixes = [fix for fix in proposed_fixes(root, claim_id) if fix.new is not None]
+        chosen = [fix for fix in fixes if accept(fix)]
+        ledger = load_ledger(root, fill_cache=False)
+        record = ledger.require(claim_id)
+        if not chosen:
+            return Outcome(root / record.doc.path, f"{claim_id}: no quote changed" if fixes else
+                           f"{claim_id}: every quote is found in its source, or has no passage close enough")
+        updated = record.claim
+        replacements = []
+        for fix in chosen:
+            assert fix.new is not None
+            old = getattr(updated, fix.place.kind)[fix.place.index]
+            snapshot = _snapshot(ledger, fix.source)
+            found = snapshot.find(fix.new)
+            assert isinstance(found, Found)
+            new = _pinned(old, snapshot, fix.new, found.start, found.end, False)
+            quotes = list(getattr(updated, fix.place.kind))
+            quotes[fix.place.index] = type(old).model_validate(new)
+            updated = updated.model_copy(update={fix.place.kind: quotes})
+            replacements.append((fix.place, new))
+
+        def edit(text: YamlText) -> str:
+            return text.collect(lambda t: [t.replace_list_item(claim_id, p.kind, p.index, n) for p, n in replacements])
+
+        diff = rewrite(root, root / record.doc.path, edit,
+                       lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run)
+    numbers = ", ".join(str(fix.place.number) for fix in chosen)
+    return Outcome(root / record.doc.path, f"{claim_id}: replaced quote{'s' if len(chosen) > 1 else ''} {numbers} "
+                                           "with the source's own words", (), diff)
+
+
+def _snapshot(ledger: Ledger, source_id: str) -> Snapshot:
+    source = ledger.sources.get(source_id)
+    if source is None or source.text is None:
+        raise FactcheckError(f"source {source_id!r} has no readable snapshot")
+    return Snapshot(source.text)
+
+
+def _pinned(old: Any, snapshot: Snapshot, text: str, start: int, end: int, omitted: bool) -> dict[str, Any]:
+    """A quote's new mapping: the source, the words, what pins them when they occur more than once, and the
+    stance of an evidence quote."""
+    if getattr(old, "stance", None) is not None and (slight := too_short(text)) is not None:
+        raise RefusedError(f"{text!r} is too short to be evidence: {slight}; nothing was written")
+    prefix, suffix = (None, None) if omitted else pin(snapshot, start, end)
+    if not omitted and not (prefix or suffix) and snapshot.text.count(text) > 1:
+        raise RefusedError(f"{text!r} occurs {snapshot.text.count(text)} times in {old.source!r} and the words "
+                           "around them do not tell them apart; quote a longer passage; nothing was written")
+    new: dict[str, Any] = {"source": old.source, "text": text}
+    if prefix:
+        new["prefix"] = prefix
+    if suffix:
+        new["suffix"] = suffix
+    if getattr(old, "stance", None) is not None:
+        new["stance"] = old.stance
+    return new
+
+
+def _replace(root: Path, record: ClaimRecord, place: QuotePlace, new: dict[str, Any], dry_run: bool) -> str:
+    claim = record.claim
+    quotes = list(getattr(claim, place.kind))
+    quotes[place.index] = type(quotes[place.index]).model_validate(new)
+    updated = claim.model_copy(update={place.kind: quotes})
+    return rewrite(root, root / record.doc.path,
+                   lambda text: text.replace_list_item(claim.id, place.kind, place.index, new),
+                   lambda claims: [updated if c.id == claim.id else c for c in claims], dry_run)
+
+
+# -- sources --------------------------------------------------------------------------------------------
+
+
+def source_rows(root: Path) -> list[dict[str, Any]]:
+    """Every source: id, title, publisher, dates, how many claims quote it and whether its snapshot is intact."""
+    ledger = load_ledger(root, fill_cache=False)
+    quoting: dict[str, set[str]] = {}
+    for record in ledger.claims:
+        for quote in (*record.claim.appearances, *record.claim.evidence):
+            quoting.setdefault(quote.source, set()).add(record.claim.id)
+    rows = []
+    for source_id in sorted(set(ledger.sources) | set(quoting)):
+        source = ledger.sources.get(source_id)
+        meta = source.meta if source is not None else None
+        if source is None or source.snapshot_path is None:
+            integrity = "no snapshot"
+        elif meta is None:
+            integrity = "no metadata"
+        elif source.digest != meta.sha256:
+            integrity = "ALTERED (sha256 differs)"
+        elif source.text is None:
+            integrity = "not UTF-8"
+        else:
+            integrity = "intact"
+        rows.append({"id": source_id, "title": meta.title if meta else None,
+                     "publisher": meta.publisher if meta else None,
+                     "published": meta.published.isoformat() if meta and meta.published else None,
+                     "retrieved": meta.retrieved.isoformat() if meta and meta.retrieved else None,
+                     "quoted_by": len(quoting.get(source_id, ())), "integrity": integrity})
+    return rows
+
+
+def register_source(root: Path, source_id: str, meta: dict[str, Any]) -> Outcome:
+    """Write the metadata of a snapshot already in sources/ (dropped there by hand), with its sha256."""
+    snapshot = root / SOURCES_DIR / f"{source_id}.txt"
+    if not SLUG_RE.fullmatch(source_id) or snapshot.is_symlink() or not snapshot.is_file():
+        raise FactcheckError(f"there is no snapshot {SOURCES_DIR}/{source_id}.txt to register"
+                             + ("" if SLUG_RE.fullmatch(source_id) else f" ({source_id!r} is not a valid id)"))
+    if (root / SOURCES_DIR / f"{source_id}.yaml").exists():
+        raise FactcheckError(f"source {source_id!r} is registered already ({SOURCES_DIR}/{source_id}.yaml)")
+    outcome = add_source(root, snapshot.read_bytes(), source_id, meta)
+    return Outcome(outcome.path, outcome.message.replace("completed source", "registered source", 1))
+
+
+def rename_source(root: Path, old: str, new: str, dry_run: bool = False) -> Outcome:
+    """Give a source a new id: its two files, and every quote that names it, in every claims file."""
+    if not SLUG_RE.fullmatch(new):
+        raise FactcheckError(f"{new!r} is not a valid source id: use lowercase letters, digits, '.', '_' and '-'")
+    sources = root / SOURCES_DIR
+    with LedgerLock(root):
+        ledger = load_ledger(root, fill_cache=False)
+        if old not in ledger.sources:
+            raise FactcheckError(f"no source {old!r}; sources: {', '.join(sorted(ledger.sources)) or 'none'}")
+        if new in ledger.sources or any(os.path.lexists(sources / f"{new}{ext}") for ext in (".txt", ".yaml")):
+            raise FactcheckError(f"source {new!r} already exists; nothing was written")
+        by_file: dict[str, list[ClaimRecord]] = {}
+        for record in ledger.claims:
+            if any(q.source == old for q in (*record.claim.appearances, *record.claim.evidence)):
+                by_file.setdefault(record.doc.path, []).append(record)
+        plans = []
+        for name, records in by_file.items():
+            changes = [(record.claim.id, place) for record in records for place in quote_places(record.claim)
+                       if getattr(record.claim, place.kind)[place.index].source == old]
+            renamed = {record.claim.id: _with_source(record.claim, old, new) for record in records}
+
+            def edit(text: YamlText, changes: list[tuple[str, QuotePlace]] = changes) -> str:
+                return text.collect(lambda t: [t.set_item_value(claim_id, p.kind, p.index, "source", new)
+                                               for claim_id, p in changes])
+
+            plans.append((root / name, edit, renamed))
+        def expect(renamed: dict[str, Claim]) -> Callable[[list[Claim]], list[Claim]]:
+            return lambda claims: [renamed.get(c.id, c) for c in claims]
+
+        diffs = [rewrite(root, path, edit, expect(renamed), True)  # every file checked before any is written
+                 for path, edit, renamed in plans]
+        files = [(sources / f"{old}{ext}", sources / f"{new}{ext}") for ext in (".txt", ".yaml")
+                 if (sources / f"{old}{ext}").is_file()]
+        diffs += [f"rename {a.relative_to(root).as_posix()} -> {b.relative_to(root).as_posix()}\n" for a, b in files]
+        if not dry_run:
+            # the new files first, then the quotes, then the old files: an interrupted rename leaves a copy
+            # of the source under both ids, never a quote without its source
+            for old_path, new_path in files:
+                write_atomic(new_path, old_path.read_bytes())
+            for path, edit, renamed in plans:
+                rewrite(root, path, edit, expect(renamed))
+            for old_path, _new_path in files:
+                old_path.unlink()
+    count = sum(len(records) for records in by_file.values())
+    return Outcome(sources / f"{new}.yaml", f"renamed source {old!r} to {new!r} ({count} claim"
+                                           f"{'s' if count != 1 else ''} updated)", (), "".join(diffs))
+
+
+def _with_source(claim: Claim, old: str, new: str) -> Claim:
+    update = {kind: [q.model_copy(update={"source": new}) if q.source == old else q for q in getattr(claim, kind)]
+              for kind in ("appearances", "evidence")}
+    return claim.model_copy(update=update)
+
+
+def remove_source(root: Path, source_id: str, dry_run: bool = False) -> Outcome:
+    """Remove a source's snapshot and metadata; refused while any claim quotes it."""
+    sources = root / SOURCES_DIR
+    with LedgerLock(root):
+        ledger = load_ledger(root, fill_cache=False)
+        if source_id not in ledger.sources:
+            raise FactcheckError(f"no source {source_id!r}; sources: {', '.join(sorted(ledger.sources)) or 'none'}")
+        quoting = sorted({r.claim.id for r in ledger.claims
+                          for q in (*r.claim.appearances, *r.claim.evidence) if q.source == source_id})
+        if quoting:
+            shown = ", ".join(quoting[:5]) + (f" and {len(quoting) - 5} more" if len(quoting) > 5 else "")
+            raise RefusedError(f"source {source_id!r} is quoted by {len(quoting)} claim{'s' if len(quoting) > 1 else ''} "
+                               f"({shown}); remove or replace those quotes first; nothing was written")
+        files = [sources / f"{source_id}{ext}" for ext in (".txt", ".yaml") if os.path.lexists(sources / f"{source_id}{ext}")]
+        if not dry_run:
+            for path in files:
+                path.unlink()
+    return Outcome(sources / f"{source_id}.yaml", f"removed source {source_id!r} "
+                   f"({', '.join(p.relative_to(root).as_posix() for p in files)})", (),
+                   "".join(f"remove {p.relative_to(root).as_posix()}\n" for p in files))
+
+
+# -- many at once ---------------------------------------------------------------------------------------
+
+
+def read_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The rows of a YAML, JSON or CSV file, each with where it stands ("rows.csv: row 3 (line 4)")."""
+    from factcheck.yamlsrc import parse
+
+    name = path.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise FactcheckError(f"{path}: cannot be read ({exc.strerror})") from None
+    if path.suffix.lower() == ".csv":
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise FactcheckError(f"{name}: not UTF-8 (byte offset {exc.start})") from None
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        rows = []
+        for number, row in enumerate(reader, 1):
+            if None in row:
+                raise FactcheckError(f"{name}: row {number} (line {reader.line_num}) has more cells than the header")
+            rows.append((f"{name}: row {number} (line {reader.line_num})",
+                         {k.strip(): v for k, v in row.items() if k and v is not None and v.strip() != ""}))
+        return rows
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(raw.decode("utf-8-sig"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise FactcheckError(f"{name}: not JSON ({exc})") from None
+        positions: dict[Any, Any] = {}
+    else:
+        doc = parse(raw, name)
+        blocking = [p for p in doc.problems if p.severity == "error"]
+        if blocking:
+            raise FactcheckError(f"{blocking[0].location}: {blocking[0].message}")
+        data, positions = doc.data, doc.positions
+    prefix: tuple[str, ...] = ()
+    if isinstance(data, dict) and isinstance(data.get("claims"), list):
+        data, prefix = data["claims"], ("claims",)
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        raise FactcheckError(f"{name}: give a list of rows (mappings of fields), or a mapping with a `claims:` list")
+    found = []
+    for number, row in enumerate(data, 1):
+        where = positions.get((*prefix, number - 1))
+        line = f" (line {where.line})" if where is not None and hasattr(where, "line") else ""
+        found.append((f"{name}: row {number}{line}", row))
+    return found
+
+
+def add_claims_from(root: Path, rows: list[tuple[str, dict[str, Any]]], dry_run: bool = False) -> Outcome:
+    """Add every row as a claim, all in one write, or none: each row validated as `claim add` validates, an
+    error named by its row."""
+    from factcheck.edits import _append_target
+
+    claims = [_row_claim(where, row) for where, row in rows]
+    with LedgerLock(root):
+        ledger = load_ledger(root, fill_cache=False)
+        seen: dict[str, str] = {}
+        for (where, _row), claim in zip(rows, claims, strict=True):
+            if (there := ledger.find(claim.id)) is not None:
+                raise FactcheckError(f"{where}: claim {claim.id!r} already exists at {there.locate('id')}; nothing "
+                                     "was written")
+            if claim.id in seen:
+                raise FactcheckError(f"{where}: claim {claim.id!r} is also {seen[claim.id]}; nothing was written")
+            seen[claim.id] = where
+        path = _append_target(root)
+        data = [claim_data(claim) for claim in claims]
+        diff = rewrite(root, path, lambda text: text.append_claims(data), lambda old: [*old, *claims], dry_run)
+    count = len(claims)
+    return Outcome(path, f"added {count} claim{'s' if count != 1 else ''} to {path.relative_to(root).as_posix()}",
+                   (), diff)
+
+
+def _row_claim(where: str, row: dict[str, Any]) -> Claim:
+    """A row of `claim add --from` as a claim: the claim's fields, with `value`, `bound`, `unit` and
+    `ordinal` for its figure (typed as --value takes it) and tags as a list or comma-separated."""
+    from factcheck.typed import read_figure
+
+    fields = {k: v for k, v in row.items() if k not in QUANTITY_FIELDS}
+    if "value" in row or "bound" in row:
+        value = row.get("value")
+        quantity: dict[str, Any] = {"bound": row.get("bound") or "exactly"}
+        if isinstance(value, str):
+            try:
+                figure = read_figure(value)
+            except ValueError as exc:
+                raise FactcheckError(f"{where}: value: {exc}") from None
+            quantity["value"] = figure.value
+            if figure.unit:
+                quantity["unit"] = figure.unit
+            if figure.ordinal:
+                quantity["ordinal"] = True
+        else:
+            quantity["value"] = value
+        if row.get("unit"):
+            quantity["unit"] = row["unit"]
+        if str(row.get("ordinal", "")).lower() in ("true", "yes", "1"):
+            quantity["ordinal"] = True
+        fields["quantity"] = quantity
+    if isinstance(fields.get("tags"), str):
+        fields["tags"] = [tag.strip() for tag in fields["tags"].split(",") if tag.strip()]
+    try:
+        return Claim.model_validate(fields)
+    except ValidationError as exc:
+        raise FactcheckError(f"{where}: {validation_message(exc)}; nothing was written") from None
+
+
+def set_statuses_from(root: Path, rows: list[tuple[str, dict[str, Any]]], by: str | None, force: bool,
+                      dry_run: bool = False) -> Outcome:
+    """Give many verdicts in one write per claims file, each row checked as `status` checks one (`id`,
+    `status`, `note`, and `by`, `date` when given), all or none."""
+    from factcheck.checks import missing_support
+    from factcheck.typed import parse_date
+
+    with LedgerLock(root):
+        ledger = load_ledger(root, fill_cache=False)
+        updated: dict[str, Claim] = {}
+        entries: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+        for where, row in rows:
+            claim_id = str(row.get("id") or "")
+            record = ledger.find(claim_id)
+            if record is None:
+                raise FactcheckError(f"{where}: no claim {claim_id!r}; nothing was written")
+            claim = updated.get(claim_id, record.claim)
+            note = str(row.get("note") or "").strip()
+            if not note:
+                raise FactcheckError(f"{where}: a verdict needs a note that says why; nothing was written")
+            who = str(row.get("by") or by or "").strip()
+            if not who:
+                raise FactcheckError(f"{where}: who gives the verdict is not known (a `by` column, or --by); "
+                                     "nothing was written")
+            try:
+                day = row.get("date") or dt.date.today()
+                day = parse_date(day) if isinstance(day, str) else day
+                entry = HistoryEntry.model_validate({"date": day, "status": row.get("status"), "note": note, "by": who})
+            except (ValueError, ValidationError) as exc:
+                message = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
+                raise FactcheckError(f"{where}: {message}; nothing was written") from None
+            if entry.date < claim.date or (claim.history and entry.date < claim.history[-1].date):
+                raise FactcheckError(f"{where}: the entry would be dated {entry.date.isoformat()}, before the claim or "
+                                     "its last entry; nothing was written")
+            candidate = claim.model_copy(update={"status": entry.status, "history": [*claim.history, entry]})
+            lack = missing_support(candidate)
+            if lack is not None:
+                if not force:
+                    raise RefusedError(f"{where}: status {entry.status!r} of {claim_id!r} needs {lack}; pass --force; "
+                                       "nothing was written")
+                entry = entry.model_copy(update={"forced": True})
+                candidate = claim.model_copy(update={"status": entry.status, "history": [*claim.history, entry]})
+            updated[claim_id] = candidate
+            entries.setdefault(record.doc.path, []).append(
+                (claim_id, {k: v for k, v in entry.model_dump(mode="python").items() if v is not None}))
+        final = {claim_id: updated[claim_id].status for claim_id in updated}
+
+        def edit(text: YamlText, changes: list[tuple[str, dict[str, Any]]]) -> str:
+            def record(t: YamlText) -> None:
+                for claim_id in dict.fromkeys(claim_id for claim_id, _entry in changes):
+                    t.set_claim_value(claim_id, "status", final[claim_id])
+                    t.append_to_claim_list(claim_id, "history", *(e for c, e in changes if c == claim_id))
+            return text.collect(record)
+
+        def expect(claims: list[Claim]) -> list[Claim]:
+            return [updated.get(c.id, c) for c in claims]
+
+        def edit_of(changes: list[tuple[str, dict[str, Any]]]) -> Callable[[YamlText], str]:
+            return lambda text: edit(text, changes)
+
+        diffs = [rewrite(root, root / name, edit_of(changes), expect, dry_run=True)
+                 for name, changes in entries.items()]  # every file checked before any is written
+        if not dry_run:
+            for name, changes in entries.items():
+                rewrite(root, root / name, edit_of(changes), expect)
+    count = len(rows)
+    return Outcome(root / CLAIMS_FILE, f"recorded {count} verdict{'s' if count != 1 else ''} on {len(updated)} "
+                                       f"claim{'s' if len(updated) != 1 else ''}", (), "".join(diffs))
+
+
+# -- helpers --------------------------------------------------------------------------------------------
+
+
+def _assignment(text: str) -> tuple[str, str, str]:
+    for operator in ("+=", "-=", "="):
+        field, sep, value = text.partition(operator)
+        if sep and field and "=" not in field:
+            field = field.strip()
+            if field not in SETTABLE:
+                from factcheck.errors import did_you_mean
+
+                raise FactcheckError(f"{field!r} cannot be set; fields: {', '.join(SETTABLE)}"
+                                     f"{did_you_mean(field, set(SETTABLE))}")
+            return field, operator, value.strip()
+    raise FactcheckError(f"{text!r}: write FIELD=VALUE (fields: {', '.join(SETTABLE)})")
+
+
+def _validated(data: dict[str, Any], claim_id: str) -> Claim:
+    try:
+        return Claim.model_validate(data)
+    except ValidationError as exc:
+        raise FactcheckError(f"{claim_id}: {validation_message(exc)}; nothing was written") from None
+
+
+def _described(field: str, before: Claim, after: Claim) -> str:
+    if field in QUANTITY_FIELDS:
+        from factcheck.model import phrase
+
+        old = phrase(before.quantity) if before.quantity else "no figure"
+        new = phrase(after.quantity) if after.quantity else "no figure"
+        return f"figure {old!r} -> {new!r}"
+    old_value, new_value = getattr(before, field), getattr(after, field)
+    if field == "date":
+        old_value, new_value = old_value.isoformat(), new_value.isoformat()
+    return f"{field} {_short(old_value)} -> {_short(new_value)}"
+
+
+def _short(value: Any, width: int = 60) -> str:
+    """A value for a message: in quotes, cut at `width` characters with an ellipsis."""
+    if isinstance(value, list):
+        return "[" + ", ".join(value) + "]"
+    if value is None:
+        return "(none)"
+    text = str(value)
+    return repr(text if len(text) <= width else text[:width - 1] + "\u2026")
+
+
+def _rewrite_claim(root: Path, record: ClaimRecord, updated: Claim, dry_run: bool) -> str:
+    """Splice the fields that differ between a claim and its update into its file."""
+    claim_id = record.claim.id
+    old, new = claim_data(record.claim), claim_data(updated)
+    changes = [key for key in dict.fromkeys([*old, *new]) if old.get(key) != new.get(key)]
+
+    def edit(text: YamlText) -> str:
+        return text.collect(lambda t: [t.replace_claim_value(claim_id, key, new[key]) if key in new
+                                       else t.remove_claim_key(claim_id, key) for key in changes])
+
+    return rewrite(root, root / record.doc.path, edit,
+                   lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run)
+
