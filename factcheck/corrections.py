@@ -491,8 +491,8 @@ def read_rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
         raise FactcheckError(f"{name}: give a list of rows (mappings of fields), or a mapping with a `claims:` list")
     found = []
     for number, row in enumerate(data, 1):
-        where = positions.get((*prefix, number - 1))
-        line = f" (line {where.line})" if where is not None and hasattr(where, "line") else ""
+        where = positions.get((*prefix, number - 1))  # (line, column)
+        line = f" (line {where[0]})" if where is not None else ""
         found.append((f"{name}: row {number}{line}", row))
     return found
 
