@@ -133,7 +133,7 @@ def measure(size: int, runs: int, with_jsonschema: bool, only: str | None = None
                                                        str(claims)])
     commands = {"list": ["list"], "verify": ["verify"], "diff": ["diff"],
                 "report": ["report", "--format", "html", "-o", str(report)]}
-    if only == "fmt":
+    if only is not None:
         commands = {}
     for name, args in commands.items():
         print(f"[{size}] factcheck {name}", file=sys.stderr)
@@ -144,11 +144,14 @@ def measure(size: int, runs: int, with_jsonschema: bool, only: str | None = None
             for state in ("cold", "warm"):
                 figures[f"{name} {state}"]["tree_peak_mb"] = tree_peak(
                     [*factcheck, *args], before=clear if state == "cold" else None)
-    if only != "fmt":
+    if only is None:
         figures["import cold"] = measure_import(root, size, runs)
-    figures.update(measure_fmt(root, size, runs))
+    if only in (None, "fmt"):
+        figures.update(measure_fmt(root, size, runs))
+    if only in (None, "edits"):
+        figures.update(measure_edits(root, size, runs))
     base = figures["baseline parse"]["seconds"]
-    for name in [k for k in figures if k.endswith((" cold", " warm")) or k.startswith("fmt")]:
+    for name in [k for k in figures if k.endswith((" cold", " warm")) or k.startswith(("fmt", "edit"))]:
         figures[name]["ratio_to_parse"] = round(figures[name]["seconds"] / base, 4)
     if with_jsonschema:
         figures["check-jsonschema"]["times_slower_than_verify_cold"] = round(
@@ -226,6 +229,43 @@ def measure_fmt(root: Path, size: int, runs: int) -> dict[str, Any]:
     return figures
 
 
+EDIT_ROWS = 1000  # rows of the batch `claim add --from`
+
+
+def measure_edits(root: Path, size: int, runs: int) -> dict[str, Any]:
+    """One edit of each kind (claim add, claim set, status, quote) and a batch of rows, each in a fresh copy
+    of the ledger (without its cache: an edit reads the ledger as it finds it)."""
+    work = Path(tempfile.mkdtemp()) / "ledger"
+    words = " ".join((root / "sources" / "s00003.txt").read_text(encoding="utf-8").split()[:9])
+    rows = work.parent / "rows.csv"
+    with rows.open("w", encoding="utf-8") as stream:
+        stream.write("id,text,claimant,date,value,bound,unit\n")
+        for n in range(EDIT_ROWS):
+            stream.write(f"bench-{n},A claim brought in a batch number {n},Bench,2024-01-01,{n + 1},about,units\n")
+    factcheck = [PYTHON, "-m", "factcheck", "-C", str(work)]
+    edits = {
+        "edit claim add": ["claim", "add", "--id", "bench-new", "--text", "A claim added by the benchmark",
+                           "--claimant", "Bench", "--date", "2024-01-01"],
+        "edit claim set": ["claim", "set", "c000001", "text=A claim changed by the benchmark", "value=12", "bound=about"],
+        "edit status": ["status", "c000002", "unverifiable", "--note", "No source can settle it", "--by", "Bench"],
+        "edit quote": ["quote", "c000003", "s00003", words],
+        f"edit claim add --from {EDIT_ROWS} rows": ["claim", "add", "--from", str(rows)],
+    }
+
+    def fresh() -> None:
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.copytree(root, work, ignore=shutil.ignore_patterns(".factcheck-cache"))
+
+    figures: dict[str, Any] = {}
+    for name, args in edits.items():
+        print(f"[{size}] factcheck {' '.join(args[:2])}", file=sys.stderr)
+        fresh()
+        assert timed([*factcheck, *args])[2] == 0, f"{name} failed on the {size}-claim ledger"
+        figures[name] = median_of(runs, [*factcheck, *args], before=fresh)
+    shutil.rmtree(work.parent, ignore_errors=True)
+    return figures
+
+
 def startup(runs: int) -> dict[str, Any]:
     click = median_of(max(runs, 5), [PYTHON, "-c", "import click"])
     helped = median_of(max(runs, 5), [PYTHON, "-m", "factcheck", "--help"])
@@ -238,8 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="1000,10000,100000", help="claims per ledger, comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure (the median is kept)")
     parser.add_argument("--out", type=Path, default=HERE / "results", help="folder for the JSON file")
-    parser.add_argument("--only", choices=["fmt"], help="measure only the baseline and fmt (its ledgers take long "
-                                                         "to make at 100,000 claims)")
+    parser.add_argument("--only", choices=["fmt", "edits"],
+                        help="measure only the baseline and fmt (its ledgers take long to make at 100,000 claims), or "
+                             "the baseline and the single edits")
     options = parser.parse_args(argv)
     sizes = [int(s) for s in options.sizes.split(",")]
     results: dict[str, Any] = {
@@ -305,6 +346,7 @@ def table(results: dict[str, Any]) -> str:
     names = ["baseline parse", "check-jsonschema"] + [f"{c} {w}" for c in ("list", "verify", "diff", "report")
                                                         for w in ("cold", "warm")] + ["import cold", "fmt --check",
                                                                                       "fmt 1%"]
+    names += sorted({k for size in results["sizes"].values() for k in size if k.startswith("edit")})
     for name in names:
         cells = []
         for size in results["sizes"].values():

@@ -17,11 +17,10 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from factcheck.anchor import Found, Located, Missing, Snapshot, locate_forgiving, pin, too_short
 from factcheck.edits import Outcome, add_source, claim_data, rewrite, similar_claims, validation_message
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.files import LedgerLock, write_atomic
@@ -29,6 +28,9 @@ from factcheck.ledgerfiles import CLAIMS_FILE, SOURCES_DIR
 from factcheck.model import SLUG_RE, Claim, HistoryEntry
 from factcheck.store import ClaimRecord, Ledger, load_ledger
 from factcheck.yamledit import Flow, YamlText
+
+if TYPE_CHECKING:
+    from factcheck.anchor import Snapshot
 
 # The fields `claim set` changes, by the name it takes them by; value, bound, unit and ordinal are the
 # quantity's.
@@ -113,7 +115,7 @@ def set_claim(root: Path, claim_id: str, assignments: Sequence[str], dry_run: bo
         updated = _validated({k: v for k, v in data.items() if v is not None}, claim_id)
         others = Ledger(settings=ledger.settings, claims=[r for r in ledger.claims if r.claim.id != claim_id])
         warnings = tuple(similar_claims(others, updated)) if updated.text != record.claim.text else ()
-        diff = _rewrite_claim(root, record, updated, dry_run)
+        diff = _rewrite_claim(root, record, updated, dry_run, ledger)
     words = "; ".join(dict.fromkeys(_described(field, record.claim, updated) for field in changed))
     return Outcome(root / record.doc.path, f"{claim_id}: {words or 'nothing changed'}", warnings, diff)
 
@@ -130,7 +132,7 @@ def rename_claim(root: Path, old: str, new: str, dry_run: bool = False) -> Outco
             raise FactcheckError(f"claim {new!r} already exists at {taken.locate('id')}; nothing was written")
         updated = record.claim.model_copy(update={"id": new})
         diff = rewrite(root, root / record.doc.path, lambda text: text.replace_claim_value(old, "id", new),
-                       lambda claims: [updated if c.id == old else c for c in claims], dry_run)
+                       lambda claims: [updated if c.id == old else c for c in claims], dry_run, ledger=ledger)
     return Outcome(root / record.doc.path, f"renamed claim {old!r} to {new!r}", (), diff)
 
 
@@ -146,7 +148,7 @@ def remove_claim(root: Path, claim_id: str, force: bool = False, dry_run: bool =
                                f"{claim.history[-1].date.isoformat()}); pass --force to remove it and its history; "
                                "nothing was written")
         diff = rewrite(root, root / record.doc.path, lambda text: text.remove_claim(claim_id),
-                       lambda claims: [c for c in claims if c.id != claim_id], dry_run)
+                       lambda claims: [c for c in claims if c.id != claim_id], dry_run, ledger=ledger)
     quotes = len(claim.appearances) + len(claim.evidence)
     return Outcome(root / record.doc.path, f"removed claim {claim_id!r} ({claim.status}, {quotes} "
                    f"quote{'s' if quotes != 1 else ''}, {len(claim.history)} history entries): {claim.text!r}", (), diff)
@@ -207,7 +209,7 @@ def remove_quote(root: Path, claim_id: str, number: int | None, words: str | Non
                                f"change the verdict first; nothing was written")
         diff = rewrite(root, root / record.doc.path,
                        lambda text: text.remove_list_item(claim_id, place.kind, place.index),
-                       lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run)
+                       lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run, ledger=ledger)
     return Outcome(root / record.doc.path, f"{claim_id}: removed quote {place.number} ({removed.source}): "
                                            f"{removed.text!r}", (), diff)
 
@@ -215,6 +217,7 @@ def remove_quote(root: Path, claim_id: str, number: int | None, words: str | Non
 def replace_quote(root: Path, claim_id: str, number: int, typed: str, dry_run: bool = False) -> Outcome:
     """Replace a quote's words with words typed from the same source, found as `quote` finds them (forgiving
     typos, refusing paraphrase); the stance is kept."""
+    from factcheck.anchor import Located, locate_forgiving
     with LedgerLock(root):
         ledger = load_ledger(root, fill_cache=False)
         record = ledger.require(claim_id)
@@ -225,7 +228,7 @@ def replace_quote(root: Path, claim_id: str, number: int, typed: str, dry_run: b
         if not isinstance(found, Located):
             raise RefusedError(f"not found in {old.source!r}: {found.reason}{found.hint()}; nothing was written")
         new = _pinned(old, snapshot, found.text, found.start, found.end, bool(found.omitted))
-        diff = _replace(root, record, place, new, dry_run)
+        diff = _replace(root, record, place, new, dry_run, ledger)
     return Outcome(root / record.doc.path, f"{claim_id}: quote {place.number} ({old.source}) {old.text!r} -> "
                                            f"{new['text']!r}", (), diff)
 
@@ -243,6 +246,7 @@ class Fix:
 
 def proposed_fixes(root: Path, claim_id: str) -> list[Fix]:
     """Each quote of a claim that is not found in its source, with its closest passage."""
+    from factcheck.anchor import Missing, Snapshot
     ledger = load_ledger(root, fill_cache=False)
     record = ledger.require(claim_id)
     fixes = []
@@ -259,6 +263,7 @@ def proposed_fixes(root: Path, claim_id: str) -> list[Fix]:
 
 def fix_quotes(root: Path, claim_id: str, accept: Callable[[Fix], bool], dry_run: bool = False) -> Outcome:
     """Replace the claim's quotes that are not found by their closest passages, each one `accept` agrees to."""
+    from factcheck.anchor import Found
     with LedgerLock(root):
         fixes = [fix for fix in proposed_fixes(root, claim_id) if fix.new is not None]
         chosen = [fix for fix in fixes if accept(fix)]
@@ -285,13 +290,14 @@ def fix_quotes(root: Path, claim_id: str, accept: Callable[[Fix], bool], dry_run
             return text.collect(lambda t: [t.replace_list_item(claim_id, p.kind, p.index, n) for p, n in replacements])
 
         diff = rewrite(root, root / record.doc.path, edit,
-                       lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run)
+                       lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run, ledger=ledger)
     numbers = ", ".join(str(fix.place.number) for fix in chosen)
     return Outcome(root / record.doc.path, f"{claim_id}: replaced quote{'s' if len(chosen) > 1 else ''} {numbers} "
                                            "with the source's own words", (), diff)
 
 
 def _snapshot(ledger: Ledger, source_id: str) -> Snapshot:
+    from factcheck.anchor import Snapshot
     source = ledger.sources.get(source_id)
     if source is None or source.text is None:
         raise FactcheckError(f"source {source_id!r} has no readable snapshot")
@@ -301,6 +307,7 @@ def _snapshot(ledger: Ledger, source_id: str) -> Snapshot:
 def _pinned(old: Any, snapshot: Snapshot, text: str, start: int, end: int, omitted: bool) -> dict[str, Any]:
     """A quote's new mapping: the source, the words, what pins them when they occur more than once, and the
     stance of an evidence quote."""
+    from factcheck.anchor import pin, too_short
     if getattr(old, "stance", None) is not None and (slight := too_short(text)) is not None:
         raise RefusedError(f"{text!r} is too short to be evidence: {slight}; nothing was written")
     prefix, suffix = (None, None) if omitted else pin(snapshot, start, end)
@@ -317,14 +324,15 @@ def _pinned(old: Any, snapshot: Snapshot, text: str, start: int, end: int, omitt
     return new
 
 
-def _replace(root: Path, record: ClaimRecord, place: QuotePlace, new: dict[str, Any], dry_run: bool) -> str:
+def _replace(root: Path, record: ClaimRecord, place: QuotePlace, new: dict[str, Any], dry_run: bool,
+             ledger: Ledger) -> str:
     claim = record.claim
     quotes = list(getattr(claim, place.kind))
     quotes[place.index] = type(quotes[place.index]).model_validate(new)
     updated = claim.model_copy(update={place.kind: quotes})
     return rewrite(root, root / record.doc.path,
                    lambda text: text.replace_list_item(claim.id, place.kind, place.index, new),
-                   lambda claims: [updated if c.id == claim.id else c for c in claims], dry_run)
+                   lambda claims: [updated if c.id == claim.id else c for c in claims], dry_run, ledger=ledger)
 
 
 # -- sources --------------------------------------------------------------------------------------------
@@ -400,8 +408,8 @@ def rename_source(root: Path, old: str, new: str, dry_run: bool = False) -> Outc
         def expect(renamed: dict[str, Claim]) -> Callable[[list[Claim]], list[Claim]]:
             return lambda claims: [renamed.get(c.id, c) for c in claims]
 
-        diffs = [rewrite(root, path, edit, expect(renamed), True)  # every file checked before any is written
-                 for path, edit, renamed in plans]
+        diffs = [rewrite(root, path, edit, expect(renamed), True, ledger=ledger)
+                 for path, edit, renamed in plans]  # every file checked before any is written
         files = [(sources / f"{old}{ext}", sources / f"{new}{ext}") for ext in (".txt", ".yaml")
                  if (sources / f"{old}{ext}").is_file()]
         diffs += [f"rename {a.relative_to(root).as_posix()} -> {b.relative_to(root).as_posix()}\n" for a, b in files]
@@ -411,7 +419,7 @@ def rename_source(root: Path, old: str, new: str, dry_run: bool = False) -> Outc
             for old_path, new_path in files:
                 write_atomic(new_path, old_path.read_bytes())
             for path, edit, renamed in plans:
-                rewrite(root, path, edit, expect(renamed))
+                rewrite(root, path, edit, expect(renamed), ledger=ledger)
             for old_path, _new_path in files:
                 old_path.unlink()
     count = sum(len(records) for records in by_file.values())
@@ -515,7 +523,8 @@ def add_claims_from(root: Path, rows: list[tuple[str, dict[str, Any]]], dry_run:
             seen[claim.id] = where
         path = _append_target(root)
         data = [claim_data(claim) for claim in claims]
-        diff = rewrite(root, path, lambda text: text.append_claims(data), lambda old: [*old, *claims], dry_run)
+        diff = rewrite(root, path, lambda text: text.append_claims(data), lambda old: [*old, *claims], dry_run,
+                       ledger=ledger)
     count = len(claims)
     return Outcome(path, f"added {count} claim{'s' if count != 1 else ''} to {path.relative_to(root).as_posix()}",
                    (), diff)
@@ -615,11 +624,11 @@ def set_statuses_from(root: Path, rows: list[tuple[str, dict[str, Any]]], by: st
         def edit_of(changes: list[tuple[str, dict[str, Any]]]) -> Callable[[YamlText], str]:
             return lambda text: edit(text, changes)
 
-        diffs = [rewrite(root, root / name, edit_of(changes), expect, dry_run=True)
+        diffs = [rewrite(root, root / name, edit_of(changes), expect, dry_run=True, ledger=ledger)
                  for name, changes in entries.items()]  # every file checked before any is written
         if not dry_run:
             for name, changes in entries.items():
-                rewrite(root, root / name, edit_of(changes), expect)
+                rewrite(root, root / name, edit_of(changes), expect, ledger=ledger)
     count = len(rows)
     return Outcome(root / CLAIMS_FILE, f"recorded {count} verdict{'s' if count != 1 else ''} on {len(updated)} "
                                        f"claim{'s' if len(updated) != 1 else ''}", (), "".join(diffs))
@@ -672,7 +681,7 @@ def _short(value: Any, width: int = 60) -> str:
     return repr(text if len(text) <= width else text[:width - 1] + "\u2026")
 
 
-def _rewrite_claim(root: Path, record: ClaimRecord, updated: Claim, dry_run: bool) -> str:
+def _rewrite_claim(root: Path, record: ClaimRecord, updated: Claim, dry_run: bool, ledger: Ledger) -> str:
     """Splice the fields that differ between a claim and its update into its file."""
     claim_id = record.claim.id
     old, new = claim_data(record.claim), claim_data(updated)
@@ -683,5 +692,5 @@ def _rewrite_claim(root: Path, record: ClaimRecord, updated: Claim, dry_run: boo
                                        else t.remove_claim_key(claim_id, key) for key in changes])
 
     return rewrite(root, root / record.doc.path, edit,
-                   lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run)
+                   lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run, ledger=ledger)
 

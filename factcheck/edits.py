@@ -6,6 +6,7 @@ result back and compares it with what was meant before writing it atomically (fi
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import os
@@ -13,18 +14,18 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from factcheck.anchor import Located, Snapshot, locate_forgiving, pin, too_short
+if TYPE_CHECKING:
+    from factcheck.anchor import Located
+
 from factcheck.cache import CACHE_DIR
-from factcheck.checks import missing_support
-from factcheck.errors import FactcheckError, RefusedError
+from factcheck.errors import FactcheckError, Problem, RefusedError
 from factcheck.files import LOCK_NAME, LedgerLock, write_atomic
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, find_files
 from factcheck.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, RatingScale, SourceMeta
-from factcheck.schema import json_schema
 from factcheck.store import Ledger, build_ledger, load_ledger
 from factcheck.validation import error_message
 from factcheck.yamledit import Flow, YamlText, block
@@ -107,8 +108,8 @@ def init_ledger(folder: Path, name: str | None = None) -> list[Path]:
     written = []
     title = name or folder.resolve().name or "claims"
     files = {
-        folder / "schema" / "claims.schema.json": _json(json_schema("claims")),
-        folder / "schema" / "source.schema.json": _json(json_schema("source")),
+        folder / "schema" / "claims.schema.json": _json(_schema("claims")),
+        folder / "schema" / "source.schema.json": _json(_schema("source")),
     }
     for file_name, lines in git_files.items():
         wanted = [line for line in GIT_LINES[file_name] if line not in lines]
@@ -133,6 +134,12 @@ def _lines_of(path: Path) -> list[str]:
         raise FactcheckError(f"{path} is not UTF-8 text; nothing was changed") from None
     except OSError as exc:
         raise FactcheckError(f"cannot read {path}: {exc.strerror}; nothing was changed") from None
+
+
+def _schema(kind: str) -> dict[str, Any]:
+    from factcheck.schema import json_schema
+
+    return json_schema(kind)
 
 
 def _json(value: Any) -> str:
@@ -209,7 +216,7 @@ def add_claim(root: Path, fields: dict[str, Any], dry_run: bool = False) -> Outc
         path = _append_target(root)
         data = claim_data(claim)
         diff = rewrite(root, path, lambda yaml_text: yaml_text.append_claim(data), lambda claims: [*claims, claim],
-                       dry_run)
+                       dry_run, ledger=ledger)
         warnings = tuple(similar_claims(ledger, claim))
     return Outcome(path, f"added claim {claim.id!r} to {path.relative_to(root).as_posix()}", warnings, diff)
 
@@ -223,6 +230,8 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
         if source is None or source.text is None or source.meta is None:
             known = ", ".join(sorted(ledger.sources)) or "none"
             raise FactcheckError(f"no usable source {source_id!r} (a snapshot and its metadata); sources: {known}")
+        from factcheck.anchor import Located, Snapshot, locate_forgiving, pin, too_short
+
         snapshot = Snapshot(source.text)
         found = locate_forgiving(snapshot, typed)
         if not isinstance(found, Located):
@@ -251,7 +260,7 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
         path = root / record.doc.path
         updated = record.claim.model_copy(update={key: [*existing, quote]})
         rewrite(root, path, lambda yaml_text: yaml_text.append_to_claim_list(claim_id, key, values),
-                 lambda claims: [updated if c.id == claim_id else c for c in claims])
+                 lambda claims: [updated if c.id == claim_id else c for c in claims], ledger=ledger)
     kind = "an appearance" if stance is None else f"{stance} evidence"
     return Outcome(path, f"added {kind} to {claim_id!r}: {exact!r}{FORGIVEN[found.how]}{_beside(typed, found)}")
 
@@ -290,6 +299,8 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
                                  "note that says what is new; nothing was written")
         entry = HistoryEntry.model_validate({"date": day, "status": status, "note": note, "by": by})
         updated = claim.model_copy(update={"status": status, "history": [*claim.history, entry]})
+        from factcheck.checks import missing_support
+
         lack = missing_support(updated)
         if lack is not None and force:  # recorded as forced, so the history never passes it off as supported
             entry = entry.model_copy(update={"forced": True})
@@ -307,7 +318,8 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
             step = YamlText(yaml_text.set_claim_value(claim_id, "status", status), yaml_text.path)
             return step.append_to_claim_list(claim_id, "history", entry_data)
 
-        diff = rewrite(root, path, edit, lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run)
+        diff = rewrite(root, path, edit, lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run,
+                       ledger=ledger)
     forced = " (forced: " + lack + " is missing)" if lack is not None else ""
     return Outcome(path, f"{claim_id}: status {record.claim.status} -> {status}{forced}", (), diff)
 
@@ -353,11 +365,13 @@ def import_claims(root: Path, read: Callable[[RatingScale], list[dict[str, Any]]
     if dry_run:
         return plan(load_ledger(root, fill_cache=False))
     with LedgerLock(root):
-        done = plan(load_ledger(root, fill_cache=False))
+        ledger = load_ledger(root, fill_cache=False)
+        done = plan(ledger)
         if done.new:
             path = _append_target(root)
             data = [claim_data(claim) for claim in done.new]
-            rewrite(root, path, lambda yaml_text: yaml_text.append_claims(data), lambda claims: [*claims, *done.new])
+            rewrite(root, path, lambda yaml_text: yaml_text.append_claims(data), lambda claims: [*claims, *done.new],
+                    ledger=ledger)
     return done
 
 
@@ -387,31 +401,84 @@ def claim_data(claim: Claim) -> dict[str, Any]:
 
 
 def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
-            expect: Callable[[list[Claim]], list[Claim]], dry_run: bool = False) -> str:
+            expect: Callable[[list[Claim]], list[Claim]], dry_run: bool = False, ledger: Ledger | None = None) -> str:
     """Splice an edit into one file, check the result reads as intended, then write it atomically (unless
-    `dry_run`); the change as a unified diff."""
+    `dry_run`, which gives the change as a unified diff instead). `ledger`, read under the same lock, gives
+    the file's claims and problems as they are, so that the file is parsed once more only, after the edit."""
     name = path.relative_to(root).as_posix()
     raw = path.read_bytes()
     try:
         old_text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FactcheckError(f"{name} is not UTF-8; fix it first (factcheck verify names the byte)") from None
-    before = build_ledger({name: raw})
-    blocking = [p for p in before.problems if p.code in ("yaml-syntax", "duplicate-key")]
+    if ledger is not None:
+        old_claims = [r.claim for r in ledger.claims if r.doc.path == name]
+        old_problems = [p for p in ledger.problems if p.location.path == name]
+    else:
+        before = build_ledger({name: raw})
+        old_claims, old_problems = [r.claim for r in before.claims], before.problems
+    blocking = [p for p in old_problems if p.code in ("yaml-syntax", "duplicate-key")]
     if blocking:
         first = blocking[0]
         raise FactcheckError(f"{first.location}: {first.code}: {first.message}; fix the file before editing it")
     new_text = edit(YamlText(old_text, name))
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
     new_raw = (bom + new_text).encode("utf-8")
-    after = build_ledger({name: new_raw})
-    wanted = expect([r.claim for r in before.claims])
-    if [r.claim for r in after.claims] != wanted or _codes(after) - _codes(before):
+    wanted = expect(old_claims)
+    read = _read_back_changed(name, raw, new_raw, old_claims, wanted, old_problems) \
+        if ledger is not None and not bom else None
+    if read is None:  # the whole file read again
+        after = build_ledger({name: new_raw})
+        read = [r.claim for r in after.claims] == wanted and not _codes(after.problems) - _codes(old_problems)
+    if not read:
         raise FactcheckError(f"the edit of {name} would not read back as intended; nothing was written "
                              "(please report this with the file)")
-    if not dry_run:
-        write_atomic(path, new_raw)
-    return unified_diff(name, old_text, new_text)
+    if dry_run:
+        return unified_diff(name, old_text, new_text)
+    write_atomic(path, new_raw)
+    return ""
+
+
+def _read_back_changed(name: str, old: bytes, new: bytes, claims: list[Claim], wanted: list[Claim],
+                       problems: list[Problem]) -> bool | None:
+    """Whether an edit that changed only whole claims of a block list reads back as `wanted`, found by reading
+    again only the claims it changed (every other byte is the same, so every other claim is); None when the
+    change is not of that shape, and the whole file must be read again."""
+    from factcheck.fastyaml import claim_starts
+
+    starts = claim_starts(old)
+    count = len(starts) - 1 if starts is not None else 0
+    if starts is None or starts[-1] != len(old) or count > len(wanted) + 1 or not count:
+        return None
+    head = _common_prefix(old, new)
+    tail = min(_common_prefix(old[::-1], new[::-1]), len(old) - head, len(new) - head)  # reversed: cheap beside a parse
+    # the claims the change touches: from the one holding the byte before it (lines added at the end of a
+    # claim belong to it) to the last one holding a byte of it
+    first = bisect.bisect_right(starts, head - 1) - 1
+    if first < 0:
+        return None  # the change reaches into what stands before the claims
+    last = max(bisect.bisect_left(starts, len(old) - tail), first + 1)
+    kept_after = count - last
+    region = new[starts[first]:len(new) - (len(old) - starts[last])]
+    if first + kept_after > len(wanted) or len(claims) != count:
+        return None
+    if wanted[:first] != claims[:first] or wanted[len(wanted) - kept_after:] != claims[last:]:
+        return False  # the change was meant where the text did not change
+    again = build_ledger({name: b"claims:\n" + region})
+    return [r.claim for r in again.claims] == wanted[first:len(wanted) - kept_after] \
+        and not _codes(again.problems) - _codes(problems)
+
+
+def _common_prefix(a: bytes, b: bytes) -> int:
+    """The length of the longest common prefix of two byte strings (compared in halves, at C speed)."""
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def unified_diff(name: str, old: str, new: str) -> str:
@@ -422,8 +489,8 @@ def unified_diff(name: str, old: str, new: str) -> str:
                                         f"a/{name}", f"b/{name}"))
 
 
-def _codes(ledger: Ledger) -> Counter[tuple[str, str]]:
-    return Counter((p.code, p.message) for p in ledger.problems)
+def _codes(problems: list[Problem]) -> Counter[tuple[str, str]]:
+    return Counter((p.code, p.message) for p in problems)
 
 
 def similar_claims(ledger: Ledger, claim: Claim) -> list[str]:

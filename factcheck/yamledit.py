@@ -7,8 +7,10 @@ they meant to write before anything reaches the disk.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import json
+import re
 from typing import Any
 
 import yaml
@@ -121,13 +123,21 @@ class YamlText:
         self.text = text
         self.path = path
         self._pending: list[tuple[int, int, str]] | None = None  # splices recorded by `collect`
-        try:
-            root = yaml.compose(text, Loader=_Loader)  # nodes only: nothing is constructed
-        except yaml.YAMLError as exc:
-            raise FactcheckError(f"{path} does not parse; fix it first ({exc})") from None
-        if not isinstance(root, yaml.MappingNode):
-            raise FactcheckError(f"{path}: the top of the file is not a mapping")
-        self.root: yaml.MappingNode = root
+        self._root: yaml.MappingNode | None = None
+        self._starts: list[int] | bool | None = False  # the claims' offsets, once found (None: not a block list)
+
+    @property
+    def root(self) -> yaml.MappingNode:
+        """The file's node tree, composed when an edit first needs more than one claim's."""
+        if self._root is None:
+            try:
+                root = yaml.compose(self.text, Loader=_Loader)  # nodes only: nothing is constructed
+            except yaml.YAMLError as exc:
+                raise FactcheckError(f"{self.path} does not parse; fix it first ({exc})") from None
+            if not isinstance(root, yaml.MappingNode):
+                raise FactcheckError(f"{self.path}: the top of the file is not a mapping")
+            self._root = root
+        return self._root
 
     # -- finding nodes -------------------------------------------------------------------------------
 
@@ -135,7 +145,11 @@ class YamlText:
         return _entry(self.root, key)
 
     def claim(self, claim_id: str) -> yaml.MappingNode:
-        """The mapping node of the claim with this id."""
+        """The mapping node of the claim with this id: found by composing the claim's own lines alone when
+        the claims are a block list, else the whole file's."""
+        alone = self._claim_alone(claim_id)
+        if alone is not None:
+            return alone
         entry = self.top_value("claims")
         if entry is not None and isinstance(entry[1], yaml.SequenceNode):
             for item in entry[1].value:
@@ -144,6 +158,52 @@ class YamlText:
                     assert isinstance(item, yaml.MappingNode)
                     return item
         raise FactcheckError(f"{self.path}: no claim with id {claim_id!r}")
+
+    def _item_starts(self) -> list[int] | None:
+        """The offsets where each item of the top-level block list `claims:` starts, then its end (None when
+        the claims are not a block list that runs to the end of the file)."""
+        if self._starts is False:
+            self._starts = _block_items(self.text)
+        return self._starts  # type: ignore[return-value]
+
+    def _claim_alone(self, claim_id: str) -> yaml.MappingNode | None:
+        starts = self._item_starts()
+        if starts is None or self._root is not None:
+            return None
+        pattern = re.compile(rf"^[ ]*(?:- )?id:[ \t]*['\"]?{re.escape(claim_id)}['\"]?[ \t]*(?:#.*)?$", re.MULTILINE)
+        for match in pattern.finditer(self.text, starts[0]):
+            at = bisect.bisect_right(starts, match.start()) - 1
+            if at >= len(starts) - 1:
+                break
+            item = self._compose_item(starts[at], starts[at + 1])
+            key = _entry(item, "id") if item is not None else None
+            if key is not None and isinstance(key[1], yaml.ScalarNode) and key[1].value == claim_id:
+                return item
+        return None
+
+    def _compose_item(self, start: int, end: int) -> yaml.MappingNode | None:
+        """One claim's lines composed alone, its marks moved to where they stand in the whole text."""
+        try:
+            piece = yaml.compose(self.text[start:end], Loader=_Loader)
+        except yaml.YAMLError:
+            return None
+        if not isinstance(piece, yaml.SequenceNode) or len(piece.value) != 1 \
+                or not isinstance(piece.value[0], yaml.MappingNode):
+            return None
+        lines = self.text.count("\n", 0, start)
+
+        def moved(mark: Any) -> yaml.Mark:
+            return yaml.Mark(self.path, mark.index + start, mark.line + lines, mark.column, None, 0)
+
+        todo: list[yaml.Node] = [piece.value[0]]
+        while todo:
+            node = todo.pop()
+            node.start_mark, node.end_mark = moved(node.start_mark), moved(node.end_mark)
+            if isinstance(node, yaml.MappingNode):
+                todo += [part for pair in node.value for part in pair]
+            elif isinstance(node, yaml.SequenceNode):
+                todo += node.value
+        return piece.value[0]
 
     # -- edits: each returns the new text ------------------------------------------------------------
 
@@ -184,7 +244,13 @@ class YamlText:
         return self.append_claims([claim])
 
     def append_claims(self, claims: list[dict[str, Any]]) -> str:
-        """Append claims to the top-level `claims:` list, in one splice whatever their number."""
+        """Append claims to the top-level `claims:` list, in one splice whatever their number (after the last
+        claim, composed alone, when the claims are a block list)."""
+        starts = self._item_starts()
+        last = self._compose_item(starts[-2], starts[-1]) if starts is not None and self._root is None else None
+        if last is not None:
+            lines = [line for item in claims for line in self._item_lines(item, self._dash_column(last))]
+            return self._insert_lines(self._after_node(last), lines)
         entry = self.top_value("claims")
         if entry is None:
             return self._append_top_key("claims", claims)
@@ -253,10 +319,9 @@ class YamlText:
     def remove_claim(self, claim_id: str) -> str:
         """Remove a claim from the `claims:` list, with its lines (comments after it stay)."""
         item = self.claim(claim_id)
-        entry = self.top_value("claims")
-        assert entry is not None
-        sequence = entry[1]
-        if getattr(sequence, "flow_style", False) or item.flow_style:
+        listed = _entry(self._root, "claims") if self._root is not None else None  # None: a block list, by _claim_alone
+        in_flow = listed is not None and getattr(listed[1], "flow_style", False)
+        if in_flow or item.flow_style:
             raise FactcheckError(f"{self.path}:{item.start_mark.line + 1}: the claim is written in flow style; "
                                  "run factcheck fmt first, or remove it by hand")
         start = self.text.rfind("\n", 0, item.start_mark.index) + 1
@@ -405,6 +470,28 @@ class YamlText:
         if at > len(self.text):  # the last line had no newline
             return self._splice(len(self.text), len(self.text), "\n" + "\n".join(lines) + "\n")
         return self._splice(at, at, "\n".join(lines) + "\n")
+
+
+_CLAIMS_KEY = re.compile(r"^claims[ \t]*:[ \t]*(?:#.*)?$", re.MULTILINE)
+_FIRST_ITEM = re.compile(r"\n([ ]*)- ")
+_TOP_LEVEL = re.compile(r"\n[^\s#-]")
+
+
+def _block_items(text: str) -> list[int] | None:
+    """As fastyaml.claim_starts, in a text's characters; None unless the list runs to the end of the text."""
+    key = _CLAIMS_KEY.search(text)
+    if key is None or "\t" in text or "\r" in text:
+        return None
+    first = _FIRST_ITEM.search(text, key.end())
+    if first is None or _TOP_LEVEL.search(text, key.end(), first.start()) or _TOP_LEVEL.search(text, first.start()):
+        return None
+    marker = "\n" + first.group(1) + "- "
+    starts = [first.start() + 1]
+    at = text.find(marker, first.end())
+    while at >= 0:
+        starts.append(at + 1)
+        at = text.find(marker, at + len(marker))
+    return [*starts, len(text)]
 
 
 def _entry(mapping: yaml.Node, key: str) -> tuple[yaml.Node, yaml.Node] | None:

@@ -231,3 +231,23 @@ def test_many_verdicts_in_one_write(example: Path, tmp_path: Path) -> None:
     refused = run("-C", example, "status", "--from", supported, "--by", "A. Editor")
     assert refused.exit_code == 1 and "supported.csv: row 1 (line 2): status 'supported'" in refused.stderr
     assert snapshot(example) == before
+
+
+@pytest.mark.parametrize("where", ["another claim", "the claim meant"])
+def test_an_edit_that_does_not_read_back_as_meant_is_refused(example: Path, where: str) -> None:
+    from factcheck.edits import rewrite
+    from factcheck.errors import FactcheckError
+
+    ledger = load_ledger(example)
+    before = snapshot(example)
+    meant = ledger.require(WEAPONS).claim.model_copy(update={"text": "Changed."})
+
+    def edit(text):  # type: ignore[no-untyped-def]
+        target = "az-military-products-2024" if where == "another claim" else WEAPONS
+        return text.replace_claim_value(target, "text", "Changed, but not as meant." if where == "the claim meant"
+                                        else "Changed.")
+
+    with pytest.raises(FactcheckError, match="would not read back as intended"):
+        rewrite(example, example / "claims.yaml", edit, lambda claims: [meant if c.id == WEAPONS else c for c in claims],
+                ledger=ledger)
+    assert snapshot(example) == before
