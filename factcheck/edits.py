@@ -441,9 +441,9 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
 
 def _read_back_changed(name: str, old: bytes, new: bytes, claims: list[Claim], wanted: list[Claim],
                        problems: list[Problem]) -> bool | None:
-    """Whether an edit that changed only whole claims of a block list reads back as `wanted`, found by reading
-    again only the claims it changed (every other byte is the same, so every other claim is); None when the
-    change is not of that shape, and the whole file must be read again."""
+    """True when an edit that changed only whole claims of a block list reads back as `wanted`, found by
+    reading again only the claims it changed (every other byte is the same, so every other claim is); None
+    in any other case, and the whole file is read again to decide."""
     from factcheck.fastyaml import claim_starts
 
     starts = claim_starts(old)
@@ -451,6 +451,7 @@ def _read_back_changed(name: str, old: bytes, new: bytes, claims: list[Claim], w
     if starts is None or starts[-1] != len(old) or count > len(wanted) + 1 or not count:
         return None
     head = _common_prefix(old, new)
+    head = old.rfind(b"\n", 0, head) + 1  # from the start of its line: what was inserted may begin as the next line does
     tail = min(_common_prefix(old[::-1], new[::-1]), len(old) - head, len(new) - head)  # reversed: cheap beside a parse
     # the claims the change touches: from the one holding the byte before it (lines added at the end of a
     # claim belong to it) to the last one holding a byte of it
@@ -463,10 +464,12 @@ def _read_back_changed(name: str, old: bytes, new: bytes, claims: list[Claim], w
     if first + kept_after > len(wanted) or len(claims) != count:
         return None
     if wanted[:first] != claims[:first] or wanted[len(wanted) - kept_after:] != claims[last:]:
-        return False  # the change was meant where the text did not change
+        return None  # a change meant where the text did not change: the whole file decides
     again = build_ledger({name: b"claims:\n" + region})
-    return [r.claim for r in again.claims] == wanted[first:len(wanted) - kept_after] \
-        and not _codes(again.problems) - _codes(problems)
+    if [r.claim for r in again.claims] == wanted[first:len(wanted) - kept_after] \
+            and not _codes(again.problems) - _codes(problems):
+        return True
+    return None  # read whole, which decides
 
 
 def _common_prefix(a: bytes, b: bytes) -> int:
