@@ -320,6 +320,8 @@ def targets(results: dict[str, Any], only: str | None = None) -> list[dict[str, 
         checks.append({"target": f"{name} at {largest} <= {limit} x parse", "value": ratio, "met": ratio <= limit})
     for size, sized in results["sizes"].items():
         for name, limit in FMT_TARGETS.items() if int(size) >= FMT_TARGETS_FROM else ():
+            if name not in sized:
+                continue  # not measured in this run (--only)
             ratio = sized[name]["ratio_to_parse"]
             checks.append({"target": f"{name} at {size} <= {limit} x parse", "value": ratio, "met": ratio <= limit})
     ours = [v for size in results["sizes"].values() for k, v in size.items()

@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
-from factcheck.edits import Outcome, add_source, claim_data, rewrite, similar_claims, validation_message
+from factcheck.edits import Outcome, add_source, claim_data, load_for_edit, rewrite, similar_claims, validation_message
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.files import LedgerLock, write_atomic
 from factcheck.ledgerfiles import CLAIMS_FILE, SOURCES_DIR
 from factcheck.model import SLUG_RE, Claim, HistoryEntry
-from factcheck.store import ClaimRecord, Ledger, load_ledger
+from factcheck.store import ClaimRecord, Ledger
 from factcheck.yamledit import Flow, YamlText
 
 if TYPE_CHECKING:
@@ -51,8 +51,8 @@ def set_claim(root: Path, claim_id: str, assignments: Sequence[str], dry_run: bo
     if not assignments:
         raise FactcheckError("nothing to set: give FIELD=VALUE (fields: " + ", ".join(SETTABLE) + ")")
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
-        record = ledger.require(claim_id)
+        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id, texts=True)
+        record = ledger.require(claim_id, known.files)
         data = claim_data(record.claim)
         quantity = dict(data.get("quantity") or {})
         tags = list(data.get("tags") or [])
@@ -113,7 +113,7 @@ def set_claim(root: Path, claim_id: str, assignments: Sequence[str], dry_run: bo
         data["quantity"] = Flow(quantity) if quantity else None
         data["tags"] = tags or None
         updated = _validated({k: v for k, v in data.items() if v is not None}, claim_id)
-        others = Ledger(settings=ledger.settings, claims=[r for r in ledger.claims if r.claim.id != claim_id])
+        others = {k: v for k, v in known.texts.items() if k != claim_id}
         warnings = tuple(similar_claims(others, updated)) if updated.text != record.claim.text else ()
         diff = _rewrite_claim(root, record, updated, dry_run, ledger)
     words = "; ".join(dict.fromkeys(_described(field, record.claim, updated) for field in changed))
@@ -126,13 +126,13 @@ def rename_claim(root: Path, old: str, new: str, dry_run: bool = False) -> Outco
         raise FactcheckError(f"{new!r} is not a valid claim id: use lowercase letters, digits, '.', '_' and '-', "
                              "starting with a letter or digit")
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
-        record = ledger.require(old)
+        ledger, known = load_for_edit(root, keep=lambda c: c.id in (old, new))
+        record = ledger.require(old, known.files)
         if (taken := ledger.find(new)) is not None:
             raise FactcheckError(f"claim {new!r} already exists at {taken.locate('id')}; nothing was written")
         updated = record.claim.model_copy(update={"id": new})
         diff = rewrite(root, root / record.doc.path, lambda text: text.replace_claim_value(old, "id", new),
-                       lambda claims: [updated if c.id == old else c for c in claims], dry_run, ledger=ledger)
+                       lambda claims: [updated if c.id == old else c for c in claims], dry_run, ledger=ledger, touches=[old])
     return Outcome(root / record.doc.path, f"renamed claim {old!r} to {new!r}", (), diff)
 
 
@@ -140,15 +140,16 @@ def remove_claim(root: Path, claim_id: str, force: bool = False, dry_run: bool =
     """Remove a claim. One with a verdict on record (its history) is what readers and exported reviews
     depend on: it is removed only with `force`."""
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
-        record = ledger.require(claim_id)
+        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        record = ledger.require(claim_id, known.files)
         claim = record.claim
         if claim.history and not force:
             raise RefusedError(f"{claim_id!r} has {len(claim.history)} verdict(s) on record (last: {claim.status} on "
                                f"{claim.history[-1].date.isoformat()}); pass --force to remove it and its history; "
                                "nothing was written")
         diff = rewrite(root, root / record.doc.path, lambda text: text.remove_claim(claim_id),
-                       lambda claims: [c for c in claims if c.id != claim_id], dry_run, ledger=ledger)
+                       lambda claims: [c for c in claims if c.id != claim_id],
+                       dry_run, ledger=ledger, touches=[claim_id])
     quotes = len(claim.appearances) + len(claim.evidence)
     return Outcome(root / record.doc.path, f"removed claim {claim_id!r} ({claim.status}, {quotes} "
                    f"quote{'s' if quotes != 1 else ''}, {len(claim.history)} history entries): {claim.text!r}", (), diff)
@@ -197,8 +198,8 @@ def remove_quote(root: Path, claim_id: str, number: int | None, words: str | Non
     from factcheck.checks import missing_support
 
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
-        record = ledger.require(claim_id)
+        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        record = ledger.require(claim_id, known.files)
         place = _quote_at(record.claim, number, words)
         quotes = list(getattr(record.claim, place.kind))
         removed = quotes.pop(place.index)
@@ -209,7 +210,8 @@ def remove_quote(root: Path, claim_id: str, number: int | None, words: str | Non
                                f"change the verdict first; nothing was written")
         diff = rewrite(root, root / record.doc.path,
                        lambda text: text.remove_list_item(claim_id, place.kind, place.index),
-                       lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run, ledger=ledger)
+                       lambda claims: [updated if c.id == claim_id else c for c in claims],
+                       dry_run, ledger=ledger, touches=[claim_id])
     return Outcome(root / record.doc.path, f"{claim_id}: removed quote {place.number} ({removed.source}): "
                                            f"{removed.text!r}", (), diff)
 
@@ -219,8 +221,8 @@ def replace_quote(root: Path, claim_id: str, number: int, typed: str, dry_run: b
     typos, refusing paraphrase); the stance is kept."""
     from factcheck.anchor import Located, locate_forgiving
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
-        record = ledger.require(claim_id)
+        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        record = ledger.require(claim_id, known.files)
         place = _quote_at(record.claim, number, None)
         old = getattr(record.claim, place.kind)[place.index]
         snapshot = _snapshot(ledger, old.source)
@@ -247,8 +249,8 @@ class Fix:
 def proposed_fixes(root: Path, claim_id: str) -> list[Fix]:
     """Each quote of a claim that is not found in its source, with its closest passage."""
     from factcheck.anchor import Missing, Snapshot
-    ledger = load_ledger(root, fill_cache=False)
-    record = ledger.require(claim_id)
+    ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+    record = ledger.require(claim_id, known.files)
     fixes = []
     for place in quote_places(record.claim):
         quote = getattr(record.claim, place.kind)[place.index]
@@ -267,8 +269,8 @@ def fix_quotes(root: Path, claim_id: str, accept: Callable[[Fix], bool], dry_run
     with LedgerLock(root):
         fixes = [fix for fix in proposed_fixes(root, claim_id) if fix.new is not None]
         chosen = [fix for fix in fixes if accept(fix)]
-        ledger = load_ledger(root, fill_cache=False)
-        record = ledger.require(claim_id)
+        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        record = ledger.require(claim_id, known.files)
         if not chosen:
             return Outcome(root / record.doc.path, f"{claim_id}: no quote changed" if fixes else
                            f"{claim_id}: every quote is found in its source, or has no passage close enough")
@@ -290,7 +292,8 @@ def fix_quotes(root: Path, claim_id: str, accept: Callable[[Fix], bool], dry_run
             return text.collect(lambda t: [t.replace_list_item(claim_id, p.kind, p.index, n) for p, n in replacements])
 
         diff = rewrite(root, root / record.doc.path, edit,
-                       lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run, ledger=ledger)
+                       lambda claims: [updated if c.id == claim_id else c for c in claims],
+                       dry_run, ledger=ledger, touches=[claim_id])
     numbers = ", ".join(str(fix.place.number) for fix in chosen)
     return Outcome(root / record.doc.path, f"{claim_id}: replaced quote{'s' if len(chosen) > 1 else ''} {numbers} "
                                            "with the source's own words", (), diff)
@@ -332,7 +335,8 @@ def _replace(root: Path, record: ClaimRecord, place: QuotePlace, new: dict[str, 
     updated = claim.model_copy(update={place.kind: quotes})
     return rewrite(root, root / record.doc.path,
                    lambda text: text.replace_list_item(claim.id, place.kind, place.index, new),
-                   lambda claims: [updated if c.id == claim.id else c for c in claims], dry_run, ledger=ledger)
+                   lambda claims: [updated if c.id == claim.id else c for c in claims],
+                   dry_run, ledger=ledger, touches=[claim.id])
 
 
 # -- sources --------------------------------------------------------------------------------------------
@@ -340,11 +344,14 @@ def _replace(root: Path, record: ClaimRecord, place: QuotePlace, new: dict[str, 
 
 def source_rows(root: Path) -> list[dict[str, Any]]:
     """Every source: id, title, publisher, dates, how many claims quote it and whether its snapshot is intact."""
-    ledger = load_ledger(root, fill_cache=False)
     quoting: dict[str, set[str]] = {}
-    for record in ledger.claims:
-        for quote in (*record.claim.appearances, *record.claim.evidence):
-            quoting.setdefault(quote.source, set()).add(record.claim.id)
+
+    def note(claim: Claim) -> bool:  # counted as each chunk is read, kept by none
+        for quote in (*claim.appearances, *claim.evidence):
+            quoting.setdefault(quote.source, set()).add(claim.id)
+        return False
+
+    ledger, _known = load_for_edit(root, keep=note)
     rows = []
     for source_id in sorted(set(ledger.sources) | set(quoting)):
         source = ledger.sources.get(source_id)
@@ -385,7 +392,8 @@ def rename_source(root: Path, old: str, new: str, dry_run: bool = False) -> Outc
         raise FactcheckError(f"{new!r} is not a valid source id: use lowercase letters, digits, '.', '_' and '-'")
     sources = root / SOURCES_DIR
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
+        ledger, _known = load_for_edit(
+            root, keep=lambda c: any(q.source == old for q in (*c.appearances, *c.evidence)))
         if old not in ledger.sources:
             raise FactcheckError(f"no source {old!r}; sources: {', '.join(sorted(ledger.sources)) or 'none'}")
         if new in ledger.sources or any(os.path.lexists(sources / f"{new}{ext}") for ext in (".txt", ".yaml")):
@@ -408,7 +416,7 @@ def rename_source(root: Path, old: str, new: str, dry_run: bool = False) -> Outc
         def expect(renamed: dict[str, Claim]) -> Callable[[list[Claim]], list[Claim]]:
             return lambda claims: [renamed.get(c.id, c) for c in claims]
 
-        diffs = [rewrite(root, path, edit, expect(renamed), True, ledger=ledger)
+        diffs = [rewrite(root, path, edit, expect(renamed), True, ledger=ledger, touches=list(renamed))
                  for path, edit, renamed in plans]  # every file checked before any is written
         files = [(sources / f"{old}{ext}", sources / f"{new}{ext}") for ext in (".txt", ".yaml")
                  if (sources / f"{old}{ext}").is_file()]
@@ -419,7 +427,7 @@ def rename_source(root: Path, old: str, new: str, dry_run: bool = False) -> Outc
             for old_path, new_path in files:
                 write_atomic(new_path, old_path.read_bytes())
             for path, edit, renamed in plans:
-                rewrite(root, path, edit, expect(renamed), ledger=ledger)
+                rewrite(root, path, edit, expect(renamed), ledger=ledger, touches=list(renamed))
             for old_path, _new_path in files:
                 old_path.unlink()
     count = sum(len(records) for records in by_file.values())
@@ -437,7 +445,8 @@ def remove_source(root: Path, source_id: str, dry_run: bool = False) -> Outcome:
     """Remove a source's snapshot and metadata; refused while any claim quotes it."""
     sources = root / SOURCES_DIR
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
+        ledger, _known = load_for_edit(
+            root, keep=lambda c: any(q.source == source_id for q in (*c.appearances, *c.evidence)))
         if source_id not in ledger.sources:
             raise FactcheckError(f"no source {source_id!r}; sources: {', '.join(sorted(ledger.sources)) or 'none'}")
         quoting = sorted({r.claim.id for r in ledger.claims
@@ -511,8 +520,9 @@ def add_claims_from(root: Path, rows: list[tuple[str, dict[str, Any]]], dry_run:
     from factcheck.edits import _append_target
 
     claims = [_row_claim(where, row) for where, row in rows]
+    incoming = {claim.id for claim in claims}
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
+        ledger, _known = load_for_edit(root, keep=lambda c: c.id in incoming)
         seen: dict[str, str] = {}
         for (where, _row), claim in zip(rows, claims, strict=True):
             if (there := ledger.find(claim.id)) is not None:
@@ -524,7 +534,7 @@ def add_claims_from(root: Path, rows: list[tuple[str, dict[str, Any]]], dry_run:
         path = _append_target(root)
         data = [claim_data(claim) for claim in claims]
         diff = rewrite(root, path, lambda text: text.append_claims(data), lambda old: [*old, *claims], dry_run,
-                       ledger=ledger)
+                       ledger=ledger, touches=())
     count = len(claims)
     return Outcome(path, f"added {count} claim{'s' if count != 1 else ''} to {path.relative_to(root).as_posix()}",
                    (), diff)
@@ -571,8 +581,9 @@ def set_statuses_from(root: Path, rows: list[tuple[str, dict[str, Any]]], by: st
     from factcheck.checks import missing_support
     from factcheck.typed import parse_date
 
+    wanted_ids = {str(row.get("id") or "") for _where, row in rows}
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
+        ledger, _known = load_for_edit(root, keep=lambda c: c.id in wanted_ids)
         updated: dict[str, Claim] = {}
         entries: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         for where, row in rows:
@@ -624,11 +635,12 @@ def set_statuses_from(root: Path, rows: list[tuple[str, dict[str, Any]]], by: st
         def edit_of(changes: list[tuple[str, dict[str, Any]]]) -> Callable[[YamlText], str]:
             return lambda text: edit(text, changes)
 
-        diffs = [rewrite(root, root / name, edit_of(changes), expect, dry_run=True, ledger=ledger)
+        diffs = [rewrite(root, root / name, edit_of(changes), expect, dry_run=True, ledger=ledger,
+                         touches=[c for c, _e in changes])
                  for name, changes in entries.items()]  # every file checked before any is written
         if not dry_run:
             for name, changes in entries.items():
-                rewrite(root, root / name, edit_of(changes), expect, ledger=ledger)
+                rewrite(root, root / name, edit_of(changes), expect, ledger=ledger, touches=[c for c, _e in changes])
     count = len(rows)
     return Outcome(root / CLAIMS_FILE, f"recorded {count} verdict{'s' if count != 1 else ''} on {len(updated)} "
                                        f"claim{'s' if len(updated) != 1 else ''}", (), "".join(diffs))
@@ -692,5 +704,6 @@ def _rewrite_claim(root: Path, record: ClaimRecord, updated: Claim, dry_run: boo
                                        else t.remove_claim_key(claim_id, key) for key in changes])
 
     return rewrite(root, root / record.doc.path, edit,
-                   lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run, ledger=ledger)
+                   lambda claims: [updated if c.id == claim_id else c for c in claims],
+                       dry_run, ledger=ledger, touches=[claim_id])
 

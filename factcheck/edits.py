@@ -11,8 +11,8 @@ import datetime as dt
 import hashlib
 import os
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +26,7 @@ from factcheck.errors import FactcheckError, Problem, RefusedError
 from factcheck.files import LOCK_NAME, LedgerLock, write_atomic
 from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, find_files
 from factcheck.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, RatingScale, SourceMeta
-from factcheck.store import Ledger, build_ledger, load_ledger
+from factcheck.store import ClaimRecord, Ledger, build_ledger, load_ledger
 from factcheck.validation import error_message
 from factcheck.yamledit import Flow, YamlText, block
 
@@ -210,26 +210,26 @@ def add_claim(root: Path, fields: dict[str, Any], dry_run: bool = False) -> Outc
     except ValidationError as exc:
         raise FactcheckError(validation_message(exc)) from None
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
+        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim.id, texts=True)
         if ledger.find(claim.id) is not None:
             raise FactcheckError(f"claim {claim.id!r} already exists at {ledger.require(claim.id).locate('id')}")
         path = _append_target(root)
         data = claim_data(claim)
         diff = rewrite(root, path, lambda yaml_text: yaml_text.append_claim(data), lambda claims: [*claims, claim],
-                       dry_run, ledger=ledger)
-        warnings = tuple(similar_claims(ledger, claim))
+                       dry_run, ledger=ledger, touches=())
+        warnings = tuple(similar_claims(known.texts, claim))
     return Outcome(path, f"added claim {claim.id!r} to {path.relative_to(root).as_posix()}", warnings, diff)
 
 
 def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str | None) -> Outcome:
     """Find typed words in a source forgivingly and attach the source's own exact words to a claim."""
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
-        record = ledger.require(claim_id)
+        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        record = ledger.require(claim_id, known.files)
         source = ledger.sources.get(source_id)
         if source is None or source.text is None or source.meta is None:
-            known = ", ".join(sorted(ledger.sources)) or "none"
-            raise FactcheckError(f"no usable source {source_id!r} (a snapshot and its metadata); sources: {known}")
+            names = ", ".join(sorted(ledger.sources)) or "none"
+            raise FactcheckError(f"no usable source {source_id!r} (a snapshot and its metadata); sources: {names}")
         from factcheck.anchor import Located, Snapshot, locate_forgiving, pin, too_short
 
         snapshot = Snapshot(source.text)
@@ -260,7 +260,7 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
         path = root / record.doc.path
         updated = record.claim.model_copy(update={key: [*existing, quote]})
         rewrite(root, path, lambda yaml_text: yaml_text.append_to_claim_list(claim_id, key, values),
-                 lambda claims: [updated if c.id == claim_id else c for c in claims], ledger=ledger)
+                 lambda claims: [updated if c.id == claim_id else c for c in claims], ledger=ledger, touches=[claim_id])
     kind = "an appearance" if stance is None else f"{stance} evidence"
     return Outcome(path, f"added {kind} to {claim_id!r}: {exact!r}{FORGIVEN[found.how]}{_beside(typed, found)}")
 
@@ -283,8 +283,8 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
     if note is None or not note.strip():
         raise FactcheckError("a verdict needs a note that says why (--note); it was blank, so nothing was written")
     with LedgerLock(root):
-        ledger = load_ledger(root, fill_cache=False)
-        record = ledger.require(claim_id)
+        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        record = ledger.require(claim_id, known.files)
         day = date or dt.date.today()
         claim = record.claim
         if day < claim.date:
@@ -319,9 +319,46 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
             return step.append_to_claim_list(claim_id, "history", entry_data)
 
         diff = rewrite(root, path, edit, lambda claims: [updated if c.id == claim_id else c for c in claims], dry_run,
-                       ledger=ledger)
+                       ledger=ledger, touches=[claim_id])
     forced = " (forced: " + lack + " is missing)" if lack is not None else ""
     return Outcome(path, f"{claim_id}: status {record.claim.status} -> {status}{forced}", (), diff)
+
+
+@dataclass
+class Known:
+    """What an edit knows of the claims it leaves alone: the file of each id, and each text (for the
+    near-duplicate warning), gathered as the ledger is read."""
+
+    files: dict[str, str] = field(default_factory=dict)
+    texts: dict[str, str] = field(default_factory=dict)
+
+
+class _Gather:
+    """Keeps, of each chunk of claims read, those an edit works on, and notes the others (a store.EachChunk):
+    an edit of a large ledger never holds all its claims."""
+
+    def __init__(self, keep: Callable[[Claim], bool], texts: bool) -> None:
+        self.keep, self.texts, self.known = keep, texts, Known()
+
+    def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Any) -> list[ClaimRecord]:
+        for record in records:
+            self.known.files[record.claim.id] = record.doc.path
+            if self.texts:
+                self.known.texts[record.claim.id] = record.claim.text
+        return [record for record in records if self.keep(record.claim)]
+
+    def again(self, path: str) -> None:
+        for claim_id in [k for k, v in self.known.files.items() if v == path]:
+            del self.known.files[claim_id]
+            self.known.texts.pop(claim_id, None)
+
+
+def load_for_edit(root: Path, keep: Callable[[Claim], bool] = lambda claim: False,
+                  texts: bool = False) -> tuple[Ledger, Known]:
+    """The ledger with only the claims `keep` wants (and all its sources and problems), and what is known of
+    the others."""
+    gather = _Gather(keep, texts)
+    return load_ledger(root, fill_cache=False, each=gather), gather.known
 
 
 @dataclass(frozen=True)
@@ -371,7 +408,7 @@ def import_claims(root: Path, read: Callable[[RatingScale], list[dict[str, Any]]
             path = _append_target(root)
             data = [claim_data(claim) for claim in done.new]
             rewrite(root, path, lambda yaml_text: yaml_text.append_claims(data), lambda claims: [*claims, *done.new],
-                    ledger=ledger)
+                    ledger=ledger, touches=())
     return done
 
 
@@ -401,22 +438,27 @@ def claim_data(claim: Claim) -> dict[str, Any]:
 
 
 def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
-            expect: Callable[[list[Claim]], list[Claim]], dry_run: bool = False, ledger: Ledger | None = None) -> str:
+            expect: Callable[[list[Claim]], list[Claim]], dry_run: bool = False, ledger: Ledger | None = None,
+            touches: Collection[str] | None = None) -> str:
     """Splice an edit into one file, check the result reads as intended, then write it atomically (unless
-    `dry_run`, which gives the change as a unified diff instead). `ledger`, read under the same lock, gives
-    the file's claims and problems as they are, so that the file is parsed once more only, after the edit."""
+    `dry_run`, which gives the change as a unified diff instead).
+
+    `expect` gives, for any run of the file's claims, what the edit should make of it. With `ledger` (read
+    under the same lock: the file's problems as they are) and `touches` (the ids of the claims the edit
+    changes or removes), only the claims whose bytes changed are read back; else the whole file is read
+    before and after."""
     name = path.relative_to(root).as_posix()
     raw = path.read_bytes()
     try:
         old_text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FactcheckError(f"{name} is not UTF-8; fix it first (factcheck verify names the byte)") from None
+    before = None
     if ledger is not None:
-        old_claims = [r.claim for r in ledger.claims if r.doc.path == name]
         old_problems = [p for p in ledger.problems if p.location.path == name]
     else:
         before = build_ledger({name: raw})
-        old_claims, old_problems = [r.claim for r in before.claims], before.problems
+        old_problems = before.problems
     blocking = [p for p in old_problems if p.code in ("yaml-syntax", "duplicate-key")]
     if blocking:
         first = blocking[0]
@@ -424,12 +466,13 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     new_text = edit(YamlText(old_text, name))
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
     new_raw = (bom + new_text).encode("utf-8")
-    wanted = expect(old_claims)
-    read = _read_back_changed(name, raw, new_raw, old_claims, wanted, old_problems) \
-        if ledger is not None and not bom else None
+    read = _read_back_changed(name, raw, new_raw, expect, touches, old_problems) \
+        if touches is not None and ledger is not None and not bom else None
     if read is None:  # the whole file read again
+        before = before or build_ledger({name: raw})
         after = build_ledger({name: new_raw})
-        read = [r.claim for r in after.claims] == wanted and not _codes(after.problems) - _codes(old_problems)
+        read = [r.claim for r in after.claims] == expect([r.claim for r in before.claims]) \
+            and not _codes(after.problems) - _codes(old_problems)
     if not read:
         raise FactcheckError(f"the edit of {name} would not read back as intended; nothing was written "
                              "(please report this with the file)")
@@ -439,17 +482,18 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     return ""
 
 
-def _read_back_changed(name: str, old: bytes, new: bytes, claims: list[Claim], wanted: list[Claim],
-                       problems: list[Problem]) -> bool | None:
-    """True when an edit that changed only whole claims of a block list reads back as `wanted`, found by
-    reading again only the claims it changed (every other byte is the same, so every other claim is); None
-    in any other case, and the whole file is read again to decide."""
+def _read_back_changed(name: str, old: bytes, new: bytes, expect: Callable[[list[Claim]], list[Claim]],
+                       touches: Collection[str], problems: list[Problem]) -> bool | None:
+    """True when an edit that changed only whole claims of a block list reads back as intended, found by
+    reading again only the claims whose bytes changed (every other byte is the same, so every other claim
+    is): the claims `touches` names must be among them, and the number of claims must change as `expect`
+    says. None in any other case, and the whole file is read again to decide."""
     from factcheck.fastyaml import claim_starts
 
-    starts = claim_starts(old)
-    count = len(starts) - 1 if starts is not None else 0
-    if starts is None or starts[-1] != len(old) or count > len(wanted) + 1 or not count:
+    starts, after = claim_starts(old), claim_starts(new)
+    if starts is None or after is None or starts[-1] != len(old) or after[-1] != len(new) or len(starts) < 2:
         return None
+    count = len(starts) - 1
     head = _common_prefix(old, new)
     head = old.rfind(b"\n", 0, head) + 1  # from the start of its line: what was inserted may begin as the next line does
     tail = min(_common_prefix(old[::-1], new[::-1]), len(old) - head, len(new) - head)  # reversed: cheap beside a parse
@@ -459,15 +503,15 @@ def _read_back_changed(name: str, old: bytes, new: bytes, claims: list[Claim], w
     if first < 0:
         return None  # the change reaches into what stands before the claims
     last = max(bisect.bisect_left(starts, len(old) - tail), first + 1)
-    kept_after = count - last
-    region = new[starts[first]:len(new) - (len(old) - starts[last])]
-    if first + kept_after > len(wanted) or len(claims) != count:
+    was = build_ledger({name: b"claims:\n" + old[starts[first]:starts[last]]})
+    again = build_ledger({name: b"claims:\n" + new[starts[first]:len(new) - (len(old) - starts[last])]})
+    if was.problems or len(was.claims) != last - first:
         return None
-    if wanted[:first] != claims[:first] or wanted[len(wanted) - kept_after:] != claims[last:]:
+    olds = [r.claim for r in was.claims]
+    wanted = expect(olds)
+    if not set(touches) <= {c.id for c in olds} or len(wanted) - len(olds) != (len(after) - 1) - count:
         return None  # a change meant where the text did not change: the whole file decides
-    again = build_ledger({name: b"claims:\n" + region})
-    if [r.claim for r in again.claims] == wanted[first:len(wanted) - kept_after] \
-            and not _codes(again.problems) - _codes(problems):
+    if [r.claim for r in again.claims] == wanted and not _codes(again.problems) - _codes(problems):
         return True
     return None  # read whole, which decides
 
@@ -496,10 +540,10 @@ def _codes(problems: list[Problem]) -> Counter[tuple[str, str]]:
     return Counter((p.code, p.message) for p in problems)
 
 
-def similar_claims(ledger: Ledger, claim: Claim) -> list[str]:
+def similar_claims(texts: dict[str, str], claim: Claim) -> list[str]:
+    """The claim (of `texts`, by id) that reads nearly the same as `claim`, if one does."""
     from rapidfuzz import fuzz, process
 
-    texts = {r.claim.id: r.claim.text for r in ledger.claims}
     best = process.extractOne(claim.text, texts, scorer=fuzz.token_sort_ratio, processor=str.casefold)
     if best is None or best[1] < SIMILAR_CLAIM_SCORE:
         return []

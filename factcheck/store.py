@@ -62,8 +62,9 @@ class Ledger:
                 return record
         return None
 
-    def require(self, claim_id: str) -> ClaimRecord:
-        """The claim with this id, or an error that suggests the closest ids."""
+    def require(self, claim_id: str, known: Iterable[str] | None = None) -> ClaimRecord:
+        """The claim with this id, or an error that suggests the closest ids (of `known`, when the ledger
+        was read keeping only some claims)."""
         record = self.find(claim_id)
         if record is None:
             unreadable = [p for p in self.problems if p.code in UNREADABLE_CODES]
@@ -72,7 +73,7 @@ class Ledger:
                 raise FactcheckError(f"{first.location}: {first.code}: {first.message}; fix the file first "
                                      f"(claim {claim_id!r} may be in what cannot be read)")
             broken = " (or it failed to load: run 'factcheck verify')" if self.problems else ""
-            hint = did_you_mean(claim_id, {r.claim.id for r in self.claims})
+            hint = did_you_mean(claim_id, set(known) if known is not None else {r.claim.id for r in self.claims})
             raise FactcheckError(f"no claim with id {claim_id!r}{broken}{hint}")
         return record
 
