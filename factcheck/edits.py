@@ -449,10 +449,6 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     before and after."""
     name = path.relative_to(root).as_posix()
     raw = path.read_bytes()
-    try:
-        old_text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise FactcheckError(f"{name} is not UTF-8; fix it first (factcheck verify names the byte)") from None
     before = None
     if ledger is not None:
         old_problems = [p for p in ledger.problems if p.location.path == name]
@@ -463,9 +459,21 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     if blocking:
         first = blocking[0]
         raise FactcheckError(f"{first.location}: {first.code}: {first.message}; fix the file before editing it")
+    windowed = _in_window(name, raw, edit, expect, touches, old_problems) if touches is not None and ledger else None
+    if windowed is not None:  # only the claims the edit works on were decoded, edited and read again
+        if not dry_run:
+            write_atomic(path, windowed)
+            return ""
+        return unified_diff(name, raw.decode("utf-8"), windowed.decode("utf-8"))
+    try:
+        old_text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FactcheckError(f"{name} is not UTF-8; fix it first (factcheck verify names the byte)") from None
     new_text = edit(YamlText(old_text, name))
     bom = "\ufeff" if raw.startswith(b"\xef\xbb\xbf") else ""
     new_raw = (bom + new_text).encode("utf-8")
+    if not dry_run:  # the texts are needed again only for the diff
+        del old_text, new_text
     read = _read_back_changed(name, raw, new_raw, expect, touches, old_problems) \
         if touches is not None and ledger is not None and not bom else None
     if read is None:  # the whole file read again
@@ -479,7 +487,49 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     if dry_run:
         return unified_diff(name, old_text, new_text)
     write_atomic(path, new_raw)
-    return ""
+    return ""  # nothing to show: the change was made
+
+
+def _in_window(name: str, raw: bytes, edit: Callable[[YamlText], str], expect: Callable[[list[Claim]], list[Claim]],
+               touches: Collection[str], problems: list[Problem]) -> bytes | None:
+    """The file's new bytes, made by editing only the run of claims the edit works on (those `touches`
+    names; none: the last, after which claims are added) as a document of their own, and reading that run
+    back; None when the file or the edit is not of that shape, and the whole text is edited instead."""
+    import re
+
+    from factcheck.fastyaml import claim_starts
+
+    if raw.startswith(b"\xef\xbb\xbf") or b"\r" in raw:
+        return None
+    starts = claim_starts(raw)
+    if starts is None or starts[-1] != len(raw) or len(starts) < 2:
+        return None
+    places = []
+    for claim_id in touches:
+        line = re.compile(rb"^[ ]*(?:- )?id:[ \t]*['\"]?" + re.escape(claim_id.encode("utf-8")) + rb"['\"]?[ \t]*(?:#.*)?$",
+                          re.MULTILINE)
+        found = [bisect.bisect_right(starts, m.start()) - 1 for m in line.finditer(raw, starts[0])]
+        if len(found) != 1:
+            return None  # not found, or named in more than one place: the whole text decides
+        places.append(found[0])
+    first, last = (min(places), max(places)) if places else (len(starts) - 2, len(starts) - 2)
+    begin, end = starts[first], starts[last + 1]
+    head = b"claims:\n"
+    try:
+        edited = edit(YamlText((head + raw[begin:end]).decode("utf-8"), name))
+    except (FactcheckError, UnicodeDecodeError):
+        return None
+    if not edited.startswith(head.decode()):
+        return None
+    window = edited.encode("utf-8")[len(head):]
+    was = build_ledger({name: head + raw[begin:end]})
+    again = build_ledger({name: head + window})
+    if was.problems or len(was.claims) != last + 1 - first or not set(touches) <= {r.claim.id for r in was.claims}:
+        return None
+    if [r.claim for r in again.claims] != expect([r.claim for r in was.claims]) \
+            or _codes(again.problems) - _codes(problems):
+        return None
+    return raw[:begin] + window + raw[end:]
 
 
 def _read_back_changed(name: str, old: bytes, new: bytes, expect: Callable[[list[Claim]], list[Claim]],
@@ -496,7 +546,7 @@ def _read_back_changed(name: str, old: bytes, new: bytes, expect: Callable[[list
     count = len(starts) - 1
     head = _common_prefix(old, new)
     head = old.rfind(b"\n", 0, head) + 1  # from the start of its line: what was inserted may begin as the next line does
-    tail = min(_common_prefix(old[::-1], new[::-1]), len(old) - head, len(new) - head)  # reversed: cheap beside a parse
+    tail = min(_common_suffix(old, new), len(old) - head, len(new) - head)
     # the claims the change touches: from the one holding the byte before it (lines added at the end of a
     # claim belong to it) to the last one holding a byte of it
     first = bisect.bisect_right(starts, head - 1) - 1
@@ -517,11 +567,26 @@ def _read_back_changed(name: str, old: bytes, new: bytes, expect: Callable[[list
 
 
 def _common_prefix(a: bytes, b: bytes) -> int:
-    """The length of the longest common prefix of two byte strings (compared in halves, at C speed)."""
+    """The length of the longest common prefix of two byte strings (compared in halves, at C speed, through
+    memory views: nothing is copied)."""
+    x, y = memoryview(a), memoryview(b)
     low, high = 0, min(len(a), len(b))
     while low < high:
         middle = (low + high + 1) // 2
-        if a[low:middle] == b[low:middle]:
+        if x[low:middle] == y[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _common_suffix(a: bytes, b: bytes) -> int:
+    """The length of the longest common suffix of two byte strings, as `_common_prefix` finds a prefix."""
+    x, y = memoryview(a), memoryview(b)
+    low, high = 0, min(len(a), len(b))
+    while low < high:
+        middle = (low + high + 1) // 2
+        if x[len(a) - middle:len(a) - low] == y[len(b) - middle:len(b) - low]:
             low = middle
         else:
             high = middle - 1
