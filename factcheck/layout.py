@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,9 @@ def format_text(text: str, kind: str, name: str = "<text>") -> str:
     yaml.indent(**INDENT)
     yaml.width = 4096
     try:
-        data = yaml.load(text)
+        with warnings.catch_warnings():  # ruamel.yaml warns, on stderr, of a YAML 1.1 float such as 1e3: read as text here
+            warnings.simplefilter("ignore")
+            data = yaml.load(text)
     except (YAMLError, ValueError, TypeError, OverflowError) as exc:  # ruamel.yaml's date parsing raises ValueError
         raise FactcheckError(f"{name}: cannot be formatted: {exc}; fix it first (factcheck verify)") from None
     if kind == "claims":
