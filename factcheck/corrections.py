@@ -392,10 +392,7 @@ def rename_source(root: Path, old: str, new: str, dry_run: bool = False) -> Outc
         raise FactcheckError(f"{new!r} is not a valid source id: use lowercase letters, digits, '.', '_' and '-'")
     sources = root / SOURCES_DIR
     with LedgerLock(root):
-        ledger, _known = load_for_edit(
-            root, keep=lambda c: any(q.source == old for q in (*c.appearances, *c.evidence)))
-        if old not in ledger.sources:
-            raise FactcheckError(f"no source {old!r}; sources: {', '.join(sorted(ledger.sources)) or 'none'}")
+        ledger = _quoting(root, old)
         if new in ledger.sources or any(os.path.lexists(sources / f"{new}{ext}") for ext in (".txt", ".yaml")):
             raise FactcheckError(f"source {new!r} already exists; nothing was written")
         by_file: dict[str, list[ClaimRecord]] = {}
@@ -435,6 +432,14 @@ def rename_source(root: Path, old: str, new: str, dry_run: bool = False) -> Outc
                                            f"{'s' if count != 1 else ''} updated)", (), "".join(diffs))
 
 
+def _quoting(root: Path, source_id: str) -> Ledger:
+    """The ledger with only the claims that quote a source, which must exist."""
+    ledger, _known = load_for_edit(root, keep=lambda c: any(q.source == source_id for q in (*c.appearances, *c.evidence)))
+    if source_id not in ledger.sources:
+        raise FactcheckError(f"no source {source_id!r}; sources: {', '.join(sorted(ledger.sources)) or 'none'}")
+    return ledger
+
+
 def _with_source(claim: Claim, old: str, new: str) -> Claim:
     update = {kind: [q.model_copy(update={"source": new}) if q.source == old else q for q in getattr(claim, kind)]
               for kind in ("appearances", "evidence")}
@@ -445,10 +450,7 @@ def remove_source(root: Path, source_id: str, dry_run: bool = False) -> Outcome:
     """Remove a source's snapshot and metadata; refused while any claim quotes it."""
     sources = root / SOURCES_DIR
     with LedgerLock(root):
-        ledger, _known = load_for_edit(
-            root, keep=lambda c: any(q.source == source_id for q in (*c.appearances, *c.evidence)))
-        if source_id not in ledger.sources:
-            raise FactcheckError(f"no source {source_id!r}; sources: {', '.join(sorted(ledger.sources)) or 'none'}")
+        ledger = _quoting(root, source_id)
         quoting = sorted({r.claim.id for r in ledger.claims
                           for q in (*r.claim.appearances, *r.claim.evidence) if q.source == source_id})
         if quoting:

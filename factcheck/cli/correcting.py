@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from factcheck.cli import _exit, _root, as_date, examples
-from factcheck.cli.editing import claim, quote, source
+from factcheck.cli import _exit, _root, examples
+from factcheck.cli.editing import claim, quote, source, source_metadata
 from factcheck.render.escape import terminal
 
 if TYPE_CHECKING:
@@ -156,14 +156,7 @@ def source_list(ctx: click.Context, fmt: str) -> None:
 
 @source.command("register", epilog=examples('factcheck source register statement-2024 --publisher "Ministry"'))
 @click.argument("source_id", metavar="ID")
-@click.option("--url", metavar="URL")
-@click.option("--archive-url", metavar="URL")
-@click.option("--title", metavar="TEXT")
-@click.option("--publisher", metavar="TEXT")
-@click.option("--author", "authors", multiple=True, metavar="NAME", help="Repeatable.")
-@click.option("--published", callback=as_date, metavar="DATE")
-@click.option("--retrieved", callback=as_date, metavar="DATE", help="Default: today.")
-@click.option("--language", metavar="CODE")
+@source_metadata
 @click.pass_context
 def source_register(ctx: click.Context, /, source_id: str, **meta: Any) -> None:
     """Write the metadata (with its sha256) of a snapshot already in sources/ID.txt, dropped there by hand."""

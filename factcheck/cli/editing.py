@@ -40,6 +40,22 @@ def init(ctx: click.Context, folder: Path, name: str | None) -> None:
     _exit(0)
 
 
+def source_metadata(command: Any) -> Any:
+    """The options that give a source's metadata (source add, source register)."""
+    for option in reversed([
+        click.option("--url", metavar="URL"),
+        click.option("--archive-url", metavar="URL"),
+        click.option("--title", metavar="TEXT"),
+        click.option("--publisher", metavar="TEXT"),
+        click.option("--author", "authors", multiple=True, metavar="NAME", help="Repeatable."),
+        click.option("--published", callback=as_date, metavar="DATE"),
+        click.option("--retrieved", callback=as_date, metavar="DATE", help="Default: today."),
+        click.option("--language", metavar="CODE"),
+    ]):
+        command = option(command)
+    return command
+
+
 @cli.group(epilog=examples(
     'factcheck source add saved-article.txt --id azernews-2023-09-29 --publisher AzerNews',
 ))
@@ -53,14 +69,7 @@ def source() -> None:
 ))
 @click.argument("file", type=click.File("rb"))
 @click.option("--id", "source_id", required=True, metavar="ID", help="The source's id (a slug).")
-@click.option("--url", metavar="URL")
-@click.option("--archive-url", metavar="URL")
-@click.option("--title", metavar="TEXT")
-@click.option("--publisher", metavar="TEXT")
-@click.option("--author", "authors", multiple=True, metavar="NAME", help="Repeatable.")
-@click.option("--published", callback=as_date, metavar="DATE")
-@click.option("--retrieved", callback=as_date, metavar="DATE", help="Default: today.")
-@click.option("--language", metavar="CODE")
+@source_metadata
 @click.pass_context
 def source_add(ctx: click.Context, file: Any, source_id: str, url: str | None, archive_url: str | None,
                title: str | None, publisher: str | None, authors: tuple[str, ...], published: Any, retrieved: Any,
