@@ -213,7 +213,7 @@ def add_claim(root: Path, fields: dict[str, Any], dry_run: bool = False) -> Outc
         ledger, known = load_for_edit(root, keep=lambda c: c.id == claim.id, texts=True)
         if ledger.find(claim.id) is not None:
             raise FactcheckError(f"claim {claim.id!r} already exists at {ledger.require(claim.id).locate('id')}")
-        path = _append_target(root)
+        path = append_target(root)
         data = claim_data(claim)
         diff = rewrite(root, path, lambda yaml_text: yaml_text.append_claim(data), lambda claims: [*claims, claim],
                        dry_run, ledger=ledger, touches=())
@@ -405,7 +405,7 @@ def import_claims(root: Path, read: Callable[[RatingScale], list[dict[str, Any]]
         ledger = load_ledger(root, fill_cache=False)
         done = plan(ledger)
         if done.new:
-            path = _append_target(root)
+            path = append_target(root)
             data = [claim_data(claim) for claim in done.new]
             rewrite(root, path, lambda yaml_text: yaml_text.append_claims(data), lambda claims: [*claims, *done.new],
                     ledger=ledger, touches=())
@@ -416,7 +416,7 @@ def _require_ledger(root: Path) -> None:
     find_files(root)
 
 
-def _append_target(root: Path) -> Path:
+def append_target(root: Path) -> Path:
     if (root / CLAIMS_FILE).is_file():
         return root / CLAIMS_FILE
     files = sorted((root / CLAIMS_DIR).glob("*.yaml"))

@@ -139,8 +139,8 @@ def quote_fix(ctx: click.Context, claim_id: str, yes: bool, dry_run: bool) -> No
 def source_list(ctx: click.Context, fmt: str) -> None:
     """Every source: id, title, publisher, published and retrieved dates, how many claims quote it, and
     whether its snapshot is intact (its sha256 as recorded)."""
-    from factcheck.corrections import source_rows
     from factcheck.render import csvout, jsonout, text
+    from factcheck.sourcing import source_rows
 
     rows = source_rows(_root(ctx))
     if fmt == "json":
@@ -160,7 +160,7 @@ def source_list(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 def source_register(ctx: click.Context, /, source_id: str, **meta: Any) -> None:
     """Write the metadata (with its sha256) of a snapshot already in sources/ID.txt, dropped there by hand."""
-    from factcheck.corrections import register_source
+    from factcheck.sourcing import register_source
 
     meta["authors"] = list(meta["authors"])
     done(register_source(_root(ctx), source_id, meta), False)
@@ -173,7 +173,7 @@ def source_register(ctx: click.Context, /, source_id: str, **meta: Any) -> None:
 @click.pass_context
 def source_rename(ctx: click.Context, old: str, new: str, dry_run: bool) -> None:
     """Give a source a new id: its snapshot and metadata files, and every quote that names it."""
-    from factcheck.corrections import rename_source
+    from factcheck.sourcing import rename_source
 
     done(rename_source(_root(ctx), old, new, dry_run), dry_run)
 
@@ -184,6 +184,6 @@ def source_rename(ctx: click.Context, old: str, new: str, dry_run: bool) -> None
 @click.pass_context
 def source_remove(ctx: click.Context, source_id: str, dry_run: bool) -> None:
     """Remove a source's snapshot and metadata; refused while a claim quotes it."""
-    from factcheck.corrections import remove_source
+    from factcheck.sourcing import remove_source
 
     done(remove_source(_root(ctx), source_id, dry_run), dry_run)

@@ -127,8 +127,8 @@ def claim_add(ctx: click.Context, claim_id: str | None, text: str | None, claima
                                   ("--subject", subject), ("--value", value), ("--unit", unit), ("--measure", measure),
                                   ("--note", note), ("--tag", tags or None), ("--bound", bound)) if v is not None]
     if rows is not None:
+        from factcheck.batches import add_claims_from, read_rows
         from factcheck.cli.correcting import done
-        from factcheck.corrections import add_claims_from, read_rows
 
         if given:
             raise click.UsageError(f"--from gives the claims: {', '.join(given)} cannot be given with it")
@@ -229,8 +229,8 @@ def status(ctx: click.Context, claim_id: str | None, status: str | None, note: s
 
     root = _root(ctx)
     if rows is not None:
+        from factcheck.batches import read_rows, set_statuses_from
         from factcheck.cli.correcting import done
-        from factcheck.corrections import read_rows, set_statuses_from
 
         if claim_id is not None or status is not None or note is not None or date_ is not None:
             raise click.UsageError("--from gives the verdicts: ID, STATUS, --note and --date cannot be given with it")
