@@ -28,7 +28,7 @@ from factcheck.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, find_fil
 from factcheck.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, RatingScale, SourceMeta
 from factcheck.store import ClaimRecord, Ledger, build_ledger, load_ledger
 from factcheck.validation import error_message
-from factcheck.yamledit import Flow, YamlText, block
+from factcheck.yamledit import Flow, FlowList, YamlText, block
 
 SIMILAR_CLAIM_SCORE = 85.0
 FORGIVEN = {
@@ -428,6 +428,8 @@ def append_target(root: Path) -> Path:
 def claim_data(claim: Claim) -> dict[str, Any]:
     data = claim.model_dump(mode="python", exclude_none=True)
     data = {key: value for key, value in data.items() if value != []}
+    if "tags" in data:
+        data["tags"] = FlowList(data["tags"])  # written `tags: [a, b]`, as the ledger's own claims are
     if "quantity" in data:
         value = data["quantity"]["value"]
         data["quantity"] = Flow({**data["quantity"], "value": int(value) if float(value).is_integer() else value})

@@ -27,6 +27,10 @@ class Flow(dict[str, Any]):
     """A mapping to be written on one line: `{value: 800, bound: more-than}`."""
 
 
+class FlowList(list[Any]):
+    """A list to be written on one line: `tags: [adex, exhibitions]`."""
+
+
 class _Emitter(yaml.SafeDumper):
     """Block lists indented under their key, as people write them."""
 
@@ -36,6 +40,8 @@ class _Emitter(yaml.SafeDumper):
 
 _Emitter.add_representer(Flow, lambda dumper, data: dumper.represent_mapping(
     "tag:yaml.org,2002:map", data.items(), flow_style=True))
+_Emitter.add_representer(FlowList, lambda dumper, data: dumper.represent_sequence(
+    "tag:yaml.org,2002:seq", data, flow_style=True))
 
 
 try:
@@ -47,6 +53,8 @@ try:
 
     _CEmitter.add_representer(Flow, lambda dumper, data: dumper.represent_mapping(
         "tag:yaml.org,2002:map", data.items(), flow_style=True))
+    _CEmitter.add_representer(FlowList, lambda dumper, data: dumper.represent_sequence(
+        "tag:yaml.org,2002:seq", data, flow_style=True))
 except AttributeError:  # pragma: no cover - PyYAML built without libyaml
     _CEmitter = None  # type: ignore[assignment,misc]
 

@@ -105,7 +105,7 @@ def test_claim_add_appends_and_keeps_every_other_byte(example: Path) -> None:
         "  - id: az-exports-2024", "    text: Azerbaijan exports to 30 countries.", "    claimant: 'no'",
         "    date: 2024-09-24", "    subject: az-arms-buyers",
         "    quantity: {value: 30, bound: at-least, unit: countries}", "    status: unverified",
-        "    tags:", "      - exports", "    note: 'yes: quoted'",
+        "    tags: [exports]", "    note: 'yes: quoted'",
     ]
     claim = load_ledger(example).require("az-exports-2024").claim
     assert claim.claimant == "no" and claim.quantity is not None and claim.quantity.value == 30

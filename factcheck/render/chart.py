@@ -274,7 +274,11 @@ def _place(x: float, y: float, gap: float, wide: float, rows: int, segments: Seq
                 outside = (box[0] < 2) + (box[2] > area[0] + MARGIN_RIGHT - 4) + (box[1] < -6) + (box[3] > area[1] - 2)
                 candidates.append((math.hypot((box[0] + box[2]) / 2 - x, (box[1] + box[3]) / 2 - y), outside, box))
     candidates.sort(key=lambda c: c[0])
-
+    # only what stands within reach of the candidates can touch one
+    reach = (x - wide - gap - 70, y - high - gap - 70, x + wide + gap + 70, y + high + gap + 70)
+    segments = [s for s in segments if _crosses(reach, s)]
+    dots = [d for d in dots if _near_dot(reach, d)]
+    placed = [other for other in placed if _overlaps(reach, other)]
     for _distance, outside, box in candidates:  # the nearest place that is clear
         if not outside and not any(_overlaps(box, other) for other in placed) \
                 and not any(_near_dot(box, d) for d in dots) and not any(_crosses(box, s) for s in segments):
