@@ -321,3 +321,17 @@ def extract(ctx: click.Context, source_id: str, fmt: str, untracked: bool) -> No
                  "tracked by": ", ".join(m.tracked_by) or "-", "sentence": m.sentence} for m in mentions]
         click.echo(text.table(rows, ("figure", "as written", "tracked by", "sentence"), max_text=70) + "\n", nl=False)
     _exit(0)
+
+
+@cli.command(epilog=examples('factcheck lsp'))
+def lsp() -> None:
+    """Serve the checks to an editor over the Language Server Protocol, on stdin and stdout: diagnostics as
+    you type, hover, completion and go to definition in claims files (needs the `lsp` extra: pygls)."""
+    try:
+        import pygls  # noqa: F401
+    except ImportError:
+        raise FactcheckError("the language server needs pygls: pip install 'factcheck-ledger[lsp]'") from None
+    from factcheck.lsp import serve
+
+    serve()
+    _exit(0)

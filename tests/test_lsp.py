@@ -1,0 +1,109 @@
+"""`factcheck lsp` driven by a real LSP client over stdio (pytest-lsp): diagnostics from the unsaved buffer,
+hover, completion, go to definition, and a file that does not parse."""
+
+from __future__ import annotations
+
+import atexit
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient
+
+from tests.conftest import REPO
+
+LEDGER = Path(tempfile.mkdtemp(prefix="factcheck-lsp-")) / "ledger"
+shutil.copytree(REPO, LEDGER, ignore=lambda folder, names: [n for n in names if n not in ("claims.yaml", "sources")
+                                                             and Path(folder) == REPO])
+atexit.register(shutil.rmtree, LEDGER.parent, ignore_errors=True)
+CLAIMS = LEDGER / "claims.yaml"
+URI = CLAIMS.as_uri()
+TEXT = CLAIMS.read_text(encoding="utf-8")
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[sys.executable, "-m", "factcheck", "lsp"]))
+async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    await lsp_client.initialize_session(types.InitializeParams(
+        capabilities=types.ClientCapabilities(),
+        workspace_folders=[types.WorkspaceFolder(uri=LEDGER.as_uri(), name="ledger")]))
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def opened(client: LanguageClient, text: str = TEXT, uri: str = URI) -> list[types.Diagnostic]:
+    client.text_document_did_open(types.DidOpenTextDocumentParams(
+        types.TextDocumentItem(uri=uri, language_id="yaml", version=1, text=text)))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    return list(client.diagnostics[uri])
+
+
+def line_of(text: str, words: str) -> int:
+    return next(number for number, line in enumerate(text.split("\n")) if words in line)
+
+
+@pytest.mark.asyncio
+async def test_the_example_ledger_has_no_diagnostics_and_a_broken_quote_one(client: LanguageClient) -> None:
+    assert await opened(client) == []
+    broken = TEXT.replace("Azerbaijan is currently working on more than 800 new weapons",
+                          "Azerbaijan is currently working on more than 900 new weapons", 1)
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+        [types.TextDocumentContentChangeWholeDocument(text=broken)]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    found = client.diagnostics[URI]
+    codes = {d.code for d in found}
+    assert "quote-not-found" in codes
+    (miss,) = [d for d in found if d.code == "quote-not-found"]
+    assert miss.range.start.line == line_of(broken, "more than 900 new weapons")
+    assert miss.severity == types.DiagnosticSeverity.Error and miss.source == "factcheck"
+    assert CLAIMS.read_text(encoding="utf-8") == TEXT  # from the buffer: the file on disk is untouched
+
+
+@pytest.mark.asyncio
+async def test_hover_completion_and_definition(client: LanguageClient) -> None:
+    await opened(client)
+    quote_line = line_of(TEXT, "text: Azerbaijan is currently working on more than 800 new weapons")
+    shown = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(uri=URI), types.Position(quote_line, 12)))
+    assert shown is not None and isinstance(shown.contents, types.MarkupContent)
+    assert "azernews-2023-09-29" in shown.contents.value and "found (exact)" in shown.contents.value
+    status_line = line_of(TEXT, "status: supported")
+    needs = await client.text_document_hover_async(types.HoverParams(
+        types.TextDocumentIdentifier(uri=URI), types.Position(status_line, 6)))
+    assert needs is not None and "supports" in needs.contents.value  # type: ignore[union-attr]
+    source_line = line_of(TEXT, "- source: azernews-2023-09-29")
+    where = await client.text_document_definition_async(types.DefinitionParams(
+        types.TextDocumentIdentifier(uri=URI), types.Position(quote_line, 12)))
+    assert isinstance(where, types.Location) and where.uri.endswith("sources/azernews-2023-09-29.txt")
+    snapshot = (LEDGER / "sources" / "azernews-2023-09-29.txt").read_text(encoding="utf-8").split("\n")
+    assert snapshot[where.range.start.line][where.range.start.character:].startswith("Azerbaijan is currently working")
+    meta = await client.text_document_definition_async(types.DefinitionParams(
+        types.TextDocumentIdentifier(uri=URI), types.Position(source_line, 12)))
+    assert isinstance(meta, types.Location) and meta.uri.endswith("sources/azernews-2023-09-29.yaml")
+    typing = TEXT.replace("      - source: azernews-2023-09-29\n", "      - source: \n", 1)
+    at = line_of(typing, "      - source: ")
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+        [types.TextDocumentContentChangeWholeDocument(text=typing)]))
+    offered = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(uri=URI), types.Position(at, len("      - source: "))))
+    assert offered is not None and [i.label for i in offered.items] == ["azernews-2023-09-29", "newsaz-2024-09-24"]
+    status_at = line_of(TEXT, "status: unverified")
+    statuses = await client.text_document_completion_async(types.CompletionParams(
+        types.TextDocumentIdentifier(uri=URI), types.Position(status_at, len("    status: "))))
+    assert statuses is not None and "refuted" in [i.label for i in statuses.items]
+
+
+@pytest.mark.asyncio
+async def test_a_file_that_does_not_parse_gives_one_located_diagnostic(client: LanguageClient) -> None:
+    broken = TEXT.replace("    claimant: AzerNews\n", "    claimant: [AzerNews\n", 1)
+    found = await opened(client, broken)
+    assert [d.code for d in found] == ["yaml-syntax"]
+    assert found[0].range.start.line >= 0
+    healed = await client.text_document_hover_async(types.HoverParams(  # and the server still answers
+        types.TextDocumentIdentifier(uri=URI), types.Position(0, 0)))
+    assert healed is None
