@@ -11,6 +11,8 @@ messages. It never writes a file.
 from __future__ import annotations
 
 import asyncio
+import bisect
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +70,156 @@ def diagnostics(path: Path, text: str, today: dt.date | None = None) -> list[Pro
     _root, name, ledger = found
     options = Options(stale_after_days=ledger.settings.stale_after_days, today=today or dt.date.today())
     return [p for p in run_checks(ledger, options) if p.location.path == name]
+
+
+class Session:
+    """One claims file open in the editor, checked again on each change only where its bytes changed.
+
+    The first check reads the whole ledger with the buffer in place of the file and keeps the ledger's
+    sources and settings, the ids of the other files' claims, and this file's problems claim by claim.
+    Each change after is compared with the text before (the same first bytes, the same last bytes); only
+    the claims between are read and put through the checks of single claims again, and the problems of
+    the claims after them are moved by as many lines as the change added. A change that reaches what
+    stands before the claims, or an id used twice, or a file not of the plain shape this needs, is checked
+    whole again: the answer is always the one `verify` gives.
+    """
+
+    def __init__(self, path: Path, today: dt.date | None = None) -> None:
+        self.path = path
+        self.today = today or dt.date.today()
+        self.text: str | None = None  # the text as last checked
+        self.starts: list[int] = []  # where each claim starts in it, then its end
+        self.lines: list[int] = []  # the line (from 1) of each of those
+        self.problems: list[list[Problem]] = []  # of each claim, at its lines in the text as it is
+        self.ids: list[str] = []
+        self.head: list[Problem] = []  # of what stands before the claims
+        self.ledger: Ledger | None = None
+        self.name = ""
+        self.others: set[str] = set()  # the ids of the claims in the ledger's other files
+
+    def check(self, text: str) -> list[Problem]:
+        """Every problem `verify` finds in the file, the buffer `text` standing in for it."""
+        found = self._again(text) if self.text is not None else None
+        if found is None:
+            found = self._whole(text)
+        return found
+
+    def _whole(self, text: str) -> list[Problem]:
+        from factcheck.checks import Options, run_checks
+        from factcheck.yamledit import _block_items
+
+        self.text = None
+        read = ledger_with(self.path, text)
+        if read is None:
+            return []
+        _root, self.name, ledger = read
+        options = Options(stale_after_days=ledger.settings.stale_after_days, today=self.today)
+        problems = [p for p in run_checks(ledger, options) if p.location.path == self.name]
+        starts = _block_items(text)
+        mine = [r for r in ledger.claims if r.doc.path == self.name]
+        if starts is None or len(starts) - 1 != len(mine) or text.startswith("\ufeff"):
+            return problems  # not of the shape the next change can be checked in: it is checked whole too
+        lines = _lines_of(text, starts)
+        self.problems = [[] for _ in mine]
+        self.head = []
+        for p in problems:
+            at = bisect.bisect_right(lines, p.location.line) - 1
+            (self.head if at < 0 or at >= len(mine) else self.problems[at]).append(p)
+        self.text, self.starts, self.lines, self.ledger = text, starts, lines, ledger
+        self.ids = [r.claim.id for r in mine]
+        self.others = {r.claim.id for r in ledger.claims if r.doc.path != self.name}
+        return problems
+
+    def _again(self, text: str) -> list[Problem] | None:
+        from factcheck.checks import REGISTRY, Context, Options, claim_checks
+        from factcheck.store import build_ledger
+        from factcheck.yamledit import _block_items
+
+        old, starts, lines, ledger = self.text, self.starts, self.lines, self.ledger
+        assert old is not None and ledger is not None
+        if text.startswith("\ufeff") or "\t" in text[:1] or "\r" in text:
+            return None
+        head = _same_start(old, text)
+        head = old.rfind("\n", 0, head) + 1
+        tail = min(_same_end(old, text), len(old) - head, len(text) - head)
+        first = bisect.bisect_right(starts, head - 1) - 1
+        if first < 0:
+            return None  # the settings or what stands before the claims changed
+        last = min(max(bisect.bisect_left(starts, len(old) - tail), first + 1), len(starts) - 1)
+        begin, end_new = starts[first], len(text) - (len(old) - starts[last])
+        document = "claims:\n" + text[begin:end_new]
+        inner = _block_items(document) if end_new > begin else [len(document)]
+        if inner is None or "\t" in document:
+            return None
+        read = build_ledger({self.name: document.encode("utf-8")})
+        if any(p.code.startswith("yaml") or p.code == "duplicate-key" for p in read.problems) \
+                or len(read.claims) != len(inner) - 1:
+            return None
+        ids = [*self.ids[:first], *(r.claim.id for r in read.claims), *self.ids[last:]]
+        if len(set(ids)) != len(ids) or self.others & set(ids):
+            return None  # an id used twice: its message names both places, so the whole file is checked
+        offset = lines[first] - 2  # the region stands at line 2 of its own document
+        checks = [check for check in REGISTRY.values() if check.run is not None and check.scope == "claim"]
+        here = Ledger(settings=ledger.settings, claims=read.claims, sources=ledger.sources)
+        options = Options(stale_after_days=ledger.settings.stale_after_days, today=self.today)
+        found = [*read.problems, *claim_checks(Context(here, options, read.claims), checks)]
+        moved = [dataclasses.replace(p, location=dataclasses.replace(p.location, path=self.name,
+                                                                     line=p.location.line + offset)) for p in found]
+        fresh_lines = [line + offset for line in _lines_of(document, inner)]
+        fresh: list[list[Problem]] = [[] for _ in read.claims]
+        for p in moved:
+            at = bisect.bisect_right(fresh_lines, p.location.line) - 1
+            fresh[min(max(at, 0), len(fresh) - 1)].append(p)
+        shift = fresh_lines[-1] - lines[last]
+        size = (end_new - begin) - (starts[last] - begin)
+        after = [[dataclasses.replace(p, location=dataclasses.replace(p.location, line=p.location.line + shift))
+                  for p in kept] if shift else kept for kept in self.problems[last:]]
+        self.problems = [*self.problems[:first], *fresh, *after]
+        self.starts = [*starts[:first], *(begin + s - len("claims:\n") for s in inner[:-1]),
+                       *(s + size for s in starts[last:])]
+        self.lines = [*lines[:first], *fresh_lines[:-1], *(line + shift for line in lines[last:])]
+        self.ids, self.text = ids, text
+        return sorted([*self.head, *(p for kept in self.problems for p in kept)], key=Problem.sort_key)
+
+
+def _same_start(a: str, b: str) -> int:
+    """The length of the longest common prefix of two texts: compared a megabyte at a time, then halved."""
+    n, step, low = min(len(a), len(b)), 1 << 20, 0
+    while low + step <= n and a[low:low + step] == b[low:low + step]:
+        low += step
+    high = min(low + step, n)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _same_end(a: str, b: str) -> int:
+    """The length of the longest common suffix of two texts, as `_same_start` finds a prefix."""
+    n, step, low = min(len(a), len(b)), 1 << 20, 0
+    while low + step <= n and a[len(a) - low - step:len(a) - low] == b[len(b) - low - step:len(b) - low]:
+        low += step
+    high = min(low + step, n)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle:len(a) - low] == b[len(b) - middle:len(b) - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _lines_of(text: str, offsets: list[int]) -> list[int]:
+    """The line (from 1) each of the ascending offsets stands on, counted on from one to the next."""
+    lines, line, at = [], 1, 0
+    for offset in offsets:
+        line += text.count("\n", at, offset)
+        at = offset
+        lines.append(line)
+    return lines
 
 
 def place_at(text: str, line: int) -> Place | None:
@@ -193,6 +345,7 @@ def serve() -> None:
 
     server = LanguageServer("factcheck", __version__)
     versions: dict[str, int] = {}
+    sessions: dict[str, Session] = {}
 
     def path_of(uri: str) -> Path:
         return Path(to_fs_path(uri) or uri)
@@ -200,7 +353,10 @@ def serve() -> None:
     def publish(uri: str) -> None:
         document = server.workspace.get_text_document(uri)
         try:
-            problems = diagnostics(path_of(uri), document.source)
+            session = sessions.get(uri)
+            if session is None:
+                session = sessions[uri] = Session(path_of(uri))
+            problems = session.check(document.source)
         except Exception as exc:  # the editor keeps its server: what failed is said in its log
             problems = []
             server.window_log_message(types.LogMessageParams(types.MessageType.Error, f"factcheck: {exc}"))
@@ -235,9 +391,14 @@ def serve() -> None:
     async def did_save(params: types.DidSaveTextDocumentParams) -> None:
         publish(params.text_document.uri)
 
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    async def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        sessions.pop(params.text_document.uri, None)
+
     @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
     async def watched(params: types.DidChangeWatchedFilesParams) -> None:
-        for uri in list(server.workspace.text_documents):  # a snapshot or another file changed on disk
+        sessions.clear()  # a snapshot or another file changed on disk: each open file is checked whole again
+        for uri in list(server.workspace.text_documents):
             publish(uri)
 
     @server.feature(types.TEXT_DOCUMENT_HOVER)

@@ -107,3 +107,36 @@ async def test_a_file_that_does_not_parse_gives_one_located_diagnostic(client: L
     healed = await client.text_document_hover_async(types.HoverParams(  # and the server still answers
         types.TextDocumentIdentifier(uri=URI), types.Position(0, 0)))
     assert healed is None
+
+
+EDITS = [
+    ("a quote broken", lambda t: t.replace("currently working on more than 800", "currently working on more than 900", 1)),
+    ("lines added in a claim", lambda t: t.replace("    tags: [adex]\n", "    tags: [adex]\n    note: A note.\n", 1)),
+    ("a claim removed", lambda t: t[:t.index("  - id: adex-2022-fourth-edition")] + t[t.index("  - id: adex-2024-fifth"):]),
+    ("a verdict without its evidence", lambda t: t.replace("    status: unverified\n", "    status: refuted\n", 1)),
+    ("a claim added at the end", lambda t: t + "  - id: new-one\n    text: A new claim.\n    claimant: Desk\n"
+                                               "    date: 2020-01-01\n    appearances: [{source: nowhere, text: x}]\n"),
+    ("an id used twice", lambda t: t + "  - id: adex-2024-fifth-edition\n    text: Again.\n    claimant: D\n"
+                                       "    date: 2024-01-01\n"),
+    ("the settings changed", lambda t: t.replace("  name: Azerbaijan", "  name: Azerbaijani", 1)),
+    ("a field that does not validate", lambda t: t.replace("    date: 2023-09-29\n", "    date: 2023-02-30\n", 1)),
+    ("a file that does not parse", lambda t: t.replace("    claimant: AzerNews\n", "    claimant: [AzerNews\n", 1)),
+    ("back as it was", lambda t: TEXT),
+]
+
+
+def test_a_change_checked_where_it_changed_gives_what_the_whole_check_gives() -> None:
+    from factcheck.lsp import Session, diagnostics
+
+    session = Session(CLAIMS)
+    assert session.check(TEXT) == diagnostics(CLAIMS, TEXT) == []
+    text = TEXT
+    where = []
+    for what, change in EDITS:
+        text = change(text)
+        kept = session.text
+        found = session.check(text)
+        assert found == diagnostics(CLAIMS, text), what
+        where.append(kept is not None and session.text is not None and session.starts[-1] == len(text))
+    assert any(p.code == "quote-not-found" for p in Session(CLAIMS).check(EDITS[0][1](TEXT)))
+    assert where[:5] == [True] * 5  # the changes within claims were checked where they changed
