@@ -16,6 +16,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from factcheck.errors import Problem
 from factcheck.ledgerfiles import SOURCES_DIR, find_files, find_root
@@ -23,6 +24,7 @@ from factcheck.model import STATUSES
 from factcheck.store import Ledger, load_files
 
 DEBOUNCE = 0.25  # seconds after the last keystroke before a document is checked again
+CHECKS_DOC = Path(__file__).parent / "data" / "checks.md"  # what each check code means: each diagnostic links it
 STANCES = ("supports", "refutes", "context")
 BOUNDS = ("exactly", "about", "more-than", "at-least", "fewer-than", "at-most")
 NEEDS = {
@@ -45,9 +47,21 @@ class Place:
     index: int | None = None
 
 
-def ledger_with(path: Path, text: str) -> tuple[Path, str, Ledger] | None:
-    """The ledger that holds `path`, read with `text` as that file's content (the editor's buffer); its
-    root, the file's name in it, and the ledger. None for a file of no ledger."""
+def checks_document() -> str:
+    """The description of every check code, as the diagnostics link it (data/checks.md, kept in step with
+    the checks by a test)."""
+    from factcheck.checks import REGISTRY
+
+    parts = ["# The checks of factcheck\n\nWhat each diagnostic's code means (the same as `factcheck verify` "
+             "reports).\n"]
+    for check in REGISTRY.values():
+        parts.append(f"\n## {check.code}\n\n{check.severity}: {check.description}\n")
+    return "".join(parts)
+
+
+def files_with(path: Path, text: str) -> tuple[Path, str, dict[str, Any]] | None:
+    """The files of the ledger that holds `path`, with `text` as that file's content (the editor's buffer);
+    its root and the file's name in it. None for a file of no ledger."""
     root = find_root(path.parent)
     if root is None:
         return None
@@ -55,8 +69,18 @@ def ledger_with(path: Path, text: str) -> tuple[Path, str, Ledger] | None:
         name = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return None
-    files = dict(find_files(root))
+    files: dict[str, Any] = dict(find_files(root))
     files[name] = text.encode("utf-8")
+    return root, name, files
+
+
+def ledger_with(path: Path, text: str) -> tuple[Path, str, Ledger] | None:
+    """The ledger that holds `path`, read with `text` as that file's content; its root, the file's name in
+    it, and the ledger. None for a file of no ledger."""
+    found = files_with(path, text)
+    if found is None:
+        return None
+    root, name, files = found
     return root, name, load_files(root, files, fill_cache=False)
 
 
@@ -105,18 +129,23 @@ class Session:
         return found
 
     def _whole(self, text: str) -> list[Problem]:
-        from factcheck.checks import Options, run_checks
+        """The whole ledger read and checked a chunk of claims at a time, as `verify` does, keeping of it only
+        the sources, the settings and the claims' ids."""
+        from factcheck.checks import Options
+        from factcheck.verification import _in_chunks
         from factcheck.yamledit import _block_items
 
         self.text = None
-        read = ledger_with(self.path, text)
-        if read is None:
+        files = files_with(self.path, text)
+        if files is None:
             return []
-        _root, self.name, ledger = read
-        options = Options(stale_after_days=ledger.settings.stale_after_days, today=self.today)
-        problems = [p for p in run_checks(ledger, options) if p.location.path == self.name]
+        root, self.name, read = files
+        result = _in_chunks(root, read, Options(today=self.today), True, None)
+        if result is None or result.ledger is None:
+            return diagnostics(self.path, text, self.today)
+        problems = [p for p in result.problems if p.location.path == self.name]
         starts = _block_items(text)
-        mine = [r for r in ledger.claims if r.doc.path == self.name]
+        mine = [claim_id for claim_id, name in zip(result.claim_ids, result.claim_files, strict=True) if name == self.name]
         if starts is None or len(starts) - 1 != len(mine) or text.startswith("\ufeff"):
             return problems  # not of the shape the next change can be checked in: it is checked whole too
         lines = _lines_of(text, starts)
@@ -125,9 +154,11 @@ class Session:
         for p in problems:
             at = bisect.bisect_right(lines, p.location.line) - 1
             (self.head if at < 0 or at >= len(mine) else self.problems[at]).append(p)
-        self.text, self.starts, self.lines, self.ledger = text, starts, lines, ledger
-        self.ids = [r.claim.id for r in mine]
-        self.others = {r.claim.id for r in ledger.claims if r.doc.path != self.name}
+        ledger = result.ledger
+        ledger.claims = []  # only its sources and settings are needed from now on
+        self.text, self.starts, self.lines, self.ledger, self.ids = text, starts, lines, ledger, mine
+        self.others = {claim_id for claim_id, name in zip(result.claim_ids, result.claim_files, strict=True)
+                       if name != self.name}
         return problems
 
     def _again(self, text: str) -> list[Problem] | None:
@@ -335,6 +366,67 @@ def definition(path: Path, text: str, line: int) -> tuple[Path, int, int] | None
     return root / source.snapshot_path, before.count("\n"), match.start - (before.rfind("\n") + 1)
 
 
+@dataclass(frozen=True)
+class Fix:
+    """A quick fix: replace columns `start` to `end` of `line` (from 0) with `new`."""
+
+    title: str
+    line: int
+    start: int
+    end: int
+    new: str
+
+
+def quick_fixes(path: Path, text: str, code: str, line: int, column: int, message: str) -> list[Fix]:
+    """The fixes of one problem at `line`, `column` (from 0): a quote not found replaced by its closest
+    passage in the source's own characters; an ambiguous quote pinned with the words around its first
+    place; a YAML 1.1 word put in quotes; a near-miss source id or status made the closest valid one."""
+    import difflib
+    import re
+
+    from factcheck.anchor import Found, Missing, Snapshot, pin
+    from factcheck.yamledit import inline
+
+    lines = text.split("\n")
+    if not 0 <= line < len(lines):
+        return []
+    row = lines[line]
+    value = row[column:]
+    if code == "schema" and "is read by YAML as a true/false value" in message and re.fullmatch(r"[A-Za-z]+", value):
+        return [Fix(f"Put {value!r} in quotes: it is text", line, column, len(row), f"'{value}'")]
+    if code == "schema" and message.startswith("status:") and "is not allowed" in message:
+        near = difflib.get_close_matches(value.strip(), STATUSES, n=1, cutoff=0.6)
+        return [Fix(f"Change the status to {near[0]!r}", line, column, len(row), near[0])] if near else []
+    found = ledger_with(path, text)
+    place = place_at(text, line)
+    if found is None or place is None or place.kind is None or place.index is None:
+        return []
+    ledger = found[2]
+    claims = [r for r in ledger.claims if r.doc.path == found[1]]
+    if place.claim >= len(claims):
+        return []
+    quote = getattr(claims[place.claim].claim, place.kind)[place.index]
+    if code == "unknown-source" and place.field == "source":
+        near = difflib.get_close_matches(quote.source, sorted(ledger.sources), n=1, cutoff=0.6)
+        return [Fix(f"Change the source to {near[0]!r}", line, column, len(row), near[0])] if near else []
+    source = ledger.sources.get(quote.source)
+    if source is None or source.text is None or place.field != "text" or value.startswith(("|", ">")):
+        return []
+    snapshot = Snapshot(source.text)
+    match = snapshot.find(quote.text, quote.prefix, quote.suffix)
+    if code == "quote-not-found" and isinstance(match, Missing) and match.closest:
+        return [Fix(f"Replace with the closest passage of {quote.source} ({match.score:g}% similar)", line, column,
+                    len(row), inline(match.closest))]
+    if code == "quote-ambiguous" and isinstance(match, Found):
+        first = source.text.find(quote.text)
+        prefix, suffix = pin(snapshot, first, first + len(quote.text))
+        indent = " " * (len(row) - len(row.lstrip()))
+        added = "".join(f"\n{indent}{key}: {inline(words)}" for key, words in (("prefix", prefix), ("suffix", suffix))
+                        if words and getattr(quote, key) is None)
+        return [Fix("Pin the quote to its first place in the source", line, len(row), len(row), added)] if added else []
+    return []
+
+
 def serve() -> None:
     """Run the server on stdin and stdout until the editor ends it."""
     from lsprotocol import types
@@ -370,7 +462,8 @@ def serve() -> None:
             found.append(types.Diagnostic(
                 range=types.Range(types.Position(line, column), types.Position(line, max(end, column + 1))),
                 message=p.message, severity=severity.get(p.severity, types.DiagnosticSeverity.Warning),
-                code=p.code, source="factcheck"))
+                code=p.code, source="factcheck",
+                code_description=types.CodeDescription(href=f"{CHECKS_DOC.as_uri()}#{p.code}")))
         server.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=found))
 
     async def later(uri: str) -> None:
@@ -378,6 +471,17 @@ def serve() -> None:
         await asyncio.sleep(DEBOUNCE)
         if versions.get(uri) == version:  # no keystroke since
             publish(uri)
+
+    @server.feature(types.INITIALIZED)
+    async def initialized(params: types.InitializedParams) -> None:
+        capabilities = server.client_capabilities.workspace
+        watching = capabilities.did_change_watched_files if capabilities is not None else None
+        if watching is not None and watching.dynamic_registration:  # the ledger's files, changed outside the editor
+            await server.client_register_capability_async(types.RegistrationParams([types.Registration(
+                "factcheck-files", types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                types.DidChangeWatchedFilesRegistrationOptions([
+                    types.FileSystemWatcher(glob_pattern=pattern) for pattern in
+                    ("**/claims.yaml", "**/claims/*.yaml", "**/sources/*")]))]))
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     async def did_open(params: types.DidOpenTextDocumentParams) -> None:
@@ -413,6 +517,25 @@ def serve() -> None:
         words = completions(path_of(params.text_document.uri), document.source, params.position.line,
                             params.position.character)
         return types.CompletionList(is_incomplete=False, items=[types.CompletionItem(label=w) for w in words])
+
+    @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
+                    types.CodeActionOptions(code_action_kinds=[types.CodeActionKind.QuickFix]))
+    def on_code_action(params: types.CodeActionParams) -> list[types.CodeAction]:
+        uri = params.text_document.uri
+        document = server.workspace.get_text_document(uri)
+        actions = []
+        for diagnostic in params.context.diagnostics:
+            if diagnostic.source != "factcheck":
+                continue
+            start = diagnostic.range.start
+            for fix in quick_fixes(path_of(uri), document.source, str(diagnostic.code), start.line, start.character,
+                                   diagnostic.message):
+                edit = types.TextEdit(types.Range(types.Position(fix.line, fix.start), types.Position(fix.line, fix.end)),
+                                      fix.new)
+                actions.append(types.CodeAction(title=fix.title, kind=types.CodeActionKind.QuickFix,
+                                                diagnostics=[diagnostic], is_preferred=True,
+                                                edit=types.WorkspaceEdit(changes={uri: [edit]})))
+        return actions
 
     @server.feature(types.TEXT_DOCUMENT_DEFINITION)
     def on_definition(params: types.DefinitionParams) -> types.Location | None:

@@ -1,5 +1,6 @@
 """`factcheck lsp` driven by a real LSP client over stdio (pytest-lsp): diagnostics from the unsaved buffer,
-hover, completion, go to definition, and a file that does not parse."""
+quick fixes, hover, completion, go to definition, a file that does not parse, a snapshot changed on disk, a
+10,000-claim ledger; and the checks of a change where it changed held to the whole check."""
 
 from __future__ import annotations
 
@@ -140,3 +141,121 @@ def test_a_change_checked_where_it_changed_gives_what_the_whole_check_gives() ->
         where.append(kept is not None and session.text is not None and session.starts[-1] == len(text))
     assert any(p.code == "quote-not-found" for p in Session(CLAIMS).check(EDITS[0][1](TEXT)))
     assert where[:5] == [True] * 5  # the changes within claims were checked where they changed
+
+
+def apply(text: str, edit: types.TextEdit) -> str:
+    lines = text.split("\n")
+    start, end = edit.range.start, edit.range.end
+    before = "\n".join([*lines[:start.line], lines[start.line][:start.character]])
+    after = "\n".join([lines[end.line][end.character:], *lines[end.line + 1:]])
+    return before + edit.new_text + after
+
+
+@pytest.mark.asyncio
+async def test_the_quick_fix_restores_a_broken_quote_exactly(client: LanguageClient) -> None:
+    broken = TEXT.replace("Azerbaijan is currently working on more than 800 new weapons",
+                          "Azerbaijan is currently working on more then 800 new weapons", 1)
+    found = await opened(client, broken)
+    (miss,) = [d for d in found if d.code == "quote-not-found"]
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        types.TextDocumentIdentifier(uri=URI), miss.range, types.CodeActionContext(diagnostics=[miss])))
+    assert actions is not None and len(actions) == 1
+    action = actions[0]
+    assert isinstance(action, types.CodeAction) and action.kind == types.CodeActionKind.QuickFix
+    assert action.edit is not None and action.edit.changes is not None
+    (edit,) = action.edit.changes[URI]
+    assert apply(broken, edit) == TEXT
+    assert CLAIMS.read_text(encoding="utf-8") == TEXT  # offered, never written by the server
+
+
+def fixed(text: str, code: str) -> str:
+    from factcheck.lsp import diagnostics, quick_fixes
+
+    (problem,) = [p for p in diagnostics(CLAIMS, text) if p.code == code]
+    line, column = problem.location.line - 1, problem.location.column - 1
+    (fix,) = quick_fixes(CLAIMS, text, code, line, column, problem.message)
+    rows = text.split("\n")
+    rows[fix.line] = rows[fix.line][:fix.start] + fix.new + rows[fix.line][fix.end:]
+    return "\n".join(rows)
+
+
+@pytest.mark.parametrize("broken, code, expected", [
+    (TEXT.replace("    claimant: AzerNews\n", "    claimant: no\n", 1), "schema",
+     TEXT.replace("    claimant: AzerNews\n", "    claimant: 'no'\n", 1)),
+    (TEXT.replace("    status: unverified\n", "    status: unverifed\n", 1), "schema", TEXT),
+    (TEXT.replace("      - source: newsaz-2024-09-24\n", "      - source: newsaz-2024-09-2\n", 1), "unknown-source", TEXT),
+])
+def test_quick_fixes_of_a_word_a_status_and_a_source_id(broken: str, code: str, expected: str) -> None:
+    assert broken != TEXT
+    assert fixed(broken, code) == expected
+
+
+def test_an_ambiguous_quote_is_pinned_to_its_first_place(tmp_path: Path) -> None:
+    from factcheck.lsp import diagnostics
+
+    root = tmp_path / "ledger"
+    shutil.copytree(LEDGER, root)
+    snapshot = root / "sources" / "azernews-2023-09-29.txt"
+    text = TEXT.replace("text: the figure quoted by the Minister is realistic", "text: Azerbaijan", 1)
+    claims = root / "claims.yaml"
+    claims.write_text(text, encoding="utf-8")
+    assert snapshot.read_text(encoding="utf-8").count("Azerbaijan") > 1
+    from factcheck.lsp import quick_fixes
+
+    (problem,) = [p for p in diagnostics(claims, text) if p.code == "quote-ambiguous"]
+    (fix,) = quick_fixes(claims, text, "quote-ambiguous", problem.location.line - 1, problem.location.column - 1,
+                         problem.message)
+    rows = text.split("\n")
+    rows[fix.line] = rows[fix.line][:fix.start] + fix.new + rows[fix.line][fix.end:]
+    pinned = "\n".join(rows)
+    assert "prefix:" in pinned or "suffix:" in pinned
+    assert not [p for p in diagnostics(claims, pinned) if p.code in ("quote-ambiguous", "schema")]
+
+
+def test_the_checks_document_the_diagnostics_link_is_in_step_with_the_checks() -> None:
+    from factcheck.lsp import CHECKS_DOC, checks_document
+
+    assert CHECKS_DOC.read_text(encoding="utf-8") == checks_document(), "run: python -c 'from factcheck.lsp import *; ...'"
+
+
+@pytest.mark.asyncio
+async def test_a_diagnostic_links_its_check_and_a_snapshot_changed_on_disk_is_seen(client: LanguageClient) -> None:
+    broken = TEXT.replace("Azerbaijan is currently working on more than 800 new weapons",
+                          "Azerbaijan is currently working on more than 900 new weapons", 1)
+    (miss,) = [d for d in await opened(client, broken) if d.code == "quote-not-found"]
+    assert miss.code_description is not None and miss.code_description.href.endswith("/data/checks.md#quote-not-found")
+    snapshot = LEDGER / "sources" / "newsaz-2024-09-24.txt"
+    kept = snapshot.read_bytes()
+    try:
+        snapshot.write_bytes(kept + b"\nA line added after the capture.\n")
+        client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(
+            [types.FileEvent(uri=snapshot.as_uri(), type=types.FileChangeType.Changed)]))
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+        codes = {d.code for d in client.diagnostics[URI]}
+        assert "quote-not-found" in codes  # still from the buffer
+    finally:
+        snapshot.write_bytes(kept)
+
+
+@pytest.mark.asyncio
+async def test_a_keystroke_in_a_10000_claim_ledger_gives_the_whole_check_s_diagnostics(client: LanguageClient,
+                                                                                       tmp_path: Path) -> None:
+    from bench.generate import generate
+    from factcheck.lsp import diagnostics
+
+    generate(tmp_path / "big", 10_000)
+    claims = tmp_path / "big" / "claims.yaml"
+    text = claims.read_text(encoding="utf-8")
+    uri = claims.as_uri()
+    first = await opened(client, text, uri)
+    assert len(first) == len(diagnostics(claims, text)) > 0
+    at = text.index("    text: ", len(text) // 2) + len("    text: ")
+    typed = text[:at] + "\"A claim typed here.\"\n    note: " + text[at:]
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+        [types.TextDocumentContentChangeWholeDocument(text=typed)]))
+    await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    after = client.diagnostics[uri]
+    whole = diagnostics(claims, typed)
+    assert [(d.code, d.range.start.line, d.range.start.character) for d in after] == [
+        (p.code, p.location.line - 1, p.location.column - 1) for p in whole]
