@@ -20,7 +20,7 @@ from typing import Any
 
 from factcheck.errors import Problem
 from factcheck.ledgerfiles import SOURCES_DIR, find_files, find_root
-from factcheck.model import STATUSES
+from factcheck.model import STATUSES, Claim
 from factcheck.store import Ledger, load_files
 
 DEBOUNCE = 0.25  # seconds after the last keystroke before a document is checked again
@@ -120,6 +120,9 @@ class Session:
         self.ledger: Ledger | None = None
         self.name = ""
         self.others: set[str] = set()  # the ids of the claims in the ledger's other files
+        self.root: Path | None = None
+        self.subjects: set[str] = set()  # of every claim of the ledger, for completion
+        self.tags: set[str] = set()
 
     def check(self, text: str) -> list[Problem]:
         """Every problem `verify` finds in the file, the buffer `text` standing in for it."""
@@ -140,7 +143,8 @@ class Session:
         if files is None:
             return []
         root, self.name, read = files
-        result = _in_chunks(root, read, Options(today=self.today), True, None)
+        vocabulary = _Vocabulary()
+        result = _in_chunks(root, read, Options(today=self.today), True, vocabulary)
         if result is None or result.ledger is None:
             return diagnostics(self.path, text, self.today)
         problems = [p for p in result.problems if p.location.path == self.name]
@@ -157,6 +161,7 @@ class Session:
         ledger = result.ledger
         ledger.claims = []  # only its sources and settings are needed from now on
         self.text, self.starts, self.lines, self.ledger, self.ids = text, starts, lines, ledger, mine
+        self.root, self.subjects, self.tags = root, vocabulary.subjects, vocabulary.tags
         self.others = {claim_id for claim_id, name in zip(result.claim_ids, result.claim_files, strict=True)
                        if name != self.name}
         return problems
@@ -211,6 +216,49 @@ class Session:
         self.lines = [*lines[:first], *fresh_lines[:-1], *(line + shift for line in lines[last:])]
         self.ids, self.text = ids, text
         return sorted([*self.head, *(p for kept in self.problems for p in kept)], key=Problem.sort_key)
+
+
+    def claim_at(self, text: str, line: int) -> tuple[Path, Ledger, Claim, Place] | None:
+        """The claim whose lines hold `line` (from 0) of `text`, read alone, with the ledger's sources, when
+        `text` is the text last checked; None else."""
+        from factcheck.store import build_ledger
+
+        if text != self.text or self.ledger is None or self.root is None:
+            return None
+        at = bisect.bisect_right(self.lines, line + 1) - 1
+        if not 0 <= at < len(self.ids):
+            return None
+        document = "claims:\n" + text[self.starts[at]:self.starts[at + 1]]
+        place = place_at(document, line - (self.lines[at] - 1) + 1)
+        read = build_ledger({self.name: document.encode("utf-8")})
+        if place is None or len(read.claims) != 1:
+            return None
+        return self.root, self.ledger, read.claims[0].claim, place
+
+
+class _Vocabulary:
+    """The subjects and tags of every claim, gathered as the first check reads them (a ChunkWork)."""
+
+    def __init__(self) -> None:
+        self.subjects: set[str] = set()
+        self.tags: set[str] = set()
+
+    def chunk(self, ledger: Ledger, records: list[Any], settings: Any, resolved: Any = None) -> list[Any]:
+        for record in records:
+            if record.claim.subject:
+                self.subjects.add(record.claim.subject)
+            self.tags.update(record.claim.tags)
+        return []
+
+    def again(self, path: str) -> None:
+        pass  # gathered twice is gathered once
+
+    def result(self) -> Any:
+        return [sorted(self.subjects), sorted(self.tags)]
+
+    def merge(self, theirs: Any, ledger: Ledger, documents: Any) -> None:
+        self.subjects.update(theirs[0])
+        self.tags.update(theirs[1])
 
 
 def _same_start(a: str, b: str) -> int:
@@ -274,21 +322,31 @@ def place_at(text: str, line: int) -> Place | None:
     return best[1] if best else None
 
 
-def hover(path: Path, text: str, line: int) -> str | None:
+def _at(path: Path, text: str, line: int, session: Session | None) -> tuple[Path, Ledger, Claim, Place] | None:
+    """The claim at `line` with the ledger's sources: from the session when it holds this text (one claim
+    read), else from the whole ledger read again."""
+    near = session.claim_at(text, line) if session is not None else None
+    if near is not None:
+        return near
+    found = ledger_with(path, text)
+    place = place_at(text, line)
+    if found is None or place is None:
+        return None
+    root, name, ledger = found
+    claims = [r for r in ledger.claims if r.doc.path == name]
+    return (root, ledger, claims[place.claim].claim, place) if place.claim < len(claims) else None
+
+
+def hover(path: Path, text: str, line: int, session: Session | None = None) -> str | None:
     """What to show over the value on `line`: a quote in its source, a source's metadata, what a verdict
     needs; as Markdown."""
     from factcheck.anchor import Found, Snapshot
     from factcheck.render.escape import markdown as md
 
-    found = ledger_with(path, text)
-    place = place_at(text, line)
-    if found is None or place is None:
+    found = _at(path, text, line, session)
+    if found is None:
         return None
-    _root, name, ledger = found
-    claims = [r for r in ledger.claims if r.doc.path == name]
-    if place.claim >= len(claims):
-        return None
-    claim = claims[place.claim].claim
+    _root, ledger, claim, place = found
     if place.field == "status":
         return f"**{md(claim.status)}** needs {NEEDS.get(claim.status, 'evidence')}."
     if place.kind is None or place.index is None:
@@ -310,7 +368,7 @@ def hover(path: Path, text: str, line: int) -> str | None:
             f"{md(after)}\u2026")
 
 
-def completions(path: Path, text: str, line: int, character: int) -> list[str]:
+def completions(path: Path, text: str, line: int, character: int, session: Session | None = None) -> list[str]:
     """What may be typed as the value of the key on `line`: source ids, statuses, stances, bounds, subjects
     and tags from the ledger and the model."""
     import re
@@ -327,6 +385,11 @@ def completions(path: Path, text: str, line: int, character: int) -> list[str]:
         return list(STANCES)
     if field == "bound":
         return list(BOUNDS)
+    if session is not None and session.ledger is not None and session.text is not None:
+        if field == "source":
+            return sorted(session.ledger.sources)
+        if field in ("subject", "tags"):
+            return sorted(session.subjects if field == "subject" else session.tags)
     found = ledger_with(path, text) if field in ("source", "subject", "tags") else None
     if found is None:
         return []
@@ -338,20 +401,17 @@ def completions(path: Path, text: str, line: int, character: int) -> list[str]:
     return sorted({tag for r in ledger.claims for tag in r.claim.tags})
 
 
-def definition(path: Path, text: str, line: int) -> tuple[Path, int, int] | None:
+def definition(path: Path, text: str, line: int, session: Session | None = None) -> tuple[Path, int, int] | None:
     """Where the value on `line` is defined: a quote's words in its snapshot (file, line, column, from 0),
     a source id's metadata file."""
     from factcheck.anchor import Found, Snapshot
 
-    found = ledger_with(path, text)
-    place = place_at(text, line)
-    if found is None or place is None or place.kind is None or place.index is None:
+    found = _at(path, text, line, session)
+    if found is None or found[3].kind is None or found[3].index is None:
         return None
-    root, name, ledger = found
-    claims = [r for r in ledger.claims if r.doc.path == name]
-    if place.claim >= len(claims):
-        return None
-    quote = getattr(claims[place.claim].claim, place.kind)[place.index]
+    root, ledger, claim, place = found
+    assert place.kind is not None and place.index is not None
+    quote = getattr(claim, place.kind)[place.index]
     source = ledger.sources.get(quote.source)
     if source is None:
         return None
@@ -377,7 +437,8 @@ class Fix:
     new: str
 
 
-def quick_fixes(path: Path, text: str, code: str, line: int, column: int, message: str) -> list[Fix]:
+def quick_fixes(path: Path, text: str, code: str, line: int, column: int, message: str,
+                session: Session | None = None) -> list[Fix]:
     """The fixes of one problem at `line`, `column` (from 0): a quote not found replaced by its closest
     passage in the source's own characters; an ambiguous quote pinned with the words around its first
     place; a YAML 1.1 word put in quotes; a near-miss source id or status made the closest valid one."""
@@ -397,15 +458,12 @@ def quick_fixes(path: Path, text: str, code: str, line: int, column: int, messag
     if code == "schema" and message.startswith("status:") and "is not allowed" in message:
         near = difflib.get_close_matches(value.strip(), STATUSES, n=1, cutoff=0.6)
         return [Fix(f"Change the status to {near[0]!r}", line, column, len(row), near[0])] if near else []
-    found = ledger_with(path, text)
-    place = place_at(text, line)
-    if found is None or place is None or place.kind is None or place.index is None:
+    found = _at(path, text, line, session)
+    if found is None or found[3].kind is None or found[3].index is None:
         return []
-    ledger = found[2]
-    claims = [r for r in ledger.claims if r.doc.path == found[1]]
-    if place.claim >= len(claims):
-        return []
-    quote = getattr(claims[place.claim].claim, place.kind)[place.index]
+    _root, ledger, claim, place = found
+    assert place.kind is not None and place.index is not None
+    quote = getattr(claim, place.kind)[place.index]
     if code == "unknown-source" and place.field == "source":
         near = difflib.get_close_matches(quote.source, sorted(ledger.sources), n=1, cutoff=0.6)
         return [Fix(f"Change the source to {near[0]!r}", line, column, len(row), near[0])] if near else []
@@ -508,14 +566,15 @@ def serve() -> None:
     @server.feature(types.TEXT_DOCUMENT_HOVER)
     def on_hover(params: types.HoverParams) -> types.Hover | None:
         document = server.workspace.get_text_document(params.text_document.uri)
-        shown = hover(path_of(params.text_document.uri), document.source, params.position.line)
+        shown = hover(path_of(params.text_document.uri), document.source, params.position.line,
+                      sessions.get(params.text_document.uri))
         return None if shown is None else types.Hover(types.MarkupContent(types.MarkupKind.Markdown, shown))
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(trigger_characters=[" ", ","]))
     def on_completion(params: types.CompletionParams) -> types.CompletionList:
         document = server.workspace.get_text_document(params.text_document.uri)
         words = completions(path_of(params.text_document.uri), document.source, params.position.line,
-                            params.position.character)
+                            params.position.character, sessions.get(params.text_document.uri))
         return types.CompletionList(is_incomplete=False, items=[types.CompletionItem(label=w) for w in words])
 
     @server.feature(types.TEXT_DOCUMENT_CODE_ACTION,
@@ -529,7 +588,7 @@ def serve() -> None:
                 continue
             start = diagnostic.range.start
             for fix in quick_fixes(path_of(uri), document.source, str(diagnostic.code), start.line, start.character,
-                                   diagnostic.message):
+                                   diagnostic.message, sessions.get(uri)):
                 edit = types.TextEdit(types.Range(types.Position(fix.line, fix.start), types.Position(fix.line, fix.end)),
                                       fix.new)
                 actions.append(types.CodeAction(title=fix.title, kind=types.CodeActionKind.QuickFix,
@@ -542,7 +601,8 @@ def serve() -> None:
         from pygls.uris import from_fs_path
 
         document = server.workspace.get_text_document(params.text_document.uri)
-        found = definition(path_of(params.text_document.uri), document.source, params.position.line)
+        found = definition(path_of(params.text_document.uri), document.source, params.position.line,
+                           sessions.get(params.text_document.uri))
         if found is None:
             return None
         target, line, column = found

@@ -259,3 +259,20 @@ async def test_a_keystroke_in_a_10000_claim_ledger_gives_the_whole_check_s_diagn
     whole = diagnostics(claims, typed)
     assert [(d.code, d.range.start.line, d.range.start.character) for d in after] == [
         (p.code, p.location.line - 1, p.location.column - 1) for p in whole]
+
+
+def test_hover_definition_and_fixes_read_one_claim_once_the_file_is_checked() -> None:
+    from factcheck.lsp import Session, completions, definition, hover
+
+    session = Session(CLAIMS)
+    session.check(TEXT)
+    for words in ("text: Azerbaijan is currently working on more than 800", "- source: newsaz-2024-09-24",
+                  "status: supported", "stance: supports"):
+        line = line_of(TEXT, words)
+        assert session.claim_at(TEXT, line) is not None
+        assert hover(CLAIMS, TEXT, line, session) == hover(CLAIMS, TEXT, line)
+        assert definition(CLAIMS, TEXT, line, session) == definition(CLAIMS, TEXT, line)
+    at = line_of(TEXT, "subject: ")
+    column = TEXT.split("\n")[at].index(":") + 2
+    assert completions(CLAIMS, TEXT, at, column, session) == completions(CLAIMS, TEXT, at, column)
+    assert session.claim_at(TEXT + "\n", 5) is None  # a text it has not checked: read whole instead
