@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, AnyStr
 
 from pydantic import ValidationError
 
@@ -546,9 +546,9 @@ def _read_back_changed(name: str, old: bytes, new: bytes, expect: Callable[[list
     if starts is None or after is None or starts[-1] != len(old) or after[-1] != len(new) or len(starts) < 2:
         return None
     count = len(starts) - 1
-    head = _common_prefix(old, new)
+    head = common_prefix(old, new)
     head = old.rfind(b"\n", 0, head) + 1  # from the start of its line: what was inserted may begin as the next line does
-    tail = min(_common_suffix(old, new), len(old) - head, len(new) - head)
+    tail = min(common_suffix(old, new), len(old) - head, len(new) - head)
     # the claims the change touches: from the one holding the byte before it (lines added at the end of a
     # claim belong to it) to the last one holding a byte of it
     first = bisect.bisect_right(starts, head - 1) - 1
@@ -568,27 +568,31 @@ def _read_back_changed(name: str, old: bytes, new: bytes, expect: Callable[[list
     return None  # read whole, which decides
 
 
-def _common_prefix(a: bytes, b: bytes) -> int:
-    """The length of the longest common prefix of two byte strings (compared in halves, at C speed, through
-    memory views: nothing is copied)."""
-    x, y = memoryview(a), memoryview(b)
-    low, high = 0, min(len(a), len(b))
+def common_prefix(a: AnyStr, b: AnyStr) -> int:
+    """The length of the longest common prefix of two texts or byte strings: compared a megabyte at a time,
+    then halved (each comparison at C speed)."""
+    n, step, low = min(len(a), len(b)), 1 << 20, 0
+    while low + step <= n and a[low:low + step] == b[low:low + step]:
+        low += step
+    high = min(low + step, n)
     while low < high:
         middle = (low + high + 1) // 2
-        if x[low:middle] == y[low:middle]:
+        if a[low:middle] == b[low:middle]:
             low = middle
         else:
             high = middle - 1
     return low
 
 
-def _common_suffix(a: bytes, b: bytes) -> int:
-    """The length of the longest common suffix of two byte strings, as `_common_prefix` finds a prefix."""
-    x, y = memoryview(a), memoryview(b)
-    low, high = 0, min(len(a), len(b))
+def common_suffix(a: AnyStr, b: AnyStr) -> int:
+    """The length of the longest common suffix of two texts or byte strings, as `common_prefix` finds it."""
+    n, step, low = min(len(a), len(b)), 1 << 20, 0
+    while low + step <= n and a[len(a) - low - step:len(a) - low] == b[len(b) - low - step:len(b) - low]:
+        low += step
+    high = min(low + step, n)
     while low < high:
         middle = (low + high + 1) // 2
-        if x[len(a) - middle:len(a) - low] == y[len(b) - middle:len(b) - low]:
+        if a[len(a) - middle:len(a) - low] == b[len(b) - middle:len(b) - low]:
             low = middle
         else:
             high = middle - 1

@@ -168,6 +168,7 @@ class Session:
 
     def _again(self, text: str) -> list[Problem] | None:
         from factcheck.checks import REGISTRY, Context, Options, claim_checks
+        from factcheck.edits import common_prefix, common_suffix
         from factcheck.store import build_ledger
         from factcheck.yamledit import _block_items
 
@@ -175,9 +176,9 @@ class Session:
         assert old is not None and ledger is not None
         if text.startswith("\ufeff") or "\t" in text[:1] or "\r" in text:
             return None
-        head = _same_start(old, text)
+        head = common_prefix(old, text)
         head = old.rfind("\n", 0, head) + 1
-        tail = min(_same_end(old, text), len(old) - head, len(text) - head)
+        tail = min(common_suffix(old, text), len(old) - head, len(text) - head)
         first = bisect.bisect_right(starts, head - 1) - 1
         if first < 0:
             return None  # the settings or what stands before the claims changed
@@ -259,36 +260,6 @@ class _Vocabulary:
     def merge(self, theirs: Any, ledger: Ledger, documents: Any) -> None:
         self.subjects.update(theirs[0])
         self.tags.update(theirs[1])
-
-
-def _same_start(a: str, b: str) -> int:
-    """The length of the longest common prefix of two texts: compared a megabyte at a time, then halved."""
-    n, step, low = min(len(a), len(b)), 1 << 20, 0
-    while low + step <= n and a[low:low + step] == b[low:low + step]:
-        low += step
-    high = min(low + step, n)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def _same_end(a: str, b: str) -> int:
-    """The length of the longest common suffix of two texts, as `_same_start` finds a prefix."""
-    n, step, low = min(len(a), len(b)), 1 << 20, 0
-    while low + step <= n and a[len(a) - low - step:len(a) - low] == b[len(b) - low - step:len(b) - low]:
-        low += step
-    high = min(low + step, n)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle:len(a) - low] == b[len(b) - middle:len(b) - low]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def _lines_of(text: str, offsets: list[int]) -> list[int]:
