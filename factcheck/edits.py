@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, AnyStr
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
@@ -447,8 +447,9 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
 
     `expect` gives, for any run of the file's claims, what the edit should make of it. With `ledger` (read
     under the same lock: the file's problems as they are) and `touches` (the ids of the claims the edit
-    changes or removes), only the claims whose bytes changed are read back; else the whole file is read
-    before and after."""
+    changes or removes; none: claims are added at the end), only the run of claims the edit works on is
+    edited and read back, as a document of its own (see `_in_window`); else the whole file is edited and
+    read before and after."""
     name = path.relative_to(root).as_posix()
     raw = path.read_bytes()
     before = None
@@ -476,14 +477,10 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     new_raw = (bom + new_text).encode("utf-8")
     if not dry_run:  # the texts are needed again only for the diff
         del old_text, new_text
-    read = _read_back_changed(name, raw, new_raw, expect, touches, old_problems) \
-        if touches is not None and ledger is not None and not bom else None
-    if read is None:  # the whole file read again
-        before = before or build_ledger({name: raw})
-        after = build_ledger({name: new_raw})
-        read = [r.claim for r in after.claims] == expect([r.claim for r in before.claims]) \
-            and not _codes(after.problems) - _codes(old_problems)
-    if not read:
+    before = before or build_ledger({name: raw})  # the whole file read again, before and after
+    after = build_ledger({name: new_raw})
+    if [r.claim for r in after.claims] != expect([r.claim for r in before.claims]) \
+            or _codes(after.problems) - _codes(old_problems):
         raise FactcheckError(f"the edit of {name} would not read back as intended; nothing was written "
                              "(please report this with the file)")
     if dry_run:
@@ -532,71 +529,6 @@ def _in_window(name: str, raw: bytes, edit: Callable[[YamlText], str], expect: C
             or _codes(again.problems) - _codes(problems):
         return None
     return raw[:begin] + window + raw[end:]
-
-
-def _read_back_changed(name: str, old: bytes, new: bytes, expect: Callable[[list[Claim]], list[Claim]],
-                       touches: Collection[str], problems: list[Problem]) -> bool | None:
-    """True when an edit that changed only whole claims of a block list reads back as intended, found by
-    reading again only the claims whose bytes changed (every other byte is the same, so every other claim
-    is): the claims `touches` names must be among them, and the number of claims must change as `expect`
-    says. None in any other case, and the whole file is read again to decide."""
-    from factcheck.fastyaml import claim_starts
-
-    starts, after = claim_starts(old), claim_starts(new)
-    if starts is None or after is None or starts[-1] != len(old) or after[-1] != len(new) or len(starts) < 2:
-        return None
-    count = len(starts) - 1
-    head = common_prefix(old, new)
-    head = old.rfind(b"\n", 0, head) + 1  # from the start of its line: what was inserted may begin as the next line does
-    tail = min(common_suffix(old, new), len(old) - head, len(new) - head)
-    # the claims the change touches: from the one holding the byte before it (lines added at the end of a
-    # claim belong to it) to the last one holding a byte of it
-    first = bisect.bisect_right(starts, head - 1) - 1
-    if first < 0:
-        return None  # the change reaches into what stands before the claims
-    last = max(bisect.bisect_left(starts, len(old) - tail), first + 1)
-    was = build_ledger({name: b"claims:\n" + old[starts[first]:starts[last]]})
-    again = build_ledger({name: b"claims:\n" + new[starts[first]:len(new) - (len(old) - starts[last])]})
-    if was.problems or len(was.claims) != last - first:
-        return None
-    olds = [r.claim for r in was.claims]
-    wanted = expect(olds)
-    if not set(touches) <= {c.id for c in olds} or len(wanted) - len(olds) != (len(after) - 1) - count:
-        return None  # a change meant where the text did not change: the whole file decides
-    if [r.claim for r in again.claims] == wanted and not _codes(again.problems) - _codes(problems):
-        return True
-    return None  # read whole, which decides
-
-
-def common_prefix(a: AnyStr, b: AnyStr) -> int:
-    """The length of the longest common prefix of two texts or byte strings: compared a megabyte at a time,
-    then halved (each comparison at C speed)."""
-    n, step, low = min(len(a), len(b)), 1 << 20, 0
-    while low + step <= n and a[low:low + step] == b[low:low + step]:
-        low += step
-    high = min(low + step, n)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[low:middle] == b[low:middle]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
-
-
-def common_suffix(a: AnyStr, b: AnyStr) -> int:
-    """The length of the longest common suffix of two texts or byte strings, as `common_prefix` finds it."""
-    n, step, low = min(len(a), len(b)), 1 << 20, 0
-    while low + step <= n and a[len(a) - low - step:len(a) - low] == b[len(b) - low - step:len(b) - low]:
-        low += step
-    high = min(low + step, n)
-    while low < high:
-        middle = (low + high + 1) // 2
-        if a[len(a) - middle:len(a) - low] == b[len(b) - middle:len(b) - low]:
-            low = middle
-        else:
-            high = middle - 1
-    return low
 
 
 def unified_diff(name: str, old: str, new: str) -> str:

@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, AnyStr
 
 from factcheck.errors import Problem
 from factcheck.ledgerfiles import SOURCES_DIR, find_files, find_root
@@ -136,7 +136,7 @@ class Session:
         the sources, the settings and the claims' ids."""
         from factcheck.checks import Options
         from factcheck.verification import _in_chunks
-        from factcheck.yamledit import _block_items
+        from factcheck.yamledit import block_items
 
         self.text = None
         files = files_with(self.path, text)
@@ -148,7 +148,7 @@ class Session:
         if result is None or result.ledger is None:
             return diagnostics(self.path, text, self.today)
         problems = [p for p in result.problems if p.location.path == self.name]
-        starts = _block_items(text)
+        starts = block_items(text)
         mine = [claim_id for claim_id, name in zip(result.claim_ids, result.claim_files, strict=True) if name == self.name]
         if starts is None or len(starts) - 1 != len(mine) or text.startswith("\ufeff"):
             return problems  # not of the shape the next change can be checked in: it is checked whole too
@@ -168,9 +168,8 @@ class Session:
 
     def _again(self, text: str) -> list[Problem] | None:
         from factcheck.checks import REGISTRY, Context, Options, claim_checks
-        from factcheck.edits import common_prefix, common_suffix
         from factcheck.store import build_ledger
-        from factcheck.yamledit import _block_items
+        from factcheck.yamledit import block_items
 
         old, starts, lines, ledger = self.text, self.starts, self.lines, self.ledger
         assert old is not None and ledger is not None
@@ -185,7 +184,7 @@ class Session:
         last = min(max(bisect.bisect_left(starts, len(old) - tail), first + 1), len(starts) - 1)
         begin, end_new = starts[first], len(text) - (len(old) - starts[last])
         document = "claims:\n" + text[begin:end_new]
-        inner = _block_items(document) if end_new > begin else [len(document)]
+        inner = block_items(document) if end_new > begin else [len(document)]
         if inner is None or "\t" in document:
             return None
         read = build_ledger({self.name: document.encode("utf-8")})
@@ -260,6 +259,37 @@ class _Vocabulary:
     def merge(self, theirs: Any, ledger: Ledger, documents: Any) -> None:
         self.subjects.update(theirs[0])
         self.tags.update(theirs[1])
+
+
+def common_prefix(a: AnyStr, b: AnyStr) -> int:
+    """The length of the longest common prefix of two texts or byte strings: compared a megabyte at a time,
+    then halved (each comparison at C speed)."""
+    n, step, low = min(len(a), len(b)), 1 << 20, 0
+    while low + step <= n and a[low:low + step] == b[low:low + step]:
+        low += step
+    high = min(low + step, n)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[low:middle] == b[low:middle]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def common_suffix(a: AnyStr, b: AnyStr) -> int:
+    """The length of the longest common suffix of two texts or byte strings, as `common_prefix` finds it."""
+    n, step, low = min(len(a), len(b)), 1 << 20, 0
+    while low + step <= n and a[len(a) - low - step:len(a) - low] == b[len(b) - low - step:len(b) - low]:
+        low += step
+    high = min(low + step, n)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if a[len(a) - middle:len(a) - low] == b[len(b) - middle:len(b) - low]:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _lines_of(text: str, offsets: list[int]) -> list[int]:

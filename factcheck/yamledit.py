@@ -171,7 +171,7 @@ class YamlText:
         """The offsets where each item of the top-level block list `claims:` starts, then its end (None when
         the claims are not a block list that runs to the end of the file)."""
         if self._starts is False:
-            self._starts = _block_items(self.text)
+            self._starts = block_items(self.text)
         return self._starts  # type: ignore[return-value]
 
     def _claim_alone(self, claim_id: str) -> yaml.MappingNode | None:
@@ -485,7 +485,7 @@ _FIRST_ITEM = re.compile(r"\n([ ]*)- ")
 _TOP_LEVEL = re.compile(r"\n[^\s#-]")
 
 
-def _block_items(text: str) -> list[int] | None:
+def block_items(text: str) -> list[int] | None:
     """As fastyaml.claim_starts, in a text's characters; None unless the list runs to the end of the text."""
     key = _CLAIMS_KEY.search(text)
     if key is None or "\t" in text or "\r" in text:
