@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from factcheck import __version__
+from factcheck.ledgerfiles import SNAPSHOT_SUFFIXES
 
 CACHE_DIR = ".factcheck-cache"
 FORMAT = 3
@@ -49,7 +50,7 @@ def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "",
     digest = hashlib.sha256(f"{__version__}|{FORMAT}|{sys.version_info[:2]}|{extra}".encode())
     known = digests or {}
     for name in sorted(files):
-        if not (name.endswith(".yaml") or (snapshots and name.endswith(".txt"))):
+        if not (name.endswith(".yaml") or (snapshots and name.endswith(SNAPSHOT_SUFFIXES))):
             continue
         if name in known:
             digest.update(f"{name}\0{known[name]}\0".encode())

@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
 from factcheck.anchor import Found, Missing, Snapshot, too_short
-from factcheck.errors import Location, Problem, Severity
+from factcheck.errors import FactcheckError, Location, Problem, Severity
 from factcheck.model import Claim, Quote
 from factcheck.numbers import read_numbers
 from factcheck.store import ClaimRecord, Ledger
@@ -243,17 +243,35 @@ def check_quotes_normalized(ctx: Context) -> Iterator[Problem]:
             )
 
 
-@_check("source-modified", "error", "A snapshot's sha256 differs from the one its metadata records.", "sources")
+@_check("source-modified", "error", "A snapshot's sha256, or its original's, differs from the one its metadata "
+                                    "records.", "sources")
 def check_sources_unmodified(ctx: Context) -> Iterator[Problem]:
     for source in ctx.ledger.sources.values():
-        if source.meta is None or source.digest is None or source.meta.sha256 == source.digest:
+        if source.meta is None:
             continue
-        yield problem(
-            "source-modified",
-            f"{source.snapshot_path} has sha256 {source.digest}, but its metadata records {source.meta.sha256}: "
-            "the snapshot was altered after it was recorded",
-            source.locate("sha256"), source=source.id,
-        )
+        if source.digest is not None and source.meta.sha256 != source.digest:
+            yield problem(
+                "source-modified",
+                f"{source.snapshot_path} has sha256 {source.digest}, but its metadata records {source.meta.sha256}: "
+                "the snapshot was altered after it was recorded",
+                source.locate("sha256"), source=source.id,
+            )
+        recorded = source.meta.original
+        if recorded is None or source.original_path is None or not source.original_path.endswith("." + recorded.format):
+            continue
+        try:
+            digest = source.original_digest()
+        except FactcheckError as exc:
+            yield problem("source-unsafe", f"the original cannot be read ({str(exc).rsplit(': cannot read: ', 1)[-1]}); "
+                          "it was not checked", Location(source.original_path), source=source.id)
+            continue
+        if digest != recorded.sha256:
+            yield problem(
+                "source-modified",
+                f"the original {source.original_path} has sha256 {digest}, but its metadata records {recorded.sha256}: "
+                "the saved original was altered after it was recorded",
+                source.locate("original", "sha256"), source=source.id,
+            )
 
 
 def missing_support(claim: Claim) -> str | None:

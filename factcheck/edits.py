@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
     from factcheck.anchor import Located
@@ -80,7 +80,7 @@ class Outcome:
 # line endings of a snapshot, whose sha256 is checked byte for byte).
 GIT_LINES = {
     ".gitignore": [LOCK_NAME, f"{CACHE_DIR}/"],
-    ".gitattributes": [f"{SOURCES_DIR}/*.txt -text"],
+    ".gitattributes": [f"{SOURCES_DIR}/*.txt -text", f"{SOURCES_DIR}/*.html -text", f"{SOURCES_DIR}/*.pdf binary"],
 }
 
 
@@ -148,8 +148,11 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, indent=2) + "\n"
 
 
-def add_source(root: Path, snapshot: bytes, source_id: str, meta: dict[str, Any]) -> Outcome:
-    """Copy a snapshot into sources/ byte for byte and record its metadata with its sha256."""
+def add_source(root: Path, snapshot: bytes, source_id: str, meta: dict[str, Any],
+               original: tuple[str, bytes] | None = None) -> Outcome:
+    """Copy a snapshot into sources/ byte for byte and record its metadata with its sha256; with `original`
+    (its format and bytes: the page or PDF the text was derived from, whose record is meta["original"]), keep
+    it beside the text as sources/<id>.<format>."""
     if not SLUG_RE.fullmatch(source_id):
         raise FactcheckError(f"{source_id!r} is not a valid source id: use lowercase letters, digits, '.', '_' and "
                              "'-', starting with a letter or digit")
@@ -164,30 +167,35 @@ def add_source(root: Path, snapshot: bytes, source_id: str, meta: dict[str, Any]
         validated = SourceMeta.model_validate(fields)
     except ValidationError as exc:
         raise FactcheckError(validation_message(exc)) from None
-    ordered = {name: value for name in SourceMeta.model_fields
-               if (value := getattr(validated, name)) not in (None, [])}
+    ordered = {name: value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
+               for name in SourceMeta.model_fields if (value := getattr(validated, name)) not in (None, [])}
     _require_ledger(root)
     sources = root / SOURCES_DIR
     snapshot_path, meta_path = sources / f"{source_id}.txt", sources / f"{source_id}.yaml"
+    kept = [] if original is None else [(sources / f"{source_id}.{original[0]}", original[1])]
     with LedgerLock(root):
-        # A snapshot without metadata, with the same bytes, is what an add killed between its two files
-        # leaves behind: this add completes it rather than refusing.
-        completing = not os.path.lexists(meta_path) and _holds_exactly(snapshot_path, snapshot)
-        for path in ((meta_path,) if completing else (snapshot_path, meta_path)):
-            if os.path.lexists(path):
-                raise FactcheckError(f"source {source_id!r} already exists ({SOURCES_DIR}/{path.name}); "
-                                     "a snapshot is never replaced: add the new capture under a new id")
+        # A snapshot (or an original) without metadata, with the same bytes, is what an add killed between
+        # its files leaves behind: this add completes it rather than refusing.
+        strays = [sources / f"{source_id}.{kind}" for kind in ("html", "pdf")
+                  if not kept or kept[0][0].suffix != f".{kind}"]
+        writes = [(path, data) for path, data in (*kept, (snapshot_path, snapshot)) if not _holds_exactly(path, data)]
+        taken = next((path for path in (meta_path, *strays, *(path for path, _ in writes)) if os.path.lexists(path)), None)
+        if taken is not None:
+            raise FactcheckError(f"source {source_id!r} already exists ({SOURCES_DIR}/{taken.name}); "
+                                 "a snapshot is never replaced: add the new capture under a new id")
+        completing = len(writes) < len(kept) + 1
         sources.mkdir(exist_ok=True)
         modeline = "# yaml-language-server: $schema=../schema/source.schema.json\n" \
             if (root / "schema" / "source.schema.json").exists() else ""
         text = modeline + "\n".join(block(ordered, 0)) + "\n"
-        if not completing:
-            write_atomic(snapshot_path, snapshot)
+        written: list[Path] = []
         try:
-            write_atomic(meta_path, text.encode("utf-8"))
+            for path, data in (*writes, (meta_path, text.encode("utf-8"))):
+                write_atomic(path, data)
+                written.append(path)
         except FactcheckError:
-            if not completing:
-                snapshot_path.unlink(missing_ok=True)  # no snapshot without its metadata
+            for path in written:
+                path.unlink(missing_ok=True)  # no snapshot without its metadata
             raise
     done = "completed" if completing else "added"
     return Outcome(meta_path, f"{done} source {source_id!r} (sha256 {fields['sha256']})")

@@ -31,7 +31,8 @@ CLAIM_FIELDS = ["id", "text", "claimant", "date", "subject", "quantity", "measur
 SETTINGS_FIELDS = ["name", "publisher", "review_base_url", "rating_scale", "stale_after_days", "about_band"]
 PUBLISHER_FIELDS = ["name", "url"]
 SOURCE_FIELDS = ["title", "publisher", "authors", "url", "archive_url", "published", "retrieved", "language", "sha256",
-                 "note"]
+                 "note", "original"]
+ORIGINAL_FIELDS = ["format", "sha256", "extractor", "pages", "fetched_from", "fetched_at"]
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ def format_text(text: str, kind: str, name: str = "<text>") -> str:
                     _order(item, order)
     else:
         _order(data, SOURCE_FIELDS)
+        _order(data.get("original") if hasattr(data, "get") else None, ORIGINAL_FIELDS)
     out = io.StringIO()
     yaml.dump(data, out)
     result = out.getvalue()
@@ -114,7 +116,7 @@ def format_ledger(root: Path, check: bool) -> list[Formatted]:
         files = find_files(root)
         results = []
         for name, raw in sorted(files.items()):
-            if name.endswith(".txt") or isinstance(raw, Refused):
+            if not name.endswith(".yaml") or isinstance(raw, Refused):
                 continue
             kind = "source" if name.startswith(SOURCES_DIR + "/") else "claims"
             results.append(_format_file(name, as_bytes(raw), kind))
@@ -132,7 +134,7 @@ def format_ledger(root: Path, check: bool) -> list[Formatted]:
 
 ORDERS: dict[str, list[str]] = {"claim": CLAIM_FIELDS, "ledger": SETTINGS_FIELDS, "publisher": PUBLISHER_FIELDS,
                                  **_CLAIM_PARTS}
-_SOURCE_ORDERS: dict[str, list[str]] = {"": SOURCE_FIELDS}
+_SOURCE_ORDERS: dict[str, list[str]] = {"": SOURCE_FIELDS, "original": ORIGINAL_FIELDS}
 _TOP_COMMENT = re.compile(r"(?:#[^\n]*[^\s\n]|#|)")  # a comment line at the top (no trailing space), or a blank one
 
 

@@ -16,6 +16,9 @@ from factcheck.errors import FactcheckError
 CLAIMS_FILE = "claims.yaml"
 CLAIMS_DIR = "claims"
 SOURCES_DIR = "sources"
+# The files of a source: its text, its metadata, and the saved page or PDF its text was derived from.
+SNAPSHOT_SUFFIXES = (".txt", ".html", ".pdf")  # read only when a command needs their bytes
+SOURCE_SUFFIXES = (".yaml", *SNAPSHOT_SUFFIXES)
 
 
 @dataclass
@@ -137,7 +140,7 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
     if os.path.lexists(sources):
         _real_folder(sources)
         entries += [(f"{SOURCES_DIR}/{e.name}", e.path, None if e.is_file(follow_symlinks=False) else _kind(Path(e.path)))
-                    for e in _listing(sources) if e.name.endswith((".yaml", ".txt"))]
+                    for e in _listing(sources) if e.name.endswith(SOURCE_SUFFIXES)]
     files: dict[str, bytes | Deferred | Refused] = {}
     for name, path, odd in entries:
         if odd is not None:
@@ -145,7 +148,7 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
                                                    "inside sources/; it was not read")
             continue
         try:
-            if name.endswith(".txt"):
+            if name.endswith(SNAPSHOT_SUFFIXES):
                 size, data = os.stat(path).st_size, b""
             else:
                 size, data = _read_up_to(path, limit)
@@ -154,7 +157,7 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
         if size > limit or len(data) > limit:
             files[name] = Refused("file-too-large", f"larger than the limit of {limit} bytes "
                                                     "(FACTCHECK_MAX_FILE_SIZE, in MiB); it was not read")
-        elif name.endswith(".txt"):
+        elif name.endswith(SNAPSHOT_SUFFIXES):
             files[name] = Deferred(path)
         else:
             files[name] = data

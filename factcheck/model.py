@@ -301,6 +301,20 @@ class Settings(_Record):
         default=None, description="How far 'about' reaches either side of a figure, as a fraction (0.1: 10%).")
 
 
+class Original(_Record):
+    """The file a snapshot's text was derived from (an HTML page, a PDF), kept beside it byte for byte as
+    `sources/<id>.html` or `sources/<id>.pdf`."""
+
+    format: Literal["html", "pdf"] = Field(description="What the original is: an HTML page or a PDF.")
+    sha256: Sha256 = Field(description="The sha256 of the original's bytes; verify checks that it was not altered.")
+    extractor: Text = Field(description="The library and version that derived the text from the original, as "
+                                        "'trafilatura 2.3.1' or 'pypdf 7.1.1'.")
+    pages: list[int] | None = Field(default=None, description="For a PDF: where each page begins in the text, as "
+                                                              "character offsets (the first is 0).")
+    fetched_from: Text | None = Field(default=None, description="The address it was fetched from, after redirects.")
+    fetched_at: Text | None = Field(default=None, description="When it was fetched, in UTC (ISO 8601).")
+
+
 class SourceMeta(_Record):
     """The metadata of one snapshot, `sources/<id>.yaml`."""
 
@@ -316,6 +330,8 @@ class SourceMeta(_Record):
     sha256: Sha256 = Field(description="The sha256 of the snapshot's bytes, written by factcheck source add; "
                                        "verify checks that the snapshot was not altered.")
     note: FreeText | None = Field(default=None, description="A note on the source.")
+    original: Original | None = Field(default=None, description="The saved page or PDF the text was derived from, "
+                                                                "when the source was added from one.")
 
 
 class ClaimsFile(_Record):

@@ -31,8 +31,10 @@ MEANINGS: dict[str, str] = {
     "fewer-than": "Below the figure: fewer than 800.", "at-most": "The figure or less: at most 800.",
     "supports": "The quote bears the claim out.", "refutes": "The quote shows the claim false.",
     "context": "The quote bears on the claim without settling it.",
+    "html": "A saved web page: the text is its article, derived by trafilatura.",
+    "pdf": "A PDF: the text is its pages in order, derived by pypdf.",
 }
-assert set(MEANINGS) == {*STATUSES, *BOUNDS, *STANCES}
+assert set(MEANINGS) == {*STATUSES, *BOUNDS, *STANCES, "html", "pdf"}
 
 
 def _for_editors(node: Any) -> Any:

@@ -28,6 +28,9 @@ class SourceRecord:
     snapshot_path: str | None = None
     snapshot: bytes | Deferred | None = None
 
+    original_path: str | None = None  # the saved page or PDF the text was derived from (sources/<id>.html, .pdf)
+    original: bytes | Deferred | None = field(default=None, repr=False)
+
     read: Content | None = field(default=None, repr=False, compare=False)  # see snapshot_content, once read
 
     @property
@@ -46,6 +49,13 @@ class SourceRecord:
     def text(self) -> str | None:
         """The snapshot as text, or None when it is missing or not UTF-8 (see `encoding_error`)."""
         return self._content[1]
+
+    def original_digest(self) -> str | None:
+        """The sha256 of the kept original, read now; None when there is none (a FactcheckError when it
+        cannot be read)."""
+        if self.original is None:
+            return None
+        return hashlib.sha256(self.original.read() if isinstance(self.original, Deferred) else self.original).hexdigest()
 
     def encoding_error(self) -> Problem | None:
         """A located `source-encoding` problem when the snapshot is not UTF-8."""
@@ -141,10 +151,18 @@ def load_sources(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
             problems.append(Problem(data.code, "error", data.reason, Location(name), source=stem))
             if suffix == "txt":
                 record.snapshot_path = name
+            elif suffix in ORIGINAL_FORMATS:
+                record.original_path = name
             else:
                 record.meta_path = name
             continue
-        if suffix == "txt":
+        if suffix in ORIGINAL_FORMATS:
+            if record.original_path is not None:
+                problems.append(Problem("source-incomplete", "error", f"source {stem!r} has two originals, "
+                                        f"{record.original_path} and {name}: keep the one its metadata records",
+                                        Location(name), source=stem))
+            record.original_path, record.original = name, data
+        elif suffix == "txt":
             record.snapshot_path, record.snapshot = name, data
             if contents is not None and name in contents:
                 record.read = contents[name]
@@ -179,11 +197,12 @@ def load_sources(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
             except ValidationError as exc:
                 problems.extend(schema_problems(exc, doc, (), SourceMeta, source_id=stem))
     for record in sources.values():
+        problems.extend(_original_problems(record))
         if record.meta_path is None:
             problems.append(Problem(
                 "source-incomplete", "error",
                 f"snapshot without metadata: create {prefix}{record.id}.yaml with at least its sha256",
-                Location(record.snapshot_path or prefix), source=record.id,
+                Location(record.snapshot_path or record.original_path or prefix), source=record.id,
             ))
         elif record.snapshot_path is None:
             problems.append(Problem(
@@ -191,6 +210,27 @@ def load_sources(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
                 Location(record.meta_path), source=record.id,
             ))
     return sources, problems
+
+
+ORIGINAL_FORMATS = ("html", "pdf")
+
+
+def _original_problems(record: SourceRecord) -> list[Problem]:
+    """An original the metadata does not record, or one it records that is not there."""
+    if record.meta is None:
+        return []
+    recorded = record.meta.original
+    expected = f"{_PREFIX}{record.id}.{recorded.format}" if recorded is not None else None
+    if record.original_path is not None and record.original_path != expected:
+        why = (f"its metadata records a {recorded.format} original, {expected}" if recorded is not None
+               else "its metadata records no original (original:)")
+        return [Problem("source-incomplete", "error", f"{record.original_path} is not the source's original: {why}; "
+                        "remove the stray file, or add the page again with factcheck source add",
+                        Location(record.original_path), source=record.id)]
+    if recorded is not None and record.original_path is None:
+        return [Problem("source-incomplete", "error", f"the original {expected} that the metadata records is missing",
+                        record.locate("original"), source=record.id)]
+    return []
 
 
 def _offset_location(path: str, data: bytes, offset: int) -> Location:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 from factcheck.anchor import Found, Missing, Snapshot
@@ -49,6 +50,9 @@ def _quote_view(ledger: Ledger, snapshots: dict[str, Snapshot], quote: Quote) ->
         "kind": result.kind, "start": result.start, "end": result.end, "occurrences": result.occurrences,
         "before": before, "exact": exact, "after": after,
     }
+    pages = source.meta.original.pages if source.meta is not None and source.meta.original is not None else None
+    if pages:  # a PDF's: the page the quote begins on
+        view["match"]["page"] = bisect.bisect_right(pages, result.start)
     if result.omitted:  # the words quoted, never the words left out between them
         view["match"]["omissions"] = True
         view["match"]["exact"] = " \u2026 ".join(snapshot.context(s, e)[1] for s, e in result.spans)

@@ -153,6 +153,7 @@ def test_the_key_orders_are_the_models() -> None:
     assert list(model.Settings.model_fields) == layout.SETTINGS_FIELDS
     assert list(model.Publisher.model_fields) == layout.PUBLISHER_FIELDS
     assert list(model.SourceMeta.model_fields) == layout.SOURCE_FIELDS
+    assert list(model.Original.model_fields) == layout.ORIGINAL_FIELDS
     assert layout.ORDERS["quantity"] == list(model.Quantity.model_fields)
     assert layout.ORDERS["appearances"] == layout.ORDERS["evidence"] == list(model.Evidence.model_fields)
     assert layout.ORDERS["history"] == list(model.HistoryEntry.model_fields)

@@ -98,7 +98,8 @@ def test_a_repository_used_by_every_command_commits_no_cache(tmp_path: Path) -> 
     assert sorted(committed) == [".gitattributes", ".gitignore", "claims.yaml", "schema/claims.schema.json",
                                  "schema/source.schema.json", "sources/a.txt", "sources/a.yaml"]
     assert (root / ".gitignore").read_text(encoding="utf-8") == ".factcheck.lock\n.factcheck-cache/\n"
-    assert (root / ".gitattributes").read_text(encoding="utf-8") == "sources/*.txt -text\n"
+    assert (root / ".gitattributes").read_text(encoding="utf-8") == \
+        "sources/*.txt -text\nsources/*.html -text\nsources/*.pdf binary\n"
 
 
 def test_an_existing_ledger_without_ignore_lines_commits_no_cache(tmp_path: Path) -> None:

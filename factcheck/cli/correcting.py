@@ -1,5 +1,5 @@
 """The commands that correct what exists: claim set, rename, remove; quote remove, replace, fix; source list,
-register, rename, remove."""
+register, reextract, rename, remove."""
 
 from __future__ import annotations
 
@@ -164,6 +164,28 @@ def source_register(ctx: click.Context, /, source_id: str, **meta: Any) -> None:
 
     meta["authors"] = list(meta["authors"])
     done(register_source(_root(ctx), source_id, meta), False)
+
+
+@source.command("reextract", epilog=examples('factcheck source reextract newsaz-2024-09-24 --check',
+                                             'factcheck source reextract newsaz-2024-09-24'))
+@click.argument("source_id", metavar="ID")
+@click.option("--check", is_flag=True, help="Write nothing: say whether the installed extractor would derive another "
+                                            "text, and which quotes it would lose (exit 1 if it would change).")
+@click.option("--diff", "show_diff", is_flag=True, help="Also print the change to the text as a unified diff.")
+@click.option("--force", is_flag=True, help="Write the new text even when quotes would no longer be found.")
+@click.pass_context
+def source_reextract(ctx: click.Context, source_id: str, check: bool, show_diff: bool, force: bool) -> None:
+    """Derive a source's text again from its kept original (the saved page or PDF), with the extractor
+    installed now; refused when a quote would no longer be found, unless --force."""
+    from factcheck.sourcing import reextract_source
+
+    result = reextract_source(_root(ctx), source_id, check, force)
+    if show_diff:
+        click.echo(terminal(result.outcome.diff), nl=False)
+    click.echo(f"factcheck: {terminal(result.outcome.message, one_line=True)}", err=True)
+    for broken in result.broken:
+        click.echo(f"factcheck:   {terminal(broken, one_line=True)}", err=True)
+    _exit(1 if check and result.changed else 0)
 
 
 @source.command("rename", epilog=examples('factcheck source rename azernews-1 azernews-2023-09-29'))

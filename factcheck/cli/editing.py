@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,23 +66,66 @@ def source() -> None:
 
 @source.command("add", epilog=examples(
     'factcheck source add saved-article.txt --id azernews-2023-09-29 --publisher AzerNews --published 2023-09-29',
+    'factcheck source add saved-page.html --id newsaz-2024-09-24',
+    'factcheck source add statement.pdf --id statement-2024 --published 2024-05-02',
+    'factcheck source add https://example.org/news/article --id example-2024',
     'factcheck source add - --id statement-2024 < statement.txt',
 ))
-@click.argument("file", type=click.File("rb"))
+@click.argument("file", metavar="FILE|URL")
 @click.option("--id", "source_id", required=True, metavar="ID", help="The source's id (a slug).")
 @source_metadata
+@click.option("--as", "declared", type=click.Choice(["text", "html", "pdf"]),
+              help="What FILE is, when its content does not say (default: found from its content).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=30.0, show_default=True,
+              metavar="SECONDS", help="How long to wait for an address to answer.")
 @click.pass_context
-def source_add(ctx: click.Context, file: Any, source_id: str, url: str | None, archive_url: str | None,
-               title: str | None, publisher: str | None, authors: tuple[str, ...], published: Any, retrieved: Any,
-               language: str | None) -> None:
-    """Copy FILE (or - for stdin) into sources/ID.txt byte for byte and record its metadata and sha256."""
-    from factcheck.edits import add_source
+def source_add(ctx: click.Context, file: str, source_id: str, declared: str | None, timeout: float,
+               url: str | None, archive_url: str | None, title: str | None, publisher: str | None,
+               authors: tuple[str, ...], published: Any, retrieved: Any, language: str | None) -> None:
+    """Add a source from FILE (- for stdin) or from an address.
 
+    Text is copied into sources/ID.txt byte for byte. A saved web page (HTML) or a PDF is kept as it is, as
+    sources/ID.html or sources/ID.pdf, and the text that quotes are checked against is derived from it into
+    sources/ID.txt: the article without the page around it, or the PDF's pages in order. Title, authors,
+    date, address and language are taken from the document unless given. The metadata, sources/ID.yaml,
+    records each file's sha256 and the extractor's version. Pages and PDFs need the capture extra.
+    """
+    from factcheck import settings
+    from factcheck.fetch import fetch, is_address
+    from factcheck.sourcing import add_saved
+
+    root = _root(ctx)
     meta = {"url": url, "archive_url": archive_url, "title": title, "publisher": publisher, "authors": list(authors),
             "published": published, "retrieved": retrieved, "language": language}
-    outcome = add_source(_root(ctx), file.read(), source_id, meta)
-    click.echo(f"factcheck: {outcome.message}", err=True)
+    limit = settings.max_file_bytes()
+    fetched = None
+    if file == "-":
+        data = sys.stdin.buffer.read(limit + 1)
+    elif is_address(file):
+        fetched = fetch(file, timeout, limit)
+        data = fetched.data
+    else:
+        data = _read_saved(Path(file), limit)
+    outcome = add_saved(root, data, file, source_id, meta, declared, fetched)
+    for warning in outcome.warnings:
+        click.echo(f"factcheck: warning: {terminal(warning, one_line=True)}", err=True)
+    click.echo(f"factcheck: {terminal(outcome.message, one_line=True)}", err=True)
     _exit(0)
+
+
+def _read_saved(path: Path, limit: int) -> bytes:
+    """A saved file's bytes, up to one more than the limit (its size is then refused)."""
+    from factcheck.errors import FactcheckError
+
+    try:
+        with path.open("rb") as handle:
+            return handle.read(limit + 1)
+    except FileNotFoundError:
+        raise FactcheckError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise FactcheckError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise FactcheckError(f"{path}: cannot read: {exc.strerror}") from None
 
 
 @cli.group(epilog=examples(

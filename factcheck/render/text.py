@@ -141,6 +141,8 @@ def _quote(number: int, quote: dict[str, Any], style: Styler) -> list[str]:
     head = f"  {number}. {stance}{t(quote['source'], one_line=True)}" + (f" ({about})" if about else "")
     if match.get("omissions"):
         label += ", with words left out (\u2026)"
+    if match.get("page"):
+        label += f", page {match['page']}"
     lines = [f"{head}: {style(label, 'error' if kind in ('not-found', 'unknown-source') else kind)}"]
     if kind in ("exact", "normalized"):
         shown = f"{t(match['before'], one_line=True)}«{style(t(match['exact'], one_line=True), 'bold')}»" \
