@@ -226,23 +226,20 @@ def _page_text(text: str) -> str:
 
 
 def _rejoin_hyphens(text: str, starts: list[int]) -> tuple[str, list[int]]:
-    """Words broken across lines with a hyphen, joined again only where that is certain: a soft hyphen is
-    always a break; a hyphen is taken as a break when the document writes the joined word elsewhere and
-    never the hyphenated one, and as a hyphen of the word ("well-known") in the opposite case. Otherwise the
-    line is left as it is. The page starts move with the characters taken out."""
+    """A line that ends in a hyphen between letters joined to the next. The hyphen is taken out only where
+    the break is certain: a soft hyphen, or a word the document writes whole elsewhere and never hyphenated.
+    Otherwise it is the document's own character and stays ("high-precision"): only the line break goes,
+    which would read as a space inside the word. The page starts move with the characters taken out."""
     words = Counter(re.findall(r"\w+(?:[-\u2010]\w+)*", text.replace("\u00ad\n", "").replace("\n", " ")))
     out: list[str] = []
     removed: list[tuple[int, int]] = []  # (where in the old text, how many characters were taken out)
     last = 0
     for match in _LINE_END_HYPHEN.finditer(text):
         before, hyphen, after = match.group(1), match.group(2), match.group(3)
-        joined, kept = before + after, f"{before}-{after}"
-        if hyphen == "\u00ad" or (words[joined] > 0 and words[kept] == 0 and after[0].islower()):
-            replacement = joined
-        elif words[kept] > 0 and words[joined] == 0:
-            replacement = before + hyphen + after
-        else:
-            continue
+        joined = before + after
+        certain = hyphen == "\u00ad" or (words[joined] > 0 and words[f"{before}-{after}"] == 0
+                                          and words[f"{before}\u2010{after}"] == 0 and after[0].islower())
+        replacement = joined if certain else before + hyphen + after
         out.append(text[last:match.start()])
         out.append(replacement)
         removed.append((match.end(), len(match.group(0)) - len(replacement)))

@@ -91,7 +91,11 @@ def _check_scheme(url: str, redirected: str) -> None:
 class _Redirects(urllib.request.HTTPRedirectHandler):
     """Redirects followed only to http and https addresses."""
 
-    def redirect_request(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str, headers: Any,
-                         newurl: str) -> urllib.request.Request | None:
-        _check_scheme(urllib.parse.urljoin(req.full_url, newurl), req.full_url)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
+    def http_error_302(self, req: urllib.request.Request, fp: IO[bytes], code: int, msg: str,
+                       headers: Any) -> Any:
+        target = headers.get("location") or headers.get("uri")
+        if target:
+            _check_scheme(urllib.parse.urljoin(req.full_url, target), req.full_url)
+        return super().http_error_302(req, fp, code, msg, headers)
+
+    http_error_301 = http_error_303 = http_error_307 = http_error_308 = http_error_302
