@@ -115,13 +115,13 @@ _ARTICLE_WORDS = 80
 
 def _html(data: bytes, name: str) -> Derived:
     trafilatura = _library("trafilatura")
-    from trafilatura.settings import use_config
+    from trafilatura.settings import set_date_params, use_config
 
     config = use_config()
     config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # a signal-based timeout: not in a library call
+    dates = set_date_params(extensive=False)  # the date the page states, never one guessed from its text
     try:
-        document = trafilatura.bare_extraction(data, with_metadata=True, config=config,
-                                               date_extraction_params={"extensive_search": False, "original_date": True},
+        document = trafilatura.bare_extraction(data, with_metadata=True, config=config, date_extraction_params=dates,
                                                **_HTML_OPTIONS)
     except Exception as exc:  # a library's failure on a hostile page is this file's error, not a traceback
         raise CaptureError(f"{name}: the page cannot be read ({type(exc).__name__}: {exc}); nothing was written") from None

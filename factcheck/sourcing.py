@@ -62,7 +62,7 @@ def add_saved(root: Path, data: bytes, name: str, source_id: str, meta: dict[str
              if key in derived.meta and key not in given]
     count = len(derived.pages or [])
     what = "web page" if kind == "html" else f"PDF of {count} page{'s' if count != 1 else ''}"
-    message = (f"{outcome.message}: the text of a {what} by {derived.extractor} in {SOURCES_DIR}/{source_id}.txt "
+    message = (f"{outcome.message}: the text of a {what}, by {derived.extractor.split()[0]}, in {SOURCES_DIR}/{source_id}.txt "
                f"({len(derived.text.split())} words), the original kept as {SOURCES_DIR}/{source_id}.{kind}"
                + (f"; from the document: {', '.join(taken)} (check them)" if taken else ""))
     return Outcome(outcome.path, message, tuple(derived.warnings))
@@ -114,8 +114,8 @@ def reextract_source(root: Path, source_id: str, check: bool = False, force: boo
                                             f"a/{text_path}", f"b/{text_path}"))
         newer = derived.extractor != recorded.extractor
         if not changed:
-            message = (f"{text_path}: {derived.extractor} derives the same text from {record.original_path}"
-                       + (f" (recorded: {recorded.extractor})" if newer else ""))
+            message = (f"{text_path}: {derived.extractor.split()[0]} derives the same text from {record.original_path}"
+                       + (f" (recorded: {recorded.extractor}; installed: {derived.extractor})" if newer else ""))
             if not check and newer:
                 _record_extraction(root / record.meta_path, derived, record.digest)
                 message += "; the metadata now names it"

@@ -54,7 +54,7 @@ def test_a_saved_page_gives_the_article_and_not_the_page_around_it(tmp_path: Pat
     root = new_ledger(tmp_path)
     added = run("-C", root, "source", "add", NEWSAZ, "--id", "newsaz-2024-09-24")
     assert added.exit_code == 0, added.stderr
-    assert "the text of a web page by trafilatura" in added.stderr
+    assert "the text of a web page, by trafilatura," in added.stderr
     text = (root / "sources" / "newsaz-2024-09-24.txt").read_text(encoding="utf-8")
     flat = " ".join(text.split())
     sentences = article_sentences(REPO / "sources" / "newsaz-2024-09-24.txt", "px\n", "News.Az")
@@ -181,7 +181,7 @@ def test_a_pdf_gives_its_pages_in_order_with_where_each_begins(tmp_path: Path) -
                                author="Ministry of Defence Industry"))
     added = run("-C", root, "source", "add", saved, "--id", "report-2024", "--published", "2024-05-02")
     assert added.exit_code == 0, added.stderr
-    assert "PDF of 2 pages by pypdf" in added.stderr
+    assert "PDF of 2 pages, by pypdf," in added.stderr
     text = (root / "sources" / "report-2024.txt").read_text(encoding="utf-8")
     # a word broken at a line end is joined where the document writes it whole elsewhere; a hyphenated
     # word stays hyphenated where the document writes it so elsewhere

@@ -39,6 +39,7 @@ def test_the_walk_through_prints_what_the_readme_shows(tmp_path: Path) -> None:
     assert steps[0][0] == ". .venv/bin/activate"
     assert len(steps) >= 12
     shutil.copytree(REPO / "sources", tmp_path / "sources")
+    shutil.copytree(REPO / "tests" / "capture", tmp_path / "tests" / "capture")
     bin_dir = Path(sys.executable).parent
     assert (bin_dir / "factcheck").is_file(), "the tests run from the virtual environment the project is installed in"
     (tmp_path / ".venv" / "bin").mkdir(parents=True)

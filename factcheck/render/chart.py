@@ -168,9 +168,6 @@ def load() -> None:
 @functools.cache
 def _static_date_line() -> Any:
     import pygal
-    from pygal.etree import etree
-
-    etree.to_etree()  # the standard library's, whether or not lxml is installed: the same SVG either way
 
     class StaticDateLine(pygal.DateLine):  # type: ignore[misc]
         """pygal's date line without what it writes for its script's tooltips (four `desc` elements a point,
