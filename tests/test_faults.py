@@ -68,6 +68,8 @@ def test_every_fault_leaves_the_ledger_as_it_was(example: Path, tmp_path: Path, 
                                                   command: str) -> None:
     pristine = tmp_path / "pristine"
     shutil.copytree(example, pristine)
+    shutil.copytree(example, tmp_path / "warm")  # a first command makes the cache's signing key, once a machine
+    assert run("-C", tmp_path / "warm", *COMMANDS[command]).exit_code == 0
     with monkeypatch.context() as patch:
         counter = Faults(patch, None)
         assert run("-C", example, *COMMANDS[command]).exit_code == 0
@@ -92,10 +94,14 @@ def test_every_fault_leaves_the_ledger_as_it_was(example: Path, tmp_path: Path, 
         assert not [p for p in ledger.rglob("*.tmp")], (n, calls[n - 1])
 
 
-def test_a_fault_while_adding_a_source_leaves_no_half_source(example: Path, tmp_path: Path,
+@pytest.mark.parametrize("saved", ["page.txt", "page.html"])
+def test_a_fault_while_adding_a_source_leaves_no_half_source(example: Path, tmp_path: Path, saved: str,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    page = tmp_path / "page.txt"
-    page.write_text("A new page.\n")
+    page = tmp_path / saved
+    if saved.endswith(".html"):  # kept as the original beside the text derived from it: three files or none
+        shutil.copy(Path(__file__).resolve().parent / "capture" / "newsaz-2024-09-24.html", page)
+    else:
+        page.write_text("A new page.\n")
     with monkeypatch.context() as patch:
         counter = Faults(patch, None)
         assert run("-C", example, "source", "add", page, "--id", "page").exit_code == 0
@@ -103,11 +109,12 @@ def test_a_fault_while_adding_a_source_leaves_no_half_source(example: Path, tmp_
     shutil.rmtree(example / "sources")
     shutil.copytree(Path(__file__).resolve().parent.parent / "sources", example / "sources")
     for n in range(1, total + 1):
-        for leftover in (example / "sources" / "page.txt", example / "sources" / "page.yaml"):
-            leftover.unlink(missing_ok=True)
+        for leftover in ("page.txt", "page.yaml", "page.html"):
+            (example / "sources" / leftover).unlink(missing_ok=True)
         with monkeypatch.context() as patch:
             Faults(patch, n)
             result = run("-C", example, "source", "add", page, "--id", "page")
         names = {p.name for p in (example / "sources").iterdir()}
         assert ({"page.txt", "page.yaml"} <= names) == (result.exit_code == 0), (n, names)
         assert ("page.txt" in names) == ("page.yaml" in names), (n, counter.calls[n - 1], names)
+        assert ("page.html" in names) == (saved.endswith(".html") and "page.yaml" in names), (n, names)
