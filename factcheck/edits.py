@@ -504,7 +504,7 @@ def _in_window(name: str, raw: bytes, edit: Callable[[YamlText], str], expect: C
     back; None when the file or the edit is not of that shape, and the whole text is edited instead."""
     import re
 
-    from factcheck.fastyaml import claim_starts
+    from factcheck.spans import claim_starts
 
     if raw.startswith(b"\xef\xbb\xbf") or b"\r" in raw:
         return None

@@ -149,7 +149,7 @@ def _fast_layout(raw: bytes, kind: str) -> str | None:
     """The canonical layout of a file, found without ruamel.yaml for the parts already in it (see canonical):
     the file's own text when every part is, else with only the claims that are not laid out again; None
     when the file is not of the plain shape this needs, and the whole file is laid out as before."""
-    from factcheck import fastyaml, forked
+    from factcheck import fastyaml, forked, spans
 
     if not fastyaml.available() or raw.startswith(b"\xef\xbb\xbf") or b"\r" in raw or not raw.endswith(b"\n"):
         return None
@@ -157,7 +157,7 @@ def _fast_layout(raw: bytes, kind: str) -> str | None:
         data = fastyaml.read_plain(raw)
         return raw.decode("utf-8") if isinstance(data, dict) and in_layout(
             raw[:-1].decode("utf-8").split("\n"), data, 0, _SOURCE_ORDERS, "") else None
-    starts = fastyaml.claim_starts(raw)
+    starts = spans.claim_starts(raw)
     if starts is None or starts[-1] != len(raw):
         return None
     top = fastyaml.read_plain(raw[:starts[0]])

@@ -1,4 +1,4 @@
-"""Select claims by the `list` filters, and turn a claim into the one row every format shows."""
+"""Select claims by the `list` filters, over the rows of the ledger (see rows)."""
 
 from __future__ import annotations
 
@@ -6,30 +6,13 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import FactcheckError, Problem, did_you_mean
-from factcheck.figures import phrase_of
+from factcheck.rows import Row, row_values
 
 if TYPE_CHECKING:  # listing a cached ledger needs neither the models nor pydantic
-    from factcheck.model import Claim
     from factcheck.store import ClaimRecord, Ledger
-
-
-class Row(NamedTuple):
-    """A claim as one row: the same values for table, JSON, CSV and YAML."""
-
-    id: str
-    date: str
-    status: str
-    claimant: str
-    subject: str | None
-    figure: str | None
-    measure: str | None
-    sources: list[str]
-    tags: list[str]
-    text: str
-    review: dict[str, Any] | None  # an imported claim's review as its reviewer gave it (see model.Review)
 
 
 COLUMNS: tuple[str, ...] = Row._fields
@@ -180,17 +163,6 @@ def latest_of_subjects(rows: list[Row]) -> list[Row]:
 def row(record: ClaimRecord) -> dict[str, Any]:
     """A claim's row as a mapping of its columns."""
     return row_values(record.claim)._asdict()
-
-
-def row_values(claim: Claim) -> Row:
-    """A claim's row (the cache keeps it as a plain tuple)."""
-    quantity = claim.quantity
-    sources = {quote.source for quote in claim.appearances}
-    sources.update(quote.source for quote in claim.evidence)
-    return Row(claim.id, claim.date.isoformat(), claim.status, claim.claimant, claim.subject,
-               phrase_of(quantity.value, quantity.bound, quantity.unit, bool(quantity.ordinal)) if quantity else None,
-               claim.measure, sorted(sources), list(claim.tags), claim.text,
-               claim.review.model_dump(mode="json", exclude_none=True) if claim.review is not None else None)
 
 
 def _require_known(kind: str, wanted: Sequence[str], known: set[str]) -> None:

@@ -16,7 +16,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from factcheck import collecting, fastyaml, forked
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
-from factcheck.fastyaml import CHUNK, claim_starts, is_plain
+from factcheck.fastyaml import CHUNK, is_plain
 from factcheck.ledgerfiles import (
     CLAIMS_DIR,
     CLAIMS_FILE,
@@ -28,6 +28,7 @@ from factcheck.ledgerfiles import (
 )
 from factcheck.model import SLUG_RE, Claim, ClaimsFileTop, Settings
 from factcheck.sources import SourceRecord, load_sources, parse_metadata, read_snapshots
+from factcheck.spans import FlowSpan, claim_starts, flow_claims
 from factcheck.validation import schema_problems, validate_read
 from factcheck.yamlsrc import Document, Path_, decode, parse, without_bom
 
@@ -134,7 +135,7 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
             cache.write(root, key, _cache_value(ledger))
         ledger.validated = {}  # written: the marshalled claims would only take memory now
     if rows_only and ledger.rows is None:
-        from factcheck.listing import row_values
+        from factcheck.rows import row_values
 
         ledger.rows, ledger.claims = [row_values(record.claim) for record in ledger.claims], []
     return ledger
@@ -275,7 +276,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
             doc.data = None  # the models hold it all now: the native tree would only take memory
             read = ledger.claims[first:]
             if rows_only:
-                from factcheck.listing import row_values
+                from factcheck.rows import row_values
 
                 rows.extend(row_values(record.claim) for record in read)
             if for_cache:
@@ -333,7 +334,7 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
         return None
     body = without_bom(raw)
     starts = claim_starts(body)
-    flow = fastyaml.flow_claims(body) if starts is None else None
+    flow = flow_claims(body) if starts is None else None
     if flow is not None and flow[2]:
         return _flow_claims_fast(body, name, flow, rows_only, for_cache, share, keep)
     if starts is None:  # not a block list of the usual shape: read the file whole
@@ -365,7 +366,7 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
         parsed.close()  # stop reading ahead when the file is refused halfway
 
 
-def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[fastyaml.FlowSpan]], rows_only: bool,
+def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpan]], rows_only: bool,
                       for_cache: bool, share: tuple[int, int] | None, keep: _Keep | None) -> _FastRead | None:
     """A claims list in flow style read a chunk of claims at a time, as a block list is: each chunk is the
     text of its claims' mappings inside `[ ]`, so a file written on one line is never held as one tree."""
@@ -400,7 +401,7 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
     be. With `keep`, only the records it returns for each chunk are kept; it is given a chunk once the
     chunk is read.
     """
-    from factcheck.listing import row_values
+    from factcheck.rows import row_values
 
     try:
         settings = ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"}, "claims": []}).ledger

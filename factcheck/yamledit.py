@@ -486,7 +486,7 @@ _TOP_LEVEL = re.compile(r"\n[^\s#-]")
 
 
 def block_items(text: str) -> list[int] | None:
-    """As fastyaml.claim_starts, in a text's characters; None unless the list runs to the end of the text."""
+    """As spans.claim_starts, in a text's characters; None unless the list runs to the end of the text."""
     key = _CLAIMS_KEY.search(text)
     if key is None or "\t" in text or "\r" in text:
         return None

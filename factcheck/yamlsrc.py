@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from factcheck.errors import Location, Problem
+from factcheck.spans import claim_starts, flow_claims
 
 try:  # libyaml's parser when present: the same events, several times faster
     from yaml import CSafeLoader as _Loader
@@ -90,8 +91,6 @@ class Document:
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """The location of the node at `path`, or of its nearest ancestor that exists."""
         if self.raw is not None and path not in self.positions:
-            from factcheck.fastyaml import find_positions
-
             find_positions(self, path)
         if key and path in self.key_positions:
             return Location(self.path, *self.key_positions[path])
@@ -467,3 +466,101 @@ def _timestamp(raw: str) -> Any:
     )
     stamp.raw = raw
     return stamp
+
+
+# --- positions found on demand, for a document the fast reader read (see fastyaml) ---------------------
+
+def find_positions(doc: Document, path: Path_) -> None:
+    """Fill in the positions needed to locate `path` in a fast-read document."""
+    assert doc.raw is not None
+    if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int) \
+            and (_locate_claim(doc, path[1]) or _locate_flow_claim(doc, path[1])):
+        return
+    exact = parse(doc.raw, doc.path)
+    doc.positions.update(exact.positions)
+    doc.key_positions.update(exact.key_positions)
+    doc.raw = None  # every position is known now
+
+
+def _locate_claim(doc: Document, index: int) -> bool:
+    """Read only the claim at `index` exactly, and shift its positions to where it sits in the file."""
+    starts = _claim_starts(doc)
+    if starts is None or index >= len(starts) - 1:
+        return False
+    raw = doc.raw
+    assert raw is not None
+    begin, end = starts[index], starts[index + 1]
+    first_line = _lines_before(doc, starts)[index]
+    block = node_positions(raw[begin:end], (0, "id"))  # its positions, and its id as text
+    if block is None or block[0] != doc.claim_ids[index]:
+        return False
+    for table, found in ((doc.positions, block[1]), (doc.key_positions, block[2])):
+        for sub, (line, column) in found.items():
+            if sub and sub[0] == 0:
+                table[("claims", index, *sub[1:])] = (line + first_line, column)
+    return True
+
+
+def _locate_flow_claim(doc: Document, index: int) -> bool:
+    """`_locate_claim` for a claims list written in flow style (`claims: [{id: a, ...}, ...]`, often on one
+    line): the claim's mapping is found by libyaml's events, read exactly alone, and shifted into place by
+    its line and column. No position of any other claim is ever held."""
+    spans = _flow_spans(doc)
+    if spans is None or index >= len(spans):
+        return False
+    begin, end, line0, column0 = spans[index]
+    assert doc.raw is not None
+    block = node_positions(b"- " + doc.raw[begin:end], (0, "id"))
+    if block is None or block[0] != doc.claim_ids[index]:
+        return False
+    for table, found in ((doc.positions, block[1]), (doc.key_positions, block[2])):
+        for sub, (line, column) in found.items():
+            if sub and sub[0] == 0:
+                place = (line0 + 1, column - 2 + column0) if line == 1 else (line + line0, column)
+                table[("claims", index, *sub[1:])] = place
+    return True
+
+
+def _flow_spans(doc: Document) -> list[tuple[int, int, int, int]] | None:
+    """Each claim's mapping in a flow-style claims list: its byte span, and the line and column (from 0)
+    where it starts; found once per file from libyaml's event stream, which builds nothing."""
+    cached: list[tuple[int, int, int, int]] | None = getattr(doc, "_flow_spans", _UNKNOWN)
+    if cached is not _UNKNOWN:
+        return cached
+    assert doc.raw is not None
+    flow = flow_claims(doc.raw)
+    spans = flow[2] if flow is not None and len(flow[2]) == len(doc.claim_ids) else None
+    # None too: a file whose spans cannot be found is not looked at again
+    doc._flow_spans = spans  # type: ignore[attr-defined]
+    return spans
+
+
+_UNKNOWN: Any = object()
+
+
+def _lines_before(doc: Document, starts: list[int]) -> list[int]:
+    """How many lines come before each claim: counted once for the file, not once per problem."""
+    cached: list[int] | None = getattr(doc, "_lines_before", None)
+    if cached is None:
+        raw = doc.raw
+        assert raw is not None
+        cached, total, previous = [], 0, 0
+        for start in starts:
+            total += raw.count(b"\n", previous, start)
+            cached.append(total)
+            previous = start
+        doc._lines_before = cached  # type: ignore[attr-defined]
+    return cached
+
+
+def _claim_starts(doc: Document) -> list[int] | None:
+    """The offsets where each claim of a fast-read document starts, and where the list ends."""
+    cached: list[int] | None = getattr(doc, "_claim_starts", _UNKNOWN)
+    if cached is _UNKNOWN:
+        assert doc.raw is not None
+        cached = claim_starts(doc.raw)
+        if cached is not None and len(cached) != len(doc.claim_ids) + 1:
+            cached = None
+        # None too: a file that is no block list (a flow list, say) is not scanned again
+        doc._claim_starts = cached  # type: ignore[attr-defined]
+    return cached

@@ -129,7 +129,7 @@ def test_claims_read_back_from_the_cache_are_the_claims_read_from_the_files(tmp_
         assert [str(r.locate("claimant")) for r in warm.claims] == [str(r.locate("claimant")) for r in cold.claims]
         assert warm.settings == cold.settings
         assert {k: s.meta for k, s in warm.sources.items()} == {k: s.meta for k, s in cold.sources.items()}
-        from factcheck.listing import row_values
+        from factcheck.rows import row_values
 
         expected = [row_values(r.claim) for r in cold.claims]
         assert rows_cold.rows == expected and rows_warm.rows == expected

@@ -108,7 +108,7 @@ def test_quote_matching_never_fails_or_lies(snapshot: str, quote: str) -> None:
 
 
 def _loaded(claims: bytes, meta: bytes) -> tuple[Any, ...]:
-    from factcheck.listing import row_values
+    from factcheck.rows import row_values
     from factcheck.store import build_ledger
 
     files = {"claims.yaml": claims, "sources/src.yaml": meta, "sources/src.txt": SNAPSHOT.encode()}

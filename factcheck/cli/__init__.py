@@ -21,6 +21,7 @@ from factcheck.errors import FactcheckError
 from factcheck.render.escape import terminal
 
 if TYPE_CHECKING:
+    from factcheck.edits import Outcome
     from factcheck.errors import Problem
     from factcheck.store import Ledger
 
@@ -268,6 +269,22 @@ def _exit(code: int) -> NoReturn:
         _KEPT.append(sys._getframe(1).f_locals)
     sys.stdout.flush()
     raise SystemExit(code)
+
+
+DRY_RUN = click.option("--dry-run", is_flag=True, help="Write nothing; show the change as a unified diff.")
+
+
+def done(outcome: Outcome, dry_run: bool) -> None:
+    """Tell what a command did (or, with --dry-run, would do, with the diff on stdout), and leave."""
+    for warning in outcome.warnings:
+        click.echo(f"factcheck: warning: {terminal(warning, one_line=True)}", err=True)
+    if dry_run:
+        click.echo(terminal(outcome.diff), nl=False)
+        click.echo(f"factcheck: would have {terminal(outcome.message, one_line=True)} (--dry-run: nothing was "
+                   "written)", err=True)
+    else:
+        click.echo(f"factcheck: {terminal(outcome.message, one_line=True)}", err=True)
+    _exit(0)
 
 
 def _with_ledger_options(group: click.Group) -> click.Group:

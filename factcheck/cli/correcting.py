@@ -3,31 +3,13 @@ register, reextract, rename, remove."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
-from factcheck.cli import _exit, _root, examples
+from factcheck.cli import DRY_RUN, _exit, _root, done, examples
 from factcheck.cli.editing import claim, quote, source, source_metadata
 from factcheck.render.escape import terminal
-
-if TYPE_CHECKING:
-    from factcheck.edits import Outcome
-
-DRY_RUN = click.option("--dry-run", is_flag=True, help="Write nothing; show the change as a unified diff.")
-
-
-def done(outcome: Outcome, dry_run: bool) -> None:
-    """Tell what a command did (or, with --dry-run, would do, with the diff on stdout), and leave."""
-    for warning in outcome.warnings:
-        click.echo(f"factcheck: warning: {terminal(warning, one_line=True)}", err=True)
-    if dry_run:
-        click.echo(terminal(outcome.diff), nl=False)
-        click.echo(f"factcheck: would have {terminal(outcome.message, one_line=True)} (--dry-run: nothing was "
-                   "written)", err=True)
-    else:
-        click.echo(f"factcheck: {terminal(outcome.message, one_line=True)}", err=True)
-    _exit(0)
 
 
 @claim.command("set", epilog=examples(

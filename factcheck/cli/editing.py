@@ -19,6 +19,7 @@ from factcheck.cli import (
     as_date,
     as_figure,
     cli,
+    done,
     examples,
 )
 from factcheck.render.escape import terminal
@@ -172,7 +173,6 @@ def claim_add(ctx: click.Context, claim_id: str | None, text: str | None, claima
                                   ("--note", note), ("--tag", tags or None), ("--bound", bound)) if v is not None]
     if rows is not None:
         from factcheck.batches import add_claims_from, read_rows
-        from factcheck.cli.correcting import done
 
         if given:
             raise click.UsageError(f"--from gives the claims: {', '.join(given)} cannot be given with it")
@@ -196,7 +196,6 @@ def claim_add(ctx: click.Context, claim_id: str | None, text: str | None, claima
             fields["quantity"]["ordinal"] = True
     outcome = add_claim(_root(ctx), {k: v for k, v in fields.items() if v is not None}, dry_run)
     if dry_run:
-        from factcheck.cli.correcting import done
 
         done(outcome, dry_run)
     for warning in outcome.warnings:
@@ -274,7 +273,6 @@ def status(ctx: click.Context, claim_id: str | None, status: str | None, note: s
     root = _root(ctx)
     if rows is not None:
         from factcheck.batches import read_rows, set_statuses_from
-        from factcheck.cli.correcting import done
 
         if claim_id is not None or status is not None or note is not None or date_ is not None:
             raise click.UsageError("--from gives the verdicts: ID, STATUS, --note and --date cannot be given with it")
@@ -283,7 +281,6 @@ def status(ctx: click.Context, claim_id: str | None, status: str | None, note: s
         raise click.UsageError("give ID STATUS --note TEXT (or the verdicts with --from FILE)")
     outcome = set_status(root, claim_id, status, note, by or git_user_name(root), date_, force, dry_run)
     if dry_run:
-        from factcheck.cli.correcting import done
 
         done(outcome, dry_run)
     click.echo(f"factcheck: {outcome.message}", err=True)
