@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any, AnyStr
 
 from factcheck.errors import Problem
-from factcheck.ledgerfiles import SOURCES_DIR, find_files, find_root
-from factcheck.model import STATUSES, Claim
-from factcheck.store import Ledger, load_files
+from factcheck.ledger.ledgerfiles import SOURCES_DIR, find_files, find_root
+from factcheck.ledger.model import STATUSES, Claim
+from factcheck.pipeline.store import Ledger, load_files
 
 DEBOUNCE = 0.25  # seconds after the last keystroke before a document is checked again
 CHECKS_DOC = Path(__file__).parent / "data" / "checks.md"  # what each check code means: each diagnostic links it
@@ -50,7 +50,7 @@ class Place:
 def checks_document() -> str:
     """The description of every check code, as the diagnostics link it (data/checks.md, kept in step with
     the checks by a test)."""
-    from factcheck.checks import REGISTRY
+    from factcheck.checking.checks import REGISTRY
 
     parts = ["# The checks of factcheck\n\nWhat each diagnostic's code means (the same as `factcheck verify` "
              "reports).\n"]
@@ -86,7 +86,7 @@ def ledger_with(path: Path, text: str) -> tuple[Path, str, Ledger] | None:
 
 def diagnostics(path: Path, text: str, today: dt.date | None = None) -> list[Problem]:
     """Every problem `verify` finds in this file, the buffer standing in for it."""
-    from factcheck.checks import Options, run_checks
+    from factcheck.checking.checks import Options, run_checks
 
     found = ledger_with(path, text)
     if found is None:
@@ -134,9 +134,9 @@ class Session:
     def _whole(self, text: str) -> list[Problem]:
         """The whole ledger read and checked a chunk of claims at a time, as `verify` does, keeping of it only
         the sources, the settings and the claims' ids."""
-        from factcheck.checks import Options
-        from factcheck.verification import _in_chunks
-        from factcheck.yamledit import block_items
+        from factcheck.checking.checks import Options
+        from factcheck.checking.verification import _in_chunks
+        from factcheck.yamlio.yamledit import block_items
 
         self.text = None
         files = files_with(self.path, text)
@@ -167,9 +167,9 @@ class Session:
         return problems
 
     def _again(self, text: str) -> list[Problem] | None:
-        from factcheck.checks import REGISTRY, Context, Options, claim_checks
-        from factcheck.store import build_ledger
-        from factcheck.yamledit import block_items
+        from factcheck.checking.checks import REGISTRY, Context, Options, claim_checks
+        from factcheck.pipeline.store import build_ledger
+        from factcheck.yamlio.yamledit import block_items
 
         old, starts, lines, ledger = self.text, self.starts, self.lines, self.ledger
         assert old is not None and ledger is not None
@@ -221,7 +221,7 @@ class Session:
     def claim_at(self, text: str, line: int) -> tuple[Path, Ledger, Claim, Place] | None:
         """The claim whose lines hold `line` (from 0) of `text`, read alone, with the ledger's sources, when
         `text` is the text last checked; None else."""
-        from factcheck.store import build_ledger
+        from factcheck.pipeline.store import build_ledger
 
         if text != self.text or self.ledger is None or self.root is None:
             return None
@@ -304,7 +304,7 @@ def _lines_of(text: str, offsets: list[int]) -> list[int]:
 
 def place_at(text: str, line: int) -> Place | None:
     """The field whose value stands on `line` (0-based) of a claims file."""
-    from factcheck.yamlsrc import parse
+    from factcheck.yamlio.yamlsrc import parse
 
     doc = parse(text.encode("utf-8"), "<buffer>")
     best: tuple[int, Place] | None = None
@@ -341,7 +341,7 @@ def _at(path: Path, text: str, line: int, session: Session | None) -> tuple[Path
 def hover(path: Path, text: str, line: int, session: Session | None = None) -> str | None:
     """What to show over the value on `line`: a quote in its source, a source's metadata, what a verdict
     needs; as Markdown."""
-    from factcheck.anchor import Found, Snapshot
+    from factcheck.checking.anchor import Found, Snapshot
     from factcheck.render.escape import markdown as md
 
     found = _at(path, text, line, session)
@@ -405,7 +405,7 @@ def completions(path: Path, text: str, line: int, character: int, session: Sessi
 def definition(path: Path, text: str, line: int, session: Session | None = None) -> tuple[Path, int, int] | None:
     """Where the value on `line` is defined: a quote's words in its snapshot (file, line, column, from 0),
     a source id's metadata file."""
-    from factcheck.anchor import Found, Snapshot
+    from factcheck.checking.anchor import Found, Snapshot
 
     found = _at(path, text, line, session)
     if found is None or found[3].kind is None or found[3].index is None:
@@ -446,8 +446,8 @@ def quick_fixes(path: Path, text: str, code: str, line: int, column: int, messag
     import difflib
     import re
 
-    from factcheck.anchor import Found, Missing, Snapshot, pin
-    from factcheck.yamledit import inline
+    from factcheck.checking.anchor import Found, Missing, Snapshot, pin
+    from factcheck.yamlio.yamledit import inline
 
     lines = text.split("\n")
     if not 0 <= line < len(lines):

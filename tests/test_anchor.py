@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from factcheck.anchor import Found, Located, Missing, Snapshot, fold, fold_with_spans, locate_forgiving, split_ellipsis, too_short
+from factcheck.checking.anchor import (
+    Found,
+    Located,
+    Missing,
+    Snapshot,
+    fold,
+    fold_with_spans,
+    locate_forgiving,
+    split_ellipsis,
+    too_short,
+)
 
 TEXT = (
     "\u201cThe government pays special attention,\u201d President of Azerbiajan Ilham Aliyev said.\n"
@@ -105,7 +115,7 @@ _TYPOGRAPHIC = "‘’‚‛‹›′`“”„‟«»″‐‑‒–—―⁃�
 
 @given(st.text(alphabet=st.sampled_from(_TYPOGRAPHIC) | st.characters(max_codepoint=0x7f), max_size=80))
 def test_the_quick_fold_of_a_typographic_snapshot_is_the_general_fold(text: str) -> None:
-    from factcheck.anchor import _fold_generally, _fold_quickly
+    from factcheck.checking.anchor import _fold_generally, _fold_quickly
 
     quick = _fold_quickly(text)
     general = _fold_generally(text)
@@ -117,7 +127,7 @@ def test_the_quick_fold_of_a_typographic_snapshot_is_the_general_fold(text: str)
 
 
 def test_the_quick_fold_takes_the_usual_snapshot() -> None:
-    from factcheck.anchor import _fold_quickly
+    from factcheck.checking.anchor import _fold_quickly
 
     text = "The “new weapons” — more than 800\n\nsamples — were shown.\n"
     quick = _fold_quickly(text)
@@ -125,7 +135,7 @@ def test_the_quick_fold_takes_the_usual_snapshot() -> None:
 
 
 def test_a_quote_that_differs_only_in_letter_case_says_so() -> None:
-    from factcheck.anchor import Missing, Snapshot
+    from factcheck.checking.anchor import Missing, Snapshot
 
     found = Snapshot("We grow tomatoes here.").find("We grow Tomatoes")
     assert isinstance(found, Missing)
@@ -134,7 +144,7 @@ def test_a_quote_that_differs_only_in_letter_case_says_so() -> None:
 
 
 def test_the_closest_passage_is_in_the_sources_own_characters() -> None:
-    from factcheck.anchor import Missing, Snapshot
+    from factcheck.checking.anchor import Missing, Snapshot
 
     text = "The ministry said that more than 1\u00a0000 military products\u2014all of them—are made."
     found = Snapshot(text).find("more than 1 000 military produce")

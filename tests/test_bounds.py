@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.anchor import MAX_PARTS, MAX_SEARCHED_QUOTE, Found, Missing, Snapshot, fold_with_spans, locate_forgiving
+from factcheck.checking.anchor import MAX_PARTS, MAX_SEARCHED_QUOTE, Found, Missing, Snapshot, fold_with_spans, locate_forgiving
 
 GROWTH = 4
 

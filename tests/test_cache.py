@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 from unittest import mock
 
-from factcheck import fastyaml
-from factcheck.cache import CACHE_DIR
-from factcheck.listing import load_rows
-from factcheck.store import load_ledger
+from factcheck.pipeline.cache import CACHE_DIR
+from factcheck.pipeline.store import load_ledger
+from factcheck.views.listing import load_rows
+from factcheck.yamlio import fastyaml
 from tests.conftest import run
 
 
@@ -24,7 +24,7 @@ def test_a_warm_run_reads_no_yaml_and_says_the_same(example: Path) -> None:
     cold = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
     assert [p.name.split("-")[0] for p in entries(example)] == ["ledger", "verify"]
     with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")), \
-            mock.patch("factcheck.store.parse", side_effect=AssertionError("parsed again")):
+            mock.patch("factcheck.pipeline.store.parse", side_effect=AssertionError("parsed again")):
         warm = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
     assert json.loads(warm.stdout) == json.loads(cold.stdout)  # located problems included
     assert len(json.loads(warm.stdout)["problems"]) == 11
@@ -129,7 +129,7 @@ def test_claims_read_back_from_the_cache_are_the_claims_read_from_the_files(tmp_
         assert [str(r.locate("claimant")) for r in warm.claims] == [str(r.locate("claimant")) for r in cold.claims]
         assert warm.settings == cold.settings
         assert {k: s.meta for k, s in warm.sources.items()} == {k: s.meta for k, s in cold.sources.items()}
-        from factcheck.rows import row_values
+        from factcheck.ledger.rows import row_values
 
         expected = [row_values(r.claim) for r in cold.claims]
         assert rows_cold.rows == expected and rows_warm.rows == expected
@@ -181,9 +181,9 @@ def test_a_progress_bar_only_on_a_terminal_and_never_in_ci(tmp_path: Path) -> No
 def test_the_key_from_the_sources_digests_is_the_key_from_the_files(example: Path) -> None:
     # a large report makes the verify entry's key from the digests its sources took as they were read;
     # verify makes it from the files: both must find the same entry, and a changed snapshot must not
-    from factcheck import cache
-    from factcheck.ledgerfiles import find_files
-    from factcheck.store import read_sources
+    from factcheck.ledger.ledgerfiles import find_files
+    from factcheck.pipeline import cache
+    from factcheck.pipeline.store import read_sources
 
     def from_digests() -> str:
         sources = read_sources(find_files(example)).sources.values()
@@ -200,11 +200,11 @@ def test_the_key_from_the_sources_digests_is_the_key_from_the_files(example: Pat
 
 def test_a_large_report_and_verify_share_one_entry(example: Path) -> None:
     # read in shares, the report keys its entry by its sources' digests: a warm verify finds it, unread
-    with mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0):
+    with mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0):
         assert run("-C", example, "report", "--format", "json", "--stale-after", "30").exit_code == 0
     assert [p.name.split("-")[0] for p in entries(example)] == ["verify"]
     with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")), \
-            mock.patch("factcheck.store.parse", side_effect=AssertionError("parsed again")):
+            mock.patch("factcheck.pipeline.store.parse", side_effect=AssertionError("parsed again")):
         warm = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
     for entry in entries(example):
         entry.unlink()

@@ -204,7 +204,7 @@ def test_a_pdf_gives_its_pages_in_order_with_where_each_begins(tmp_path: Path) -
 
 
 def test_a_hyphen_at_a_line_end_is_kept_where_the_document_does_not_say_it_is_a_break() -> None:
-    from factcheck import capture
+    from factcheck.editing import capture
 
     derived = capture.derive(text_pdf([["The co-", "operation agreement was signed. Its high-", "precision parts",
                                         "are made in a fac-", "tory, the only factory of its kind, and in a work-",
@@ -251,7 +251,7 @@ def test_a_pdf_without_text_to_take_is_a_clear_error(tmp_path: Path, make, says:
 
 
 def test_a_pdf_with_some_pages_scanned_warns_which(tmp_path: Path) -> None:
-    from factcheck import capture
+    from factcheck.editing import capture
 
     data = text_pdf([["The first page has words on it."], [], ["So does the third page of it."]])
     derived = capture.derive(data, "pdf", "mixed.pdf")
@@ -364,7 +364,7 @@ def test_reextract_of_a_source_added_as_text_says_there_is_no_original(tmp_path:
 
 
 def test_without_the_capture_extra_the_error_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    from factcheck import capture
+    from factcheck.editing import capture
     from factcheck.errors import FactcheckError
 
     monkeypatch.setitem(sys.modules, "trafilatura", None)  # as if it were not installed

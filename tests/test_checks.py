@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.checks import REGISTRY, Options, exit_status, run_checks
+from factcheck.checking.checks import REGISTRY, Options, exit_status, run_checks
 from factcheck.errors import Location, Problem
-from factcheck.store import load_ledger
+from factcheck.pipeline.store import load_ledger
 from tests.conftest import SNAPSHOT
 
 AUDIT = "An audit in 2024 found 812 weapon designs in development, well over 800.\n"
@@ -190,8 +190,8 @@ def test_checks_shared_with_a_forked_process_find_what_one_process_finds(tmp_pat
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck import checks
-    from factcheck.store import load_ledger as load
+    from factcheck.checking import checks
+    from factcheck.pipeline.store import load_ledger as load
 
     generate(tmp_path, 600)
     ledger = load(tmp_path)
@@ -219,7 +219,8 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck import checks, forked, verification
+    from factcheck.checking import checks, verification
+    from factcheck.pipeline import forked
 
     generate(tmp_path, 600)
     claims = tmp_path / "claims.yaml"
@@ -229,7 +230,8 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     options = checks.Options(stale_after_days=30)
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
         whole = verification.verify_ledger(tmp_path, options, whole=True)
-        with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0), \
+        with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
+                mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0), \
                 mock.patch.object(forked, "start", wraps=forked.start) as start:
             shared = verification.verify_ledger(tmp_path, options)
     assert start.call_count == 1 and whole.ledger is not None and len(whole.ledger.claims) == 600
@@ -243,7 +245,7 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     claims.write_text(text.replace("status: unverified", "status: unverified\n    note: no", 1), encoding="utf-8")
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
         whole = verification.verify_ledger(tmp_path, options, whole=True)
-        with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0):
+        with mock.patch("factcheck.pipeline.store.CHUNK", 50), mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0):
             shared = verification.verify_ledger(tmp_path, options)
     assert shared.ledger is not None and shared.problems == whole.problems
 
@@ -254,9 +256,9 @@ def test_settings_read_after_the_claims_they_govern_give_the_same_problems(tmp_p
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck import checks, verification
+    from factcheck.checking import checks, verification
     from factcheck.render import markdown
-    from factcheck.report import read_report
+    from factcheck.views.report import read_report
 
     generate(tmp_path, 400)
     text = (tmp_path / "claims.yaml").read_text(encoding="utf-8")
@@ -281,7 +283,8 @@ def test_settings_read_after_the_claims_they_govern_give_the_same_problems(tmp_p
             return contexts[-1]
 
         with mock.patch.object(verification._Checking, "context", spied):
-            with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0):
+            with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
+                    mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0):
                 shared = verification.verify_ledger(tmp_path, options)
                 made = read_report(tmp_path, options, markdown.claims_part)
             chunked = read_report(tmp_path, options, markdown.claims_part)  # in one process, a chunk at a time
@@ -294,7 +297,10 @@ def test_mistakes_in_both_shares_are_found_as_the_exact_reader_finds_them(tmp_pa
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck import checks, fastyaml, forked, listing, verification
+    from factcheck.checking import checks, verification
+    from factcheck.pipeline import forked
+    from factcheck.views import listing
+    from factcheck.yamlio import fastyaml
 
     generate(tmp_path, 600)
     claims = tmp_path / "claims.yaml"
@@ -309,8 +315,9 @@ def test_mistakes_in_both_shares_are_found_as_the_exact_reader_finds_them(tmp_pa
         with mock.patch.object(fastyaml, "yaml_rs", None):  # the exact reader, for the whole file
             exact = verification.verify_ledger(tmp_path, options, whole=True)
             exact_rows = listing.load_rows(tmp_path)
-        with mock.patch("factcheck.store.CHUNK", 50), mock.patch("factcheck.verification.SHARE_FROM_BYTES", 0), \
-                mock.patch("factcheck.store.SHARE_FROM_BYTES", 0), \
+        with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
+                mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0), \
+                mock.patch("factcheck.pipeline.store.SHARE_FROM_BYTES", 0), \
                 mock.patch.object(forked, "start", wraps=forked.start) as start:
             shared = verification.verify_ledger(tmp_path, options)
             shared_rows = listing.load_rows(tmp_path)
@@ -336,8 +343,8 @@ def test_mistakes_in_both_shares_are_found_as_the_exact_reader_finds_them(tmp_pa
     ("supported", ["supports"], None, None),
 ])
 def test_what_a_verdict_lacks(status: str, stances: list[str], note: str | None, lack: str | None) -> None:
-    from factcheck.checks import missing_support
-    from factcheck.model import Claim
+    from factcheck.checking.checks import missing_support
+    from factcheck.ledger.model import Claim
 
     claim = Claim.model_validate({
         "id": "c1", "text": "t", "claimant": "c", "date": "2023-09-29", "status": status, "note": note,

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.store import load_ledger
+from factcheck.pipeline.store import load_ledger
 from tests.conftest import run
 
 WEAPONS = "az-weapons-in-development-2023"
@@ -235,7 +235,7 @@ def test_many_verdicts_in_one_write(example: Path, tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("where", ["another claim", "the claim meant"])
 def test_an_edit_that_does_not_read_back_as_meant_is_refused(example: Path, where: str) -> None:
-    from factcheck.edits import rewrite
+    from factcheck.editing.edits import rewrite
     from factcheck.errors import FactcheckError
 
     ledger = load_ledger(example)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from factcheck.cli import cli
-from factcheck.store import load_ledger
+from factcheck.pipeline.store import load_ledger
 from tests.conftest import run
 
 TODAY = dt.date.today().isoformat()
@@ -371,7 +371,7 @@ def test_status_keeps_the_history_in_order_and_says_why_again(example: Path) -> 
 
 
 def test_status_needs_someone_to_give_it(example: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from factcheck import history
+    from factcheck.overtime import history
 
     monkeypatch.setattr(history, "git_user_name", lambda root: None)
     result = run("-C", example, "status", "az-kaan-cooperation-2023", "unverifiable", "--note", "no list")

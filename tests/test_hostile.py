@@ -242,8 +242,9 @@ def _flow_and_block(count: int) -> tuple[bytes, bytes]:
 def test_a_one_line_flow_file_is_located_as_the_exact_reader_locates_it(tmp_path: Path) -> None:
     from unittest import mock
 
-    from factcheck import fastyaml, store
-    from factcheck.store import build_ledger
+    from factcheck.pipeline import store
+    from factcheck.pipeline.store import build_ledger
+    from factcheck.yamlio import fastyaml
     from tests.conftest import SNAPSHOT, meta_for
 
     flow, _ = _flow_and_block(60)
@@ -251,7 +252,7 @@ def test_a_one_line_flow_file_is_located_as_the_exact_reader_locates_it(tmp_path
     files = {"claims.yaml": flow, "sources/src.yaml": meta_for(SNAPSHOT).encode(), "sources/src.txt": SNAPSHOT.encode()}
 
     def problems() -> list[tuple[str, str, str | None]]:
-        from factcheck.checks import Options, run_checks
+        from factcheck.checking.checks import Options, run_checks
 
         ledger = build_ledger(files)
         return sorted((p.code, str(p.location), p.claim) for p in [*ledger.problems, *run_checks(ledger, Options())])
@@ -268,9 +269,9 @@ def test_a_one_line_flow_file_takes_the_memory_a_block_list_takes(tmp_path: Path
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import tracemalloc
 
-    from factcheck import store
-    from factcheck.checks import Options
-    from factcheck.verification import verify_ledger
+    from factcheck.checking.checks import Options
+    from factcheck.checking.verification import verify_ledger
+    from factcheck.pipeline import store
 
     monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")
     monkeypatch.setattr(store, "CHUNK", 100)  # a few chunks of a large file, as at scale
@@ -290,7 +291,7 @@ def test_a_one_line_flow_file_takes_the_memory_a_block_list_takes(tmp_path: Path
 
 
 def test_a_snapshot_that_cannot_be_read_is_a_located_problem(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from factcheck import ledgerfiles
+    from factcheck.ledger import ledgerfiles
     from tests.conftest import run
 
     root = write_ledger(tmp_path / "desk", GOOD)

@@ -10,9 +10,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from factcheck.interop import check_scale
-from factcheck.model import RatingScale
-from factcheck.store import load_ledger
+from factcheck.exchange.interop import check_scale
+from factcheck.ledger.model import RatingScale
+from factcheck.pipeline.store import load_ledger
 from tests.conftest import REPO, meta_for, run
 
 CLAIMREVIEW_SCHEMA = json.loads((REPO / "tests" / "schemas" / "claimreview.schema.json").read_text())

@@ -13,8 +13,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from factcheck import layout, model
+from factcheck.editing import layout
 from factcheck.errors import FactcheckError
+from factcheck.ledger import model
 from tests.conftest import REPO, run
 
 EXAMPLES = int(os.environ.get("FACTCHECK_FUZZ_EXAMPLES", "120"))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from factcheck.errors import FactcheckError
-from factcheck.store import load_ledger
+from factcheck.pipeline.store import load_ledger
 
 
 def located(root: Path) -> list[tuple[str, str, str]]:
@@ -173,7 +173,7 @@ def test_source_files(tmp_path: Path) -> None:
         ("schema", "sources/meta.yaml:3:12", "published: 2023-09-29T10:00:00 is a date and time; write the date "
                                              "alone, as YYYY-MM-DD"),
     ]
-    from factcheck.checks import Options, run_checks
+    from factcheck.checking.checks import Options, run_checks
 
     encoding = [p for p in run_checks(load_ledger(tmp_path), Options()) if p.code == "source-encoding"]
     assert [(str(p.location), p.message) for p in encoding] == [
@@ -184,7 +184,8 @@ def _read_both_ways(files: dict[str, Any], chunk: int) -> tuple[Any, Any, int]:
     """The ledger read by the fast path in chunks of `chunk` claims, the same read exactly, and the native reads."""
     from unittest import mock
 
-    from factcheck import fastyaml, store
+    from factcheck.pipeline import store
+    from factcheck.yamlio import fastyaml
 
     with mock.patch.object(store, "CHUNK", chunk), \
             mock.patch.object(fastyaml, "read_native", wraps=fastyaml.read_native) as native:
@@ -202,7 +203,7 @@ def _summary(ledger: Any) -> tuple[Any, ...]:
 
 def test_a_long_ledger_is_read_in_chunks_exactly_as_the_exact_reader_reads_it(tmp_path: Path) -> None:
     from bench.generate import generate
-    from factcheck.ledgerfiles import find_files
+    from factcheck.ledger.ledgerfiles import find_files
 
     generate(tmp_path, 300)
     files = {name: data.read() if hasattr(data, "read") else data for name, data in find_files(tmp_path).items()}
@@ -218,8 +219,8 @@ def test_a_mistake_in_a_long_file_is_read_exactly_in_its_chunk_only(tmp_path: Pa
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck import store
-    from factcheck.ledgerfiles import find_files
+    from factcheck.ledger.ledgerfiles import find_files
+    from factcheck.pipeline import store
 
     generate(tmp_path, 300)
     claims = tmp_path / "claims.yaml"
@@ -261,7 +262,7 @@ def test_odd_claim_lists_read_as_the_exact_reader_reads_them(claims: str) -> Non
 
 
 def test_reading_ahead_on_a_thread_or_not_gives_the_same_pieces() -> None:
-    from factcheck.fastyaml import read_ahead
+    from factcheck.yamlio.fastyaml import read_ahead
 
     pieces = [b"- a: 1\n", b"- b: [2, 3]\n", b"- c: yes\n", b"- d: '4'\n"]
     threaded, here = list(read_ahead(iter(pieces), 2)), list(read_ahead(iter(pieces), 0))
@@ -274,8 +275,8 @@ def test_sources_read_with_their_metadata_parsed_in_a_fork_are_the_sources_read_
     import os
     from unittest import mock
 
-    from factcheck import store
-    from factcheck.ledgerfiles import find_files
+    from factcheck.ledger.ledgerfiles import find_files
+    from factcheck.pipeline import store
 
     (tmp_path / "claims.yaml").write_text("claims: []\n")
     sources = tmp_path / "sources"

@@ -13,8 +13,8 @@ import click
 import pytest
 
 from factcheck.cli import cli
+from factcheck.ledger.typed import parse_date, parse_figure
 from factcheck.settings import VARIABLES
-from factcheck.typed import parse_date, parse_figure
 from tests.conftest import REPO, run, write_ledger
 from tests.test_precommit import BROKEN, GOOD, git
 

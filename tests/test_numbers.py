@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.numbers import read_numbers
+from factcheck.ledger.numbers import read_numbers
 
 
 @pytest.mark.parametrize("text, number", [
@@ -39,7 +39,7 @@ def test_does_not_glue_separate_numbers() -> None:
 @given(st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False, allow_infinity=False),
        st.decimals(min_value=-10**6, max_value=10**6, places=3, allow_nan=False, allow_infinity=False))
 def test_a_computed_figure_reads_as_people_write_it(a: Decimal, b: Decimal) -> None:
-    from factcheck.figures import difference, format_number
+    from factcheck.ledger.figures import difference, format_number
 
     exact = a - b
     written = format(exact.normalize(), "f") if exact != exact.to_integral() else str(int(exact))
@@ -47,9 +47,9 @@ def test_a_computed_figure_reads_as_people_write_it(a: Decimal, b: Decimal) -> N
 
 
 def test_a_step_between_decimal_figures_has_no_float_noise() -> None:
-    from factcheck.figures import format_number
-    from factcheck.model import Quantity
-    from factcheck.timeline import allowed_values, change_between
+    from factcheck.ledger.figures import format_number
+    from factcheck.ledger.model import Quantity
+    from factcheck.overtime.timeline import allowed_values, change_between
 
     before, after = Quantity(value=2.4, bound="exactly"), Quantity(value=3.8, bound="exactly")
     change = change_between(allowed_values(before), allowed_values(after))

@@ -16,7 +16,7 @@ import xmlschema
 from junitparser import JUnitXml
 from markdown_it import MarkdownIt
 
-from factcheck.checks import REGISTRY
+from factcheck.checking.checks import REGISTRY
 from factcheck.errors import Location, Problem
 from factcheck.render.escape import without_controls
 from factcheck.render.github import workflow_commands
@@ -211,7 +211,7 @@ def test_a_full_temporary_folder_is_an_error_and_no_report_is_written(example: P
         def __getattr__(self, name: str) -> object:
             return getattr(self.file, name)
 
-    monkeypatch.setattr("factcheck.spool.tempfile.TemporaryFile", Full)
+    monkeypatch.setattr("factcheck.pipeline.spool.tempfile.TemporaryFile", Full)
     target = tmp_path / "out" / "report.html"
     target.parent.mkdir()
     result = run("-C", example, "report", "--format", "html", "-o", target)
@@ -247,9 +247,9 @@ def test_charts_drawn_half_in_a_fork_are_the_charts_drawn_here(tmp_path: Path) -
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck.checks import Options
+    from factcheck.checking.checks import Options
     from factcheck.render import html
-    from factcheck.report import read_report
+    from factcheck.views.report import read_report
 
     generate(tmp_path, 1000)
     made = read_report(tmp_path, Options(), html.claims_part)
@@ -276,9 +276,9 @@ def test_a_report_rendered_a_chunk_at_a_time_in_two_shares_is_the_report_read_wh
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck.checks import Options
+    from factcheck.checking.checks import Options
     from factcheck.render import html, jsonout, markdown
-    from factcheck.report import read_report
+    from factcheck.views.report import read_report
 
     module = {"html": html, "markdown": markdown, "json": jsonout}[fmt]
     generate(tmp_path, 600)
@@ -288,8 +288,8 @@ def test_a_report_rendered_a_chunk_at_a_time_in_two_shares_is_the_report_read_wh
     options = Options(stale_after_days=30)
 
     def render(chunk: int, share_from: int) -> tuple[str, list[str]]:
-        with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}), mock.patch("factcheck.store.CHUNK", chunk), \
-                mock.patch("factcheck.verification.SHARE_FROM_BYTES", share_from):
+        with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}), mock.patch("factcheck.pipeline.store.CHUNK", chunk), \
+                mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", share_from):
             made = read_report(tmp_path, options, module.claims_part)
         pieces = html.report(made.data, made.claims, 5) if fmt == "html" else module.report(made.data, made.claims)
         return b"".join(pieces).decode("utf-8"), [f"{p.location}:{p.code}" for p in made.problems]
@@ -446,7 +446,7 @@ def test_max_bytes_is_checked(example: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["claims", "source"])
 def test_every_property_of_the_schemas_is_described(kind: str) -> None:
-    from factcheck.schema import json_schema
+    from factcheck.ledger.schema import json_schema
 
     schema = json_schema(kind)
     found: list[tuple[str, dict[str, object]]] = []

@@ -98,7 +98,7 @@ def test_any_source_metadata_ends_in_a_clean_exit(meta: str) -> None:
 @settings(max_examples=BUDGET, deadline=2_000)
 @given(st.text(max_size=200), st.text(max_size=40))
 def test_quote_matching_never_fails_or_lies(snapshot: str, quote: str) -> None:
-    from factcheck.anchor import Found, Snapshot
+    from factcheck.checking.anchor import Found, Snapshot
 
     found = Snapshot(snapshot).find(quote)
     if isinstance(found, Found):
@@ -108,8 +108,8 @@ def test_quote_matching_never_fails_or_lies(snapshot: str, quote: str) -> None:
 
 
 def _loaded(claims: bytes, meta: bytes) -> tuple[Any, ...]:
-    from factcheck.rows import row_values
-    from factcheck.store import build_ledger
+    from factcheck.ledger.rows import row_values
+    from factcheck.pipeline.store import build_ledger
 
     files = {"claims.yaml": claims, "sources/src.yaml": meta, "sources/src.txt": SNAPSHOT.encode()}
     ledger = build_ledger(files)
@@ -125,7 +125,7 @@ def _loaded(claims: bytes, meta: bytes) -> tuple[Any, ...]:
 def test_the_fast_reader_agrees_with_the_exact_one(claims: str, meta: str) -> None:
     from unittest import mock
 
-    from factcheck import fastyaml
+    from factcheck.yamlio import fastyaml
 
     data = claims.encode("utf-8", errors="surrogatepass"), meta.encode("utf-8", errors="surrogatepass")
     fast = _loaded(*data)
@@ -172,10 +172,10 @@ def plain_ledger(draw: st.DrawFn) -> str:
 def test_the_fast_reader_agrees_on_well_formed_ledgers(claims: str) -> None:
     from unittest import mock
 
-    from factcheck import fastyaml
+    from factcheck.yamlio import fastyaml
 
     meta = f"sha256: {hashlib.sha256(SNAPSHOT.encode()).hexdigest()}\n".encode()
-    with mock.patch("factcheck.store.CHUNK", 2):  # read the claims in several chunks
+    with mock.patch("factcheck.pipeline.store.CHUNK", 2):  # read the claims in several chunks
         fast = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
     with mock.patch.object(fastyaml, "yaml_rs", None):
         exact = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
@@ -200,7 +200,7 @@ TEMPLATE = ("claims:\n  - id: c1\n    text: {text}\n    claimant: c\n    date: 2
 def _both_readers(claims: str) -> tuple[Any, Any]:
     from unittest import mock
 
-    from factcheck import fastyaml
+    from factcheck.yamlio import fastyaml
 
     meta = f"sha256: {hashlib.sha256(SNAPSHOT.encode()).hexdigest()}\n".encode()
     fast = _loaded(claims.encode("utf-8", errors="surrogatepass"), meta)
@@ -253,7 +253,7 @@ _VALUES = st.recursive(_SCALARS, lambda inner: st.one_of(
 @given(st.dictionaries(st.sampled_from(["id", "text", "claimant", "date", "review", "appearances", "tags", "note"]),
                        _VALUES, min_size=1))
 def test_the_quick_writer_writes_what_the_python_emitter_writes(value: dict[str, object]) -> None:
-    from factcheck import yamledit
+    from factcheck.yamlio import yamledit
 
     quick = yamledit.block(value, 4)
     kept = yamledit._CEmitter

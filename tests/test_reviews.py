@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from factcheck.model import RatingScale
-from factcheck.ratings import label_key, verdict_of, vocabulary
-from factcheck.reviews import import_claimreview
-from factcheck.store import load_ledger
+from factcheck.exchange.ratings import label_key, verdict_of, vocabulary
+from factcheck.exchange.reviews import import_claimreview
+from factcheck.ledger.model import RatingScale
+from factcheck.pipeline.store import load_ledger
 from tests.conftest import REPO, run
 
 # Labels seen in real feeds, in their real spellings, with the verdict a desk gives them.

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.model import Quantity
-from factcheck.timeline import Interval, Point, allowed_values, change_between, comparability, describe_change
+from factcheck.ledger.model import Quantity
+from factcheck.overtime.timeline import Interval, Point, allowed_values, change_between, comparability, describe_change
 from tests.conftest import run
 
 INF = math.inf
@@ -139,15 +139,15 @@ def test_diff_reads_only_the_claims_with_a_subject_and_gives_the_same_series(tmp
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck.store import load_ledger
-    from factcheck.timeline import build_series, load_subjects, series_data
+    from factcheck.overtime.timeline import build_series, load_subjects, series_data
+    from factcheck.pipeline.store import load_ledger
 
     generate(tmp_path, 600)
     whole = load_ledger(tmp_path, fill_cache=False)
     expected = [series_data(s) for s in build_series(whole)]
     assert len(whole.claims) == 600 and expected
     for _ in range(2):  # read from the files (filling the cache), then from the cache
-        with mock.patch("factcheck.store.CHUNK", 50):
+        with mock.patch("factcheck.pipeline.store.CHUNK", 50):
             subjects = load_subjects(tmp_path)
         assert all(r.claim.subject is not None for r in subjects.claims)
         assert len(subjects.claims) == sum(1 for r in whole.claims if r.claim.subject is not None) < 600
@@ -159,8 +159,8 @@ def test_diff_reads_only_the_claims_with_a_subject_and_gives_the_same_series(tmp
 def test_figure_counts_are_the_points_of_each_series(tmp_path: Path) -> None:
     # the report chooses its charts from these counts before it makes the series
     from bench.generate import generate
-    from factcheck.store import ClaimRecord, load_ledger
-    from factcheck.timeline import build_series, figure_counts
+    from factcheck.overtime.timeline import build_series, figure_counts
+    from factcheck.pipeline.store import ClaimRecord, load_ledger
 
     generate(tmp_path, 1000)
     ledger = load_ledger(tmp_path)

@@ -9,12 +9,12 @@ from typing import ClassVar
 
 import pytest
 
-from factcheck.extract import extract
-from factcheck.figures import ordinal, phrase_of, readable
-from factcheck.numbers import read_numbers
+from factcheck.checking.extract import extract
+from factcheck.ledger.figures import ordinal, phrase_of, readable
+from factcheck.ledger.numbers import read_numbers
+from factcheck.ledger.typed import Figure, read_figure
+from factcheck.overtime.units import convert, dimension
 from factcheck.render.chart import nice_ticks, thinned
-from factcheck.typed import Figure, read_figure
-from factcheck.units import convert, dimension
 from tests.conftest import run
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.files import LOCK_NAME, write_atomic
-from factcheck.store import load_ledger
+from factcheck.ledger.files import LOCK_NAME, write_atomic
+from factcheck.pipeline.store import load_ledger
 from tests.conftest import run
 
 
@@ -158,7 +158,7 @@ def test_write_atomic_leaves_nothing_when_it_fails(tmp_path: Path, monkeypatch: 
 
 def test_a_write_whose_pieces_fail_halfway_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
     from factcheck.errors import FactcheckError
-    from factcheck.files import write_atomic
+    from factcheck.ledger.files import write_atomic
 
     target = tmp_path / "report.html"
     target.write_bytes(b"the old report")

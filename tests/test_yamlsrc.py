@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from factcheck.yamlsrc import BadDate, DateTime, YamlBool, parse
+from factcheck.yamlio.yamlsrc import BadDate, DateTime, YamlBool, parse
 
 
 def problems(text: str | bytes) -> list[tuple[str, int, int]]:
@@ -112,7 +112,7 @@ def test_empty_file_has_no_data_and_no_problem() -> None:
     "-   id: c\n    note: >-\n      folded\n      text\n    evidence: []\n",
 ])
 def test_node_positions_are_the_positions_parse_gives(text: str) -> None:
-    from factcheck.yamlsrc import node_positions
+    from factcheck.yamlio.yamlsrc import node_positions
 
     exact = parse(text.encode(), "f.yaml", typed=False)
     found = node_positions(text.encode(), (0, "id"))

@@ -21,9 +21,9 @@ from factcheck.errors import FactcheckError
 from factcheck.render.escape import terminal
 
 if TYPE_CHECKING:
-    from factcheck.edits import Outcome
+    from factcheck.editing.edits import Outcome
     from factcheck.errors import Problem
-    from factcheck.store import Ledger
+    from factcheck.pipeline.store import Ledger
 
 STATUSES = ("unverified", "supported", "refuted", "misleading", "conflicting", "unverifiable")
 
@@ -102,7 +102,7 @@ class Formats(click.Choice):  # type: ignore[type-arg]
 def as_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     """An option's day (YYYY-MM-DD, month and day may be one digit; a date-time; "July 20, 2021"), as a
     datetime.date."""
-    from factcheck.typed import parse_date
+    from factcheck.ledger.typed import parse_date
 
     try:
         return None if value is None else parse_date(value)
@@ -112,7 +112,7 @@ def as_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> A
 
 def as_claim_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     """A claim's date as `as_date` reads it, or a month (2021-07) or a year (2021) when no day is known."""
-    from factcheck.typed import parse_date
+    from factcheck.ledger.typed import parse_date
 
     try:
         return None if value is None else parse_date(value, partial=True)
@@ -123,7 +123,7 @@ def as_claim_date(_ctx: click.Context, param: click.Parameter, value: str | None
 def as_figure(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     """An option's figure typed as people write it (1000, 1,000, 2.5, 1.2 billion, AZN 300 million, 4th), as a
     typed.Figure."""
-    from factcheck.typed import read_figure
+    from factcheck.ledger.typed import read_figure
 
     try:
         return None if value is None else read_figure(value)
@@ -161,7 +161,7 @@ def _root(ctx: click.Context) -> Path:
     given = _given_root(ctx)
     if given is not None:
         return given
-    from factcheck.ledgerfiles import find_root
+    from factcheck.ledger.ledgerfiles import find_root
 
     found = find_root(Path.cwd())
     if found is None or found == Path.cwd().resolve():
@@ -220,7 +220,7 @@ def _ledgers_for(ctx: click.Context, files: Sequence[str]) -> list[Path]:
     given = _given_root(ctx)
     if given is not None:
         return [given]
-    from factcheck.ledgerfiles import ledgers_of
+    from factcheck.ledger.ledgerfiles import ledgers_of
 
     return ledgers_of(Path(name) for name in files)
 
@@ -237,7 +237,7 @@ def _from_here(root: Path, found: Sequence[Problem]) -> list[Problem]:
 
 
 def _load(ctx: click.Context) -> Ledger:
-    from factcheck.store import load_ledger
+    from factcheck.pipeline.store import load_ledger
 
     return load_ledger(_root(ctx))
 

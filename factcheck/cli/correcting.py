@@ -24,7 +24,7 @@ def claim_set(ctx: click.Context, claim_id: str, assignments: tuple[str, ...], d
     """Change fields of a claim: text, claimant, date, subject, measure, note; its figure's value (as --value
     takes it: 1,000, 1.2 billion, AZN 300 million, 4th), bound, unit, ordinal; tags=a,b, tags+=TAG, tags-=TAG.
     FIELD= removes an optional field. Validated as claim add validates, with the same near-duplicate warning."""
-    from factcheck.corrections import set_claim
+    from factcheck.editing.corrections import set_claim
 
     done(set_claim(_root(ctx), claim_id, assignments, dry_run), dry_run)
 
@@ -36,7 +36,7 @@ def claim_set(ctx: click.Context, claim_id: str, assignments: tuple[str, ...], d
 @click.pass_context
 def claim_rename(ctx: click.Context, old: str, new: str, dry_run: bool) -> None:
     """Give a claim a new id; refused when NEW exists."""
-    from factcheck.corrections import rename_claim
+    from factcheck.editing.corrections import rename_claim
 
     done(rename_claim(_root(ctx), old, new, dry_run), dry_run)
 
@@ -49,7 +49,7 @@ def claim_rename(ctx: click.Context, old: str, new: str, dry_run: bool) -> None:
 def claim_remove(ctx: click.Context, claim_id: str, force: bool, dry_run: bool) -> None:
     """Remove a claim and say what was removed; a claim with verdicts on record (its history) only with
     --force."""
-    from factcheck.corrections import remove_claim
+    from factcheck.editing.corrections import remove_claim
 
     done(remove_claim(_root(ctx), claim_id, force, dry_run), dry_run)
 
@@ -66,7 +66,7 @@ def quote_remove(ctx: click.Context, claim_id: str, number: int | None, words: s
                  dry_run: bool) -> None:
     """Remove quote N of a claim (numbered as show lists them: appearances, then evidence), or the one that
     holds WORDS."""
-    from factcheck.corrections import remove_quote
+    from factcheck.editing.corrections import remove_quote
 
     if (number is None) == (words is None):
         raise click.UsageError("give the quote's number N or --text WORDS (one of them)")
@@ -83,7 +83,7 @@ def quote_remove(ctx: click.Context, claim_id: str, number: int | None, words: s
 def quote_replace(ctx: click.Context, claim_id: str, number: int, words: str, dry_run: bool) -> None:
     """Replace quote N's words with TEXT from the same source, found as quote finds words (forgiving typos,
     refusing paraphrase); its stance is kept."""
-    from factcheck.corrections import replace_quote
+    from factcheck.editing.corrections import replace_quote
 
     done(replace_quote(_root(ctx), claim_id, number, words, dry_run), dry_run)
 
@@ -96,7 +96,7 @@ def quote_replace(ctx: click.Context, claim_id: str, number: int, words: str, dr
 def quote_fix(ctx: click.Context, claim_id: str, yes: bool, dry_run: bool) -> None:
     """Replace each quote of the claim that is not found in its source by the closest passage, in the
     source's own characters: each change is shown, and made when you agree (or with --yes)."""
-    from factcheck.corrections import Fix, fix_quotes, proposed_fixes
+    from factcheck.editing.corrections import Fix, fix_quotes, proposed_fixes
 
     root = _root(ctx)
     for fix in proposed_fixes(root, claim_id):
@@ -121,8 +121,8 @@ def quote_fix(ctx: click.Context, claim_id: str, yes: bool, dry_run: bool) -> No
 def source_list(ctx: click.Context, fmt: str) -> None:
     """Every source: id, title, publisher, published and retrieved dates, how many claims quote it, and
     whether its snapshot is intact (its sha256 as recorded)."""
+    from factcheck.editing.sourcing import source_rows
     from factcheck.render import csvout, jsonout, text
-    from factcheck.sourcing import source_rows
 
     rows = source_rows(_root(ctx))
     if fmt == "json":
@@ -142,7 +142,7 @@ def source_list(ctx: click.Context, fmt: str) -> None:
 @click.pass_context
 def source_register(ctx: click.Context, /, source_id: str, **meta: Any) -> None:
     """Write the metadata (with its sha256) of a snapshot already in sources/ID.txt, dropped there by hand."""
-    from factcheck.sourcing import register_source
+    from factcheck.editing.sourcing import register_source
 
     meta["authors"] = list(meta["authors"])
     done(register_source(_root(ctx), source_id, meta), False)
@@ -159,7 +159,7 @@ def source_register(ctx: click.Context, /, source_id: str, **meta: Any) -> None:
 def source_reextract(ctx: click.Context, source_id: str, check: bool, show_diff: bool, force: bool) -> None:
     """Derive a source's text again from its kept original (the saved page or PDF), with the extractor
     installed now; refused when a quote would no longer be found, unless --force."""
-    from factcheck.sourcing import reextract_source
+    from factcheck.editing.sourcing import reextract_source
 
     result = reextract_source(_root(ctx), source_id, check, force)
     if show_diff:
@@ -177,7 +177,7 @@ def source_reextract(ctx: click.Context, source_id: str, check: bool, show_diff:
 @click.pass_context
 def source_rename(ctx: click.Context, old: str, new: str, dry_run: bool) -> None:
     """Give a source a new id: its snapshot and metadata files, and every quote that names it."""
-    from factcheck.sourcing import rename_source
+    from factcheck.editing.sourcing import rename_source
 
     done(rename_source(_root(ctx), old, new, dry_run), dry_run)
 
@@ -188,6 +188,6 @@ def source_rename(ctx: click.Context, old: str, new: str, dry_run: bool) -> None
 @click.pass_context
 def source_remove(ctx: click.Context, source_id: str, dry_run: bool) -> None:
     """Remove a source's snapshot and metadata; refused while a claim quotes it."""
-    from factcheck.sourcing import remove_source
+    from factcheck.editing.sourcing import remove_source
 
     done(remove_source(_root(ctx), source_id, dry_run), dry_run)

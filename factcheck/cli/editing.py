@@ -25,7 +25,7 @@ from factcheck.cli import (
 from factcheck.render.escape import terminal
 
 if TYPE_CHECKING:
-    from factcheck.typed import Figure
+    from factcheck.ledger.typed import Figure
 
 
 @cli.command(epilog=examples('factcheck init desk --name "Defence figures desk"', 'factcheck -C desk init'))
@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 @click.pass_context
 def init(ctx: click.Context, folder: Path, name: str | None) -> None:
     """Start a ledger: claims.yaml with a commented example, sources/, and the JSON Schemas for editors."""
-    from factcheck.edits import init_ledger
+    from factcheck.editing.edits import init_ledger
 
     given = _given_root(ctx)
     for path in init_ledger(given / folder if given is not None else folder, name):
@@ -92,8 +92,8 @@ def source_add(ctx: click.Context, file: str, source_id: str, declared: str | No
     records each file's sha256 and the extractor's version. Pages and PDFs need the capture extra.
     """
     from factcheck import settings
-    from factcheck.fetch import fetch, is_address
-    from factcheck.sourcing import add_saved
+    from factcheck.editing.fetch import fetch, is_address
+    from factcheck.editing.sourcing import add_saved
 
     root = _root(ctx)
     meta = {"url": url, "archive_url": archive_url, "title": title, "publisher": publisher, "authors": list(authors),
@@ -166,13 +166,13 @@ def claim_add(ctx: click.Context, claim_id: str | None, text: str | None, claima
               tags: tuple[str, ...], note: str | None, rows: Path | None, dry_run: bool) -> None:
     """Append a claim to the ledger (or every row of a file, with --from); warn when an existing claim reads
     nearly the same."""
-    from factcheck.edits import add_claim
+    from factcheck.editing.edits import add_claim
 
     given = [name for name, v in (("--id", claim_id), ("--text", text), ("--claimant", claimant), ("--date", date_),
                                   ("--subject", subject), ("--value", value), ("--unit", unit), ("--measure", measure),
                                   ("--note", note), ("--tag", tags or None), ("--bound", bound)) if v is not None]
     if rows is not None:
-        from factcheck.batches import add_claims_from, read_rows
+        from factcheck.editing.batches import add_claims_from, read_rows
 
         if given:
             raise click.UsageError(f"--from gives the claims: {', '.join(given)} cannot be given with it")
@@ -241,7 +241,7 @@ def quote_add(ctx: click.Context, claim_id: str, source_id: str, words: str, sta
     added, dropped or replaced, or a sentence end crossed), and so is evidence too short to bear on a claim.
     An ellipsis (..., \u2026 or [...]) leaves out words within one paragraph, at most 300 characters between
     parts."""
-    from factcheck.edits import add_quote
+    from factcheck.editing.edits import add_quote
 
     outcome = add_quote(_root(ctx), claim_id, source_id, words, stance)
     shown = "\n".join(terminal(line, one_line=True) for line in outcome.message.split("\n"))
@@ -267,12 +267,12 @@ def quote_add(ctx: click.Context, claim_id: str, source_id: str, words: str, sta
 def status(ctx: click.Context, claim_id: str | None, status: str | None, note: str | None, by: str | None,
            date_: Any, force: bool, rows: Path | None, dry_run: bool) -> None:
     """Set a claim's verdict and append it to the claim's history (or many, with --from)."""
-    from factcheck.edits import set_status
-    from factcheck.history import git_user_name
+    from factcheck.editing.edits import set_status
+    from factcheck.overtime.history import git_user_name
 
     root = _root(ctx)
     if rows is not None:
-        from factcheck.batches import read_rows, set_statuses_from
+        from factcheck.editing.batches import read_rows, set_statuses_from
 
         if claim_id is not None or status is not None or note is not None or date_ is not None:
             raise click.UsageError("--from gives the verdicts: ID, STATUS, --note and --date cannot be given with it")
@@ -300,7 +300,7 @@ def status(ctx: click.Context, claim_id: str | None, status: str | None, note: s
 def fmt(ctx: click.Context, check: bool, show_diff: bool, for_files: bool, files: tuple[str, ...]) -> None:
     """Rewrite the ledger's YAML in one canonical layout (key order, indentation, quoting), keeping comments;
     only the claims out of layout are rewritten."""
-    from factcheck.layout import format_ledger
+    from factcheck.editing.layout import format_ledger
 
     if files and not for_files:
         raise click.UsageError("fmt takes files only with --for-files (it formats the whole ledger)")

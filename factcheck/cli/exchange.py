@@ -30,9 +30,10 @@ def export(ctx: click.Context, fmt: str, output: str | None, include_unsupported
     ClaimReview leaves out unverified claims, and verdicts verify calls unsupported unless
     --include-unsupported, counting each on stderr; it warns of reviews without a url, an author or a
     date. Its JSON is safe to paste into a <script type="application/ld+json"> element."""
-    from factcheck import interop, listing
-    from factcheck.ledgerfiles import check_output
+    from factcheck.exchange import interop
+    from factcheck.ledger.ledgerfiles import check_output
     from factcheck.render import csvout, jsonout
+    from factcheck.views import listing
 
     if output is not None:
         check_output(_root(ctx), Path(output))
@@ -52,7 +53,7 @@ def export(ctx: click.Context, fmt: str, output: str | None, include_unsupported
     if output is None:
         click.echo(text, nl=False)
     else:
-        from factcheck.files import write_atomic
+        from factcheck.ledger.files import write_atomic
 
         write_atomic(Path(output), text.encode("utf-8"))
         click.echo(f"factcheck: wrote {output}", err=True)
@@ -76,10 +77,10 @@ def import_command(ctx: click.Context, file: Any, fmt: str, dry_run: bool) -> No
     prints exactly what a real run does."""
     import json
 
-    from factcheck.edits import import_claims
-    from factcheck.model import RatingScale
+    from factcheck.editing.edits import import_claims
+    from factcheck.exchange.reviews import Imported, import_claimreview
+    from factcheck.ledger.model import RatingScale
     from factcheck.render import text
-    from factcheck.reviews import Imported, import_claimreview
 
     name = getattr(file, "name", "-")
     try:

@@ -50,8 +50,8 @@ SUMMARY_BYTES = 1_000_000  # under GitHub's 1 MiB for a step's summary, with roo
 def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[str, ...], tags: tuple[str, ...],
                  sources: tuple[str, ...], claimant: str | None, since: Any, until: Any, latest: bool, fmt: str) -> None:
     """One row a claim, filtered."""
-    from factcheck import listing
     from factcheck.render import csvout, jsonout, text, yamlout
+    from factcheck.views import listing
 
     found = listing.load_rows(_root(ctx))
     filters = listing.Filters(statuses, subjects, tags, sources, claimant,
@@ -78,7 +78,7 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
 def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
     """One claim whole, each quote shown in its place in the source."""
     from factcheck.render import jsonout, text
-    from factcheck.views import claim_view
+    from factcheck.views.claim import claim_view
 
     ledger = _load(ctx)
     view = claim_view(ledger, ledger.require(claim_id))
@@ -107,9 +107,9 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
 def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: bool, stale_after: int | None,
            quiet: bool, for_files: bool) -> None:
     """Run every check; print the problems, each at its file:line:column."""
-    from factcheck.checks import REGISTRY, Options, exit_status, run_checks
+    from factcheck.checking.checks import REGISTRY, Options, exit_status, run_checks
+    from factcheck.checking.verification import verify_ledger
     from factcheck.render import github, jsonout, junit, sarif, text
-    from factcheck.verification import verify_ledger
 
     checked: list[tuple[str, str]]  # each claim's id and the file that holds it, from the current folder
     if for_files:
@@ -170,8 +170,8 @@ def diff(ctx: click.Context, subjects: tuple[str, ...], subject_options: tuple[s
         _diff_revisions(ctx, rev, fmt, summary, exit_code)
     if summary or exit_code:
         raise click.UsageError("--summary and --exit-code go with --rev")
+    from factcheck.overtime.timeline import DEFAULT_ABOUT_BAND, build_series, load_subjects
     from factcheck.render import jsonout, markdown, text
-    from factcheck.timeline import DEFAULT_ABOUT_BAND, build_series, load_subjects
 
     ledger = load_subjects(_root(ctx))
     found = build_series(ledger, (*subjects, *subject_options), about_band)
@@ -190,7 +190,7 @@ def diff(ctx: click.Context, subjects: tuple[str, ...], subject_options: tuple[s
 
 
 def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_code: bool) -> NoReturn:
-    from factcheck.history import diff_ledgers, ledger_at
+    from factcheck.overtime.history import diff_ledgers, ledger_at
     from factcheck.render import jsonout, markdown, text
 
     if "..." in rev:
@@ -235,12 +235,12 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
 def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | None, charts: int,
            max_bytes: int | None) -> None:
     """The whole ledger for people: verdicts, problems, claims over time, every claim with its sources."""
-    from factcheck.checks import Options, exit_status
+    from factcheck.checking.checks import Options, exit_status
     from factcheck.render import html, jsonout, markdown
-    from factcheck.report import read_report
+    from factcheck.views.report import read_report
 
     if output is not None:
-        from factcheck.ledgerfiles import check_output
+        from factcheck.ledger.ledgerfiles import check_output
 
         check_output(_root(ctx), Path(output))
     module = {"markdown": markdown, "html": html, "json": jsonout}[fmt]
@@ -256,7 +256,7 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
         for piece in pieces:
             click.echo(piece, nl=False)
     else:
-        from factcheck.files import write_atomic
+        from factcheck.ledger.files import write_atomic
 
         write_atomic(Path(output), pieces)
         click.echo(f"factcheck: wrote {output}", err=True)
@@ -277,14 +277,14 @@ def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | 
               help="Write the schema to FILE (atomically) instead of stdout.")
 def schema(kind: str, output: str | None) -> None:
     """The JSON Schema of claims.yaml (claims) or of sources/<id>.yaml (source), for editors and validators."""
+    from factcheck.ledger.schema import json_schema
     from factcheck.render import jsonout
-    from factcheck.schema import json_schema
 
     text = jsonout.dumps(json_schema(kind))
     if output is None:
         click.echo(text, nl=False)
     else:
-        from factcheck.files import write_atomic
+        from factcheck.ledger.files import write_atomic
 
         write_atomic(Path(output), text.encode("utf-8"))
     _exit(0)
@@ -303,8 +303,8 @@ def extract(ctx: click.Context, source_id: str, fmt: str, untracked: bool) -> No
     the ledger already tracks it."""
     from dataclasses import asdict
 
+    from factcheck.checking.extract import extract as find_mentions
     from factcheck.errors import did_you_mean
-    from factcheck.extract import extract as find_mentions
     from factcheck.render import jsonout, text
 
     ledger = _load(ctx)
@@ -315,7 +315,7 @@ def extract(ctx: click.Context, source_id: str, fmt: str, untracked: bool) -> No
     if fmt == "json":
         click.echo(jsonout.dumps([{**asdict(m), "tracked_by": list(m.tracked_by)} for m in mentions]), nl=False)
     else:
-        from factcheck.figures import phrase_of
+        from factcheck.ledger.figures import phrase_of
 
         rows = [{"figure": phrase_of(m.value, m.bound, m.unit, m.ordinal), "as written": m.words,
                  "tracked by": ", ".join(m.tracked_by) or "-", "sentence": m.sentence} for m in mentions]

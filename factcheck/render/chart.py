@@ -15,7 +15,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-from factcheck.figures import format_number, phrase_of, readable
+from factcheck.ledger.figures import format_number, phrase_of, readable
 
 COMPARABLE = "#1f5fa8"
 NOT_COMPARABLE = "#c0392b"

@@ -7,16 +7,16 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from factcheck import collecting
-from factcheck.figures import count_of
-from factcheck.model import Claim, phrase
+from factcheck.ledger.figures import count_of
+from factcheck.ledger.model import Claim, phrase
+from factcheck.overtime.timeline import build_series, figure_counts, series_data
+from factcheck.pipeline import collecting
+from factcheck.pipeline.store import Ledger
 from factcheck.render.chart import load as load_charts
 from factcheck.render.chart import series_chart
 from factcheck.render.escape import html, safe_url
 from factcheck.render.numbers import stated, trend_over
-from factcheck.report import Linked, Matches, verdict
-from factcheck.store import Ledger
-from factcheck.timeline import build_series, figure_counts, series_data
+from factcheck.views.report import Linked, Matches, verdict
 
 
 class Charts:
@@ -52,7 +52,7 @@ class Charts:
     def _start(self, sizes: list[int], draw: Callable[[list[int]], dict[int, str]], keep_every: int) -> None:
         """Choose the charts by the sizes of the series, and start a fork drawing them all but every
         `keep_every`-th, which this process draws (what else each has to do makes the two take as long)."""
-        from factcheck import forked
+        from factcheck.pipeline import forked
 
         drawable = [i for i in range(len(sizes)) if sizes[i] >= 2]  # one figure is a card, not a chart
         charted = sorted(sorted(drawable, key=lambda i: -sizes[i])[:self.max_charts])  # stable: subject order
@@ -65,7 +65,7 @@ class Charts:
 
     def drawn(self, series: list[dict[str, Any]], band: float) -> dict[int, str]:
         """Each chart's SVG, by the index of its series in the report's `series`."""
-        from factcheck import forked
+        from factcheck.pipeline import forked
 
         assert self.charted is not None  # started
         drawn = _draw(series, sorted(self.charted - set(self._theirs)), band)
@@ -77,7 +77,7 @@ class Charts:
 
 def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40,
            charts: Charts | None = None) -> Iterator[bytes]:
-    """The HTML page for a report value (see factcheck.report) and its claims rendered by `claims_part`
+    """The HTML page for a report value (see factcheck.views.report) and its claims rendered by `claims_part`
     (UTF-8), as pieces of UTF-8 to write one after the other; at most `max_charts` charts, or those of
     `charts` when they were started as the ledger was read (see Charts.start)."""
     import re

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from factcheck.errors import SEVERITIES, Problem
 
 if TYPE_CHECKING:
-    from factcheck.history import LedgerDiff
-    from factcheck.model import Claim
-    from factcheck.report import Linked, Matches
-    from factcheck.timeline import Series
+    from factcheck.ledger.model import Claim
+    from factcheck.overtime.history import LedgerDiff
+    from factcheck.overtime.timeline import Series
+    from factcheck.views.report import Linked, Matches
 
 
 def dumps(value: Any) -> str:
@@ -31,7 +31,7 @@ def dumps_embeddable(value: Any) -> str:
 
 
 def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
-    """The report value (see factcheck.report) with its claims, rendered by `claims_part` (UTF-8), in their
+    """The report value (see factcheck.views.report) with its claims, rendered by `claims_part` (UTF-8), in their
     place; as pieces of UTF-8 to write one after the other."""
     marker = '\n  "claims": []'  # the report's own key: nested ones are indented deeper, text has no newline
     head, tail = (piece.encode("utf-8") for piece in dumps({**data, "claims": []}).split(marker))
@@ -48,7 +48,7 @@ def report(data: dict[str, Any], claims: Iterable[bytes]) -> Iterator[bytes]:
 
 def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked], matches: Sequence[Matches] = ()) -> str:
     """A chunk of the report's claims as items of its `claims` list (indented as `report` places them)."""
-    from factcheck.report import claim_data
+    from factcheck.views.report import claim_data
 
     return ",\n".join("    " + json.dumps(claim_data(claim, linked, matches[i] if i < len(matches) else ()),
                                           ensure_ascii=False, indent=2).replace("\n", "\n    ")
@@ -70,7 +70,7 @@ def verify_report(found: Sequence[Problem], ok: bool) -> str:
 
 def series(all_series: Sequence[Series], about_band: float) -> str:
     """Every subject's series for programs, infinite interval ends as null."""
-    from factcheck.timeline import series_data
+    from factcheck.overtime.timeline import series_data
 
     return dumps({"version": 1, "about_band": about_band, "subjects": [series_data(one) for one in all_series]})
 

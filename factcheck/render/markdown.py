@@ -5,16 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from factcheck.figures import count_of
-from factcheck.history import LedgerDiff
+from factcheck.ledger.figures import count_of
+from factcheck.overtime.history import LedgerDiff
+from factcheck.overtime.timeline import Series, series_data
 from factcheck.render.escape import markdown as md
 from factcheck.render.escape import safe_url
 from factcheck.render.numbers import stated, trend_change, trend_over
-from factcheck.timeline import Series, series_data
 
 if TYPE_CHECKING:
-    from factcheck.model import Claim
-    from factcheck.report import Linked, Matches
+    from factcheck.ledger.model import Claim
+    from factcheck.views.report import Linked, Matches
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, head: bool = True) -> str:
@@ -194,7 +194,7 @@ MATCH_WORDS = {"exact": "found exactly", "normalized": "found after folding", "o
 
 def claims_part(claims: Sequence[Claim], linked: Mapping[str, Linked], matches: Sequence[Matches] = ()) -> str:
     """Rows of the report's claims table for a chunk of claims."""
-    from factcheck.report import claim_data
+    from factcheck.views.report import claim_data
 
     shown = (claim_data(claim, linked, matches[i] if i < len(matches) else ()) for i, claim in enumerate(claims))
     return table(CLAIM_HEADERS, [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from factcheck.figures import format_number
+from factcheck.ledger.figures import format_number
 
 
 def signed(value: float) -> str:

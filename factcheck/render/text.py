@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import Problem
-from factcheck.figures import count_of
+from factcheck.ledger.figures import count_of
 from factcheck.render.escape import terminal
 
 if TYPE_CHECKING:
-    from factcheck.history import LedgerDiff
-    from factcheck.timeline import Series
+    from factcheck.overtime.history import LedgerDiff
+    from factcheck.overtime.timeline import Series
 
 Styler = Callable[[str, str], str]
 

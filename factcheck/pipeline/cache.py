@@ -1,0 +1,193 @@
+"""A cache of validated ledger data, keyed by the content of every YAML file, in `.factcheck-cache/`.
+
+The key is a hash of each file's bytes (not its time stamp), the tool's version and the Python version,
+so any change to any file is a miss and nothing stale is ever served. Entries are written through a
+temporary file and a rename, so concurrent runs and a killed writer leave either a whole entry or none;
+an entry that cannot be read is ignored. Only ledgers that load without a problem are cached.
+
+The folder sits in the ledger, where a pull request could add files to it, so every entry is signed with
+a key kept outside the repository (in the user's cache folder): an entry this machine did not write is
+never unmarshalled. The signature covers the entry's name (its key) and the format as well as the payload,
+so an entry this machine wrote for another state of the ledger, copied onto the current key's name, is a
+miss. Entries are never read or written through a link, nor read from anything but a regular file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import marshal
+import os
+import stat
+import sys
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from factcheck import __version__
+from factcheck.ledger.ledgerfiles import SNAPSHOT_SUFFIXES
+
+CACHE_DIR = ".factcheck-cache"
+FORMAT = 3
+KEEP = 3
+
+
+def enabled() -> bool:
+    """False when FACTCHECK_NO_CACHE asks for no cache (the CLI's --no-cache sets it)."""
+    from factcheck import settings
+
+    return not settings.cache_disabled()
+
+
+def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "",
+        digests: Mapping[str, str] | None = None) -> str:
+    """A key that changes with the content of any YAML file of the ledger (and of every snapshot, if asked).
+
+    `digests` gives the sha256 (hex) of files already read and hashed, by name (a ledger's snapshots, as
+    its sources hold them once read): they are not read again.
+    """
+    digest = hashlib.sha256(f"{__version__}|{FORMAT}|{sys.version_info[:2]}|{extra}".encode())
+    known = digests or {}
+    for name in sorted(files):
+        if not (name.endswith(".yaml") or (snapshots and name.endswith(SNAPSHOT_SUFFIXES))):
+            continue
+        if name in known:
+            digest.update(f"{name}\0{known[name]}\0".encode())
+            continue
+        data = files[name]
+        peek = getattr(data, "peek", None)
+        if peek is not None and not isinstance(data, bytes):
+            from factcheck.errors import FactcheckError
+
+            try:
+                data = peek()
+            except FactcheckError:  # unreadable: verify reports it, and a later readable state is another key
+                digest.update(f"{name}\0unreadable\0".encode())
+                continue
+        if isinstance(data, bytes):
+            digest.update(f"{name}\0{hashlib.sha256(data).hexdigest()}\0".encode())
+        else:
+            digest.update(f"{name}\0refused\0".encode())
+    return digest.hexdigest()
+
+
+def _secret() -> bytes | None:
+    """This user's signing key, made on first use; None when it cannot be kept."""
+    home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    path = Path(home) / "factcheck" / "cache-key"
+    try:
+        secret = path.read_bytes()
+        if len(secret) == 32:
+            return secret
+    except OSError:
+        pass
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = os.urandom(32)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(secret)
+        return secret
+    except FileExistsError:  # another run made it meanwhile
+        return _secret_again(path)
+    except OSError:
+        return None
+
+
+def _secret_again(path: Path) -> bytes | None:
+    try:
+        secret = path.read_bytes()
+    except OSError:
+        return None
+    return secret if len(secret) == 32 else None
+
+
+def _sign(secret: bytes, entry: str, payload: bytes) -> bytes:
+    signature = hmac.new(secret, f"factcheck-cache|{FORMAT}|{entry}|".encode(), hashlib.sha256)
+    signature.update(payload)
+    return signature.digest()
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """The bytes of a cache entry: a regular file, opened without following a link and without blocking."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return None
+        chunks = []
+        while chunk := os.read(handle, 1 << 24):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError:
+        return None
+    finally:
+        os.close(handle)
+
+
+def read(root: Path, entry: str) -> Any:
+    """The cached value for a key, or None (also for an entry this machine did not sign)."""
+    path = root / CACHE_DIR / f"{entry}.marshal"
+    secret = _secret()
+    if secret is None:
+        return None
+    folder = root / CACHE_DIR
+    if folder.is_symlink() or not folder.is_dir():
+        return None
+    data = _read_entry(path)
+    if data is None:
+        return None
+    signature, payload = data[:32], data[32:]
+    if not hmac.compare_digest(signature, _sign(secret, entry, payload)):
+        return None
+    from factcheck.pipeline import collecting
+
+    with collecting.paused(freeze=False):  # unmarshalling makes many objects and frees none
+        try:
+            return marshal.loads(payload)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+
+def write(root: Path, entry: str, value: Any) -> None:
+    """Store a value under a key, keeping the few newest entries; a cache that cannot be written is skipped."""
+    from factcheck.errors import FactcheckError
+    from factcheck.ledger.files import TEMP_PREFIX, TEMP_SUFFIX, write_atomic
+
+    folder = root / CACHE_DIR
+    secret = _secret()
+    if secret is None:
+        return
+    try:
+        folder.mkdir(exist_ok=True)
+        _ignore_itself(folder)
+        payload = marshal.dumps(value)
+        write_atomic(folder / f"{entry}.marshal", _sign(secret, entry, payload) + payload,
+                     durable=False, follow=False)  # signed: checked when read
+        kind = entry.split("-", 1)[0]
+        entries = sorted(folder.glob(f"{kind}-*.marshal"), key=lambda p: p.lstat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+        for stray in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
+            if time.time() - stray.lstat().st_mtime > 600:  # a writer killed ten minutes ago or more
+                stray.unlink(missing_ok=True)
+    except (OSError, FactcheckError):
+        return
+
+
+def _ignore_itself(folder: Path) -> None:
+    """A `.gitignore` of `*` in the cache folder, as pytest's and mypy's caches have, so no ledger commits it.
+
+    Made once, never through a link (O_EXCL and O_NOFOLLOW), in a folder that is a real folder.
+    """
+    if folder.is_symlink() or not folder.is_dir():
+        raise OSError(f"{folder} is not a folder")
+    try:
+        handle = os.open(folder / ".gitignore", os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(handle, "wb") as stream:
+        stream.write(b"# made by factcheck: this cache is never committed\n*\n")
