@@ -11,7 +11,7 @@ from tests.conftest import REPO
 PACKAGE = REPO / "factcheck"
 # From the bottom up: a module may import its own group and the groups before it, never one after it.
 LAYERS = [{"errors", "settings"}, {"yamlio"}, {"ledger"}, {"pipeline"}, {"checking"}, {"overtime"}, {"exchange"},
-          {"editing"}, {"views"}, {"render"}, {"lsp"}, {"cli"}, {"__main__"}]
+          {"editing"}, {"views"}, {"api"}, {"render"}, {"lsp"}, {"cli"}, {"__main__"}]
 
 
 def modules() -> dict[str, Path]:

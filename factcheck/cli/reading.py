@@ -50,13 +50,12 @@ SUMMARY_BYTES = 1_000_000  # under GitHub's 1 MiB for a step's summary, with roo
 def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[str, ...], tags: tuple[str, ...],
                  sources: tuple[str, ...], claimant: str | None, since: Any, until: Any, latest: bool, fmt: str) -> None:
     """One row a claim, filtered."""
+    from factcheck.api import list_claims
     from factcheck.render import csvout, jsonout, text, yamlout
     from factcheck.views import listing
 
-    found = listing.load_rows(_root(ctx))
-    filters = listing.Filters(statuses, subjects, tags, sources, claimant,
-                              since, until, latest)
-    rows = listing.select(found.rows, filters, found.sources)
+    rows, found = list_claims(_root(ctx), statuses=statuses, subjects=subjects, tags=tags, sources=sources,
+                              claimant=claimant, since=since, until=until, latest=latest)
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: text.grid(listing.columns_of(rows),
                                    only=("id", "date", "status", "claimant", "figure", "text")) + "\n",
@@ -77,11 +76,10 @@ def list_command(ctx: click.Context, statuses: tuple[str, ...], subjects: tuple[
 @click.pass_context
 def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
     """One claim whole, each quote shown in its place in the source."""
+    from factcheck.api import show_claim
     from factcheck.render import jsonout, text
-    from factcheck.views.claim import claim_view
 
-    ledger = _load(ctx)
-    view = claim_view(ledger, ledger.require(claim_id))
+    view = show_claim(_root(ctx), claim_id)
     view["location"] = _path_prefix(_root(ctx)) + view["location"]  # from the current folder, as verify's
     if fmt == "json":
         click.echo(jsonout.dumps(view), nl=False)
@@ -107,15 +105,15 @@ def show(ctx: click.Context, claim_id: str, fmt: str) -> None:
 def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: bool, stale_after: int | None,
            quiet: bool, for_files: bool) -> None:
     """Run every check; print the problems, each at its file:line:column."""
+    from factcheck.api import verify as verify_ledger
     from factcheck.checking.checks import REGISTRY, Options, exit_status, run_checks
-    from factcheck.checking.verification import verify_ledger
     from factcheck.render import github, jsonout, junit, sarif, text
 
     checked: list[tuple[str, str]]  # each claim's id and the file that holds it, from the current folder
     if for_files:
         found, checked, sources = [], [], 0
         for root in _ledgers_for(ctx, claim_ids):
-            outcome = verify_ledger(root, Options(stale_after_days=stale_after), _progress(quiet))
+            outcome = verify_ledger(root, stale_after_days=stale_after, progress=_progress(quiet))
             found += _from_here(root, outcome.problems)
             checked += zip(outcome.claim_ids, _paths_from_here(root, outcome.claim_files), strict=True)
             sources += outcome.sources
@@ -127,7 +125,7 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
         checked = list(zip(claim_ids, _paths_from_here(_root(ctx), [r.doc.path for r in records]), strict=True))
         sources = len(ledger.sources)
     else:
-        outcome = verify_ledger(_root(ctx), Options(stale_after_days=stale_after), _progress(quiet))
+        outcome = verify_ledger(_root(ctx), stale_after_days=stale_after, progress=_progress(quiet))
         found, sources = _from_here(_root(ctx), outcome.problems), outcome.sources
         checked = list(zip(outcome.claim_ids, _paths_from_here(_root(ctx), outcome.claim_files), strict=True))
     status = exit_status(found, strict)
