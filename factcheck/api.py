@@ -33,7 +33,7 @@ def verify(root: Folder, *, stale_after_days: int | None = None,
     """Every check on the ledger at `root`: `.problems`, each with its code, severity, message and location
     (file, line, column), and the claims and sources looked at. Without `stale_after_days`, the ledger's own
     setting applies. `progress` is called with (done, total, what) as a large ledger is read."""
-    from factcheck.checking.checks import Options
+    from factcheck.checking.options import Options
     from factcheck.checking.verification import verify_ledger
 
     return verify_ledger(Path(root), Options(stale_after_days=stale_after_days), progress)

@@ -86,7 +86,8 @@ def ledger_with(path: Path, text: str) -> tuple[Path, str, Ledger] | None:
 
 def diagnostics(path: Path, text: str, today: dt.date | None = None) -> list[Problem]:
     """Every problem `verify` finds in this file, the buffer standing in for it."""
-    from factcheck.checking.checks import Options, run_checks
+    from factcheck.checking.checks import run_checks
+    from factcheck.checking.options import Options
 
     found = ledger_with(path, text)
     if found is None:
@@ -134,7 +135,7 @@ class Session:
     def _whole(self, text: str) -> list[Problem]:
         """The whole ledger read and checked a chunk of claims at a time, as `verify` does, keeping of it only
         the sources, the settings and the claims' ids."""
-        from factcheck.checking.checks import Options
+        from factcheck.checking.options import Options
         from factcheck.checking.verification import _in_chunks
         from factcheck.yamlio.yamledit import block_items
 
@@ -167,7 +168,8 @@ class Session:
         return problems
 
     def _again(self, text: str) -> list[Problem] | None:
-        from factcheck.checking.checks import REGISTRY, Context, Options, claim_checks
+        from factcheck.checking.checks import REGISTRY, Context, claim_checks
+        from factcheck.checking.options import Options
         from factcheck.pipeline.store import build_ledger
         from factcheck.yamlio.yamledit import block_items
 

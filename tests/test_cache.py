@@ -200,7 +200,7 @@ def test_the_key_from_the_sources_digests_is_the_key_from_the_files(example: Pat
 
 def test_a_large_report_and_verify_share_one_entry(example: Path) -> None:
     # read in shares, the report keys its entry by its sources' digests: a warm verify finds it, unread
-    with mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0):
+    with mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0):
         assert run("-C", example, "report", "--format", "json", "--stale-after", "30").exit_code == 0
     assert [p.name.split("-")[0] for p in entries(example)] == ["verify"]
     with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")), \
@@ -222,3 +222,20 @@ def test_a_report_shows_the_same_matches_whether_the_checks_ran_or_came_from_the
     assert cold["claims"] == warm["claims"]
     matches = [q["match"] for c in cold["claims"] for q in c["quotes"]]
     assert "not-found" in matches and matches.count("exact") > 10
+
+
+def test_a_cached_verify_or_list_needs_neither_the_models_nor_the_checks(example: Path) -> None:
+    import subprocess
+    import sys
+
+    def imported(*command: str) -> set[str]:
+        done = subprocess.run([sys.executable, "-X", "importtime", "-m", "factcheck", "-C", str(example), *command],
+                              capture_output=True, text=True, check=False)
+        return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
+
+    for command in (["verify"], ["list"]):
+        cold = imported(*command)
+        warm = imported(*command)
+        assert "pydantic" in cold  # the first run reads and validates the ledger
+        assert warm & {"pydantic", "factcheck.ledger.model", "factcheck.checking.checks", "factcheck.pipeline.store",
+                       "rapidfuzz", "yaml"} == set(), command

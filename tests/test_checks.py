@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.checking.checks import REGISTRY, Options, exit_status, run_checks
+from factcheck.checking.checks import REGISTRY, run_checks
+from factcheck.checking.options import Options, exit_status
 from factcheck.errors import Location, Problem
 from factcheck.pipeline.store import load_ledger
 from tests.conftest import SNAPSHOT
@@ -231,7 +232,7 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
         whole = verification.verify_ledger(tmp_path, options, whole=True)
         with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
-                mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0), \
+                mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0), \
                 mock.patch.object(forked, "start", wraps=forked.start) as start:
             shared = verification.verify_ledger(tmp_path, options)
     assert start.call_count == 1 and whole.ledger is not None and len(whole.ledger.claims) == 600
@@ -245,7 +246,7 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     claims.write_text(text.replace("status: unverified", "status: unverified\n    note: no", 1), encoding="utf-8")
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
         whole = verification.verify_ledger(tmp_path, options, whole=True)
-        with mock.patch("factcheck.pipeline.store.CHUNK", 50), mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0):
+        with mock.patch("factcheck.pipeline.store.CHUNK", 50), mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0):
             shared = verification.verify_ledger(tmp_path, options)
     assert shared.ledger is not None and shared.problems == whole.problems
 
@@ -284,7 +285,7 @@ def test_settings_read_after_the_claims_they_govern_give_the_same_problems(tmp_p
 
         with mock.patch.object(verification._Checking, "context", spied):
             with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
-                    mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0):
+                    mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0):
                 shared = verification.verify_ledger(tmp_path, options)
                 made = read_report(tmp_path, options, markdown.claims_part)
             chunked = read_report(tmp_path, options, markdown.claims_part)  # in one process, a chunk at a time
@@ -316,8 +317,7 @@ def test_mistakes_in_both_shares_are_found_as_the_exact_reader_finds_them(tmp_pa
             exact = verification.verify_ledger(tmp_path, options, whole=True)
             exact_rows = listing.load_rows(tmp_path)
         with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
-                mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", 0), \
-                mock.patch("factcheck.pipeline.store.SHARE_FROM_BYTES", 0), \
+                mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0), \
                 mock.patch.object(forked, "start", wraps=forked.start) as start:
             shared = verification.verify_ledger(tmp_path, options)
             shared_rows = listing.load_rows(tmp_path)

@@ -226,7 +226,7 @@ def test_a_large_ledger_listed_in_two_shares_lists_as_it_does_whole(tmp_path: Pa
     generate(tmp_path, 500)
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
         whole = listing.load_rows(tmp_path)
-        with mock.patch("factcheck.pipeline.store.CHUNK", 40), mock.patch("factcheck.pipeline.store.SHARE_FROM_BYTES", 0), \
+        with mock.patch("factcheck.pipeline.store.CHUNK", 40), mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0), \
                 mock.patch.object(forked, "start", wraps=forked.start) as start:
             shared = listing.load_rows(tmp_path)
     assert start.call_count == 1

@@ -252,7 +252,8 @@ def test_a_one_line_flow_file_is_located_as_the_exact_reader_locates_it(tmp_path
     files = {"claims.yaml": flow, "sources/src.yaml": meta_for(SNAPSHOT).encode(), "sources/src.txt": SNAPSHOT.encode()}
 
     def problems() -> list[tuple[str, str, str | None]]:
-        from factcheck.checking.checks import Options, run_checks
+        from factcheck.checking.checks import run_checks
+        from factcheck.checking.options import Options
 
         ledger = build_ledger(files)
         return sorted((p.code, str(p.location), p.claim) for p in [*ledger.problems, *run_checks(ledger, Options())])
@@ -269,7 +270,7 @@ def test_a_one_line_flow_file_takes_the_memory_a_block_list_takes(tmp_path: Path
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     import tracemalloc
 
-    from factcheck.checking.checks import Options
+    from factcheck.checking.options import Options
     from factcheck.checking.verification import verify_ledger
     from factcheck.pipeline import store
 

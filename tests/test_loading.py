@@ -173,7 +173,8 @@ def test_source_files(tmp_path: Path) -> None:
         ("schema", "sources/meta.yaml:3:12", "published: 2023-09-29T10:00:00 is a date and time; write the date "
                                              "alone, as YYYY-MM-DD"),
     ]
-    from factcheck.checking.checks import Options, run_checks
+    from factcheck.checking.checks import run_checks
+    from factcheck.checking.options import Options
 
     encoding = [p for p in run_checks(load_ledger(tmp_path), Options()) if p.code == "source-encoding"]
     assert [(str(p.location), p.message) for p in encoding] == [

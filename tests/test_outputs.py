@@ -247,7 +247,7 @@ def test_charts_drawn_half_in_a_fork_are_the_charts_drawn_here(tmp_path: Path) -
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck.checking.checks import Options
+    from factcheck.checking.options import Options
     from factcheck.render import html
     from factcheck.views.report import read_report
 
@@ -276,7 +276,7 @@ def test_a_report_rendered_a_chunk_at_a_time_in_two_shares_is_the_report_read_wh
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck.checking.checks import Options
+    from factcheck.checking.options import Options
     from factcheck.render import html, jsonout, markdown
     from factcheck.views.report import read_report
 
@@ -289,7 +289,7 @@ def test_a_report_rendered_a_chunk_at_a_time_in_two_shares_is_the_report_read_wh
 
     def render(chunk: int, share_from: int) -> tuple[str, list[str]]:
         with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}), mock.patch("factcheck.pipeline.store.CHUNK", chunk), \
-                mock.patch("factcheck.checking.verification.SHARE_FROM_BYTES", share_from):
+                mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", share_from):
             made = read_report(tmp_path, options, module.claims_part)
         pieces = html.report(made.data, made.claims, 5) if fmt == "html" else module.report(made.data, made.claims)
         return b"".join(pieces).decode("utf-8"), [f"{p.location}:{p.code}" for p in made.problems]

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
 from factcheck.checking.anchor import Found, Missing, Snapshot, too_short
+from factcheck.checking.options import Options, Progress
 from factcheck.errors import FactcheckError, Location, Problem, Severity
 from factcheck.ledger.model import Claim, Quote
 from factcheck.ledger.numbers import read_numbers
 from factcheck.pipeline.store import ClaimRecord, Ledger
 from factcheck.yamlio.yamlsrc import Document, Path_
-
-
-@dataclass(frozen=True)
-class Options:
-    """What a run of the checks is asked to do."""
-
-    stale_after_days: int | None = None
-    today: dt.date = field(default_factory=dt.date.today)
 
 
 class QuoteRef(NamedTuple):
@@ -405,9 +397,6 @@ def check_orphan_sources(ctx: Context) -> Iterator[Problem]:
                           source.locate(), source=source.id)
 
 
-Progress = Callable[[int, int, str], None]
-
-
 SPLIT_FROM = 20_000  # claims from which the claim checks are shared with a second process, where one can fork
 
 
@@ -470,9 +459,3 @@ def _narrow(found: list[Problem], ledger: Ledger, wanted: set[str]) -> list[Prob
         return True
 
     return [p for p in found if keep(p)]
-
-
-def exit_status(problems: Iterable[Problem], strict: bool = False) -> int:
-    """1 when an error (or, with strict, a warning) is among the problems; else 0."""
-    failing = {"error", "warning"} if strict else {"error"}
-    return 1 if any(p.severity in failing for p in problems) else 0

@@ -4,28 +4,24 @@ themselves are in checks."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from factcheck.checking.anchor import Found, Missing
-from factcheck.checking.checks import REGISTRY, Context, Options, Progress, claim_checks, run_checks
+from factcheck.checking.options import Options, Progress
 from factcheck.errors import Problem
 from factcheck.ledger.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, Deferred, Refused, find_files
-from factcheck.ledger.model import Settings
-from factcheck.pipeline import cache, collecting, forked
-from factcheck.pipeline.store import (
-    SHARE_FROM_BYTES,
-    ClaimRecord,
-    Ledger,
-    build_share,
-    claims_size,
-    is_claims_file,
-    load_files,
-    read_sources,
-)
-from factcheck.yamlio.yamlsrc import Document, Path_
+from factcheck.pipeline import cache, collecting, forked, shares
+from factcheck.pipeline.shares import claims_size, is_claims_file
+
+if TYPE_CHECKING:  # a cached result is served without the checks, the models or the store
+    from factcheck.checking.anchor import Found, Missing
+    from factcheck.checking.checks import Check, Context
+    from factcheck.ledger.model import Settings
+    from factcheck.pipeline.store import ClaimRecord, Ledger
+    from factcheck.yamlio.yamlsrc import Document, Path_
 
 
 @dataclass(frozen=True)
@@ -74,7 +70,7 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
     chunk of them as it is read (see ChunkWork).
     """
     files = find_files(root)
-    large = not whole and claims_size(files) >= SHARE_FROM_BYTES
+    large = not whole and claims_size(files) >= shares.SHARE_FROM_BYTES
     entry = None
     known: Verification | None = None
     sources: Ledger | None = None
@@ -82,6 +78,8 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
         extra = f"{options.stale_after_days}|{options.today.isoformat()}"
         digests = None
         if large and work is not None:  # read for the work whatever the cache holds: hashed as they are read
+            from factcheck.pipeline.store import read_sources
+
             sources = read_sources(files)
             digests = {s.snapshot_path: s.digest for s in sources.sources.values() if s.snapshot_path and s.digest}
         entry = "verify-" + cache.key(files, snapshots=True, extra=extra, digests=digests)
@@ -106,6 +104,9 @@ def verify_ledger(root: Path, options: Options, progress: Progress | None = None
                 _forget(work, files)
             result = _in_chunks(root, files, options, check, work)
         if result is None:
+            from factcheck.checking.checks import run_checks
+            from factcheck.pipeline.store import load_files
+
             ledger = load_files(root, files)
             found = run_checks(ledger, _with_settings(options, ledger.settings), progress=progress) if check else []
             result = Verification(found, [r.claim.id for r in ledger.claims], len(ledger.sources), ledger,
@@ -141,7 +142,11 @@ def _with_settings(options: Options, settings: Settings) -> Options:
     return options
 
 
-_RUNS = [check for check in REGISTRY.values() if check.run is not None]
+@functools.cache
+def _runs() -> list[Check]:
+    from factcheck.checking.checks import REGISTRY
+
+    return [check for check in REGISTRY.values() if check.run is not None]
 
 
 class _Checking:
@@ -168,8 +173,10 @@ class _Checking:
         if self.check:
             options = _with_settings(self.options, settings)
             self.stale_after.add(options.stale_after_days)
+            from factcheck.checking.checks import Context, claim_checks
+
             ctx = Context(ledger, options, records, self.snapshots)
-            self.found.setdefault(path, []).extend(claim_checks(ctx, _RUNS))
+            self.found.setdefault(path, []).extend(claim_checks(ctx, _runs()))
             self.used.setdefault(path, set()).update(ref.quote.source for ref in ctx.quotes)
             resolved = ctx.resolved
         return [] if self.work is None else self.work.chunk(ledger, records, settings, resolved)
@@ -188,6 +195,8 @@ class _Checking:
         other than the ledger's (its settings were in a claims file read after that chunk's)."""
         if self.stale_after - {options.stale_after_days}:
             return None
+        from factcheck.checking.checks import Context
+
         ctx = Context(ledger, options, [], self.snapshots)
         ctx.ids = [one for _, ids in sorted(self.ids.items()) for one in ids]
         ctx.used_sources = set().union(*self.used.values())
@@ -196,7 +205,7 @@ class _Checking:
 
 def _whole_checks(ctx: Context, scopes: tuple[str, ...]) -> list[Problem]:
     found: list[Problem] = []
-    for check in _RUNS:
+    for check in _runs():
         if check.scope in scopes:
             assert check.run is not None
             found.extend(check.run(ctx))
@@ -207,6 +216,8 @@ def _in_chunks(root: Path, files: Mapping[str, bytes | Deferred | Refused], opti
                work: ChunkWork | None) -> Verification | None:
     """Verify in this process, a chunk of claims at a time, with `work` (if any) done on each chunk; None
     when the chunks were checked with other settings than the ledger's (the caller reads the ledger whole)."""
+    from factcheck.pipeline.store import load_files
+
     checking = _Checking(options, check, work)
     ledger = load_files(root, files, each=checking)
     ctx = checking.context(ledger, _with_settings(options, ledger.settings))
@@ -230,6 +241,8 @@ def _in_shares(files: Mapping[str, bytes | Deferred | Refused], options: Options
     that needs the exact reader, no fork, the fork failed, settings read after the claims they govern):
     the caller then reads it in one process.
     """
+    from factcheck.pipeline.store import build_share, read_sources
+
     def other_share() -> dict[str, Any] | None:  # what the forked process does
         checking = _Checking(options, check, work)
         ledger = build_share(files, (1, 2), each=checking, sources=sources)

@@ -106,7 +106,7 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
            quiet: bool, for_files: bool) -> None:
     """Run every check; print the problems, each at its file:line:column."""
     from factcheck.api import verify as verify_ledger
-    from factcheck.checking.checks import REGISTRY, Options, exit_status, run_checks
+    from factcheck.checking.options import Options, exit_status
     from factcheck.render import github, jsonout, junit, sarif, text
 
     checked: list[tuple[str, str]]  # each claim's id and the file that holds it, from the current folder
@@ -118,6 +118,8 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
             checked += zip(outcome.claim_ids, _paths_from_here(root, outcome.claim_files), strict=True)
             sources += outcome.sources
     elif claim_ids:
+        from factcheck.checking.checks import run_checks
+
         ledger = _load(ctx)
         records = [ledger.require(claim_id) for claim_id in claim_ids]
         options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
@@ -134,13 +136,19 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
         "json": lambda: jsonout.verify_report(found, status == 0),
         "github": lambda: github.workflow_commands(found),
         "junit": lambda: junit.report(checked, found, {"error", "warning"} if strict else {"error"}),
-        "sarif": lambda: sarif.report(found, [(c.code, c.severity, c.description) for c in REGISTRY.values()],
-                                      automation=_path_prefix(_root(ctx)) or "./"),
+        "sarif": lambda: sarif.report(found, _rules(), automation=_path_prefix(_root(ctx)) or "./"),
     }
     click.echo(renderers[fmt](), nl=False)
     if not quiet:
         click.echo(text.counts_line(jsonout.counts(found), len(checked), sources), err=True)
     _exit(status)
+
+
+def _rules() -> list[tuple[str, str, str]]:
+    """Every check code with its severity and description, for SARIF's rules."""
+    from factcheck.checking.checks import REGISTRY
+
+    return [(c.code, c.severity, c.description) for c in REGISTRY.values()]
 
 
 @cli.command(epilog=examples(
@@ -233,7 +241,7 @@ def _diff_revisions(ctx: click.Context, rev: str, fmt: str, summary: bool, exit_
 def report(ctx: click.Context, fmt: str, output: str | None, stale_after: int | None, charts: int,
            max_bytes: int | None) -> None:
     """The whole ledger for people: verdicts, problems, claims over time, every claim with its sources."""
-    from factcheck.checking.checks import Options, exit_status
+    from factcheck.checking.options import Options, exit_status
     from factcheck.render import html, jsonout, markdown
     from factcheck.views.report import read_report
 

@@ -167,20 +167,6 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
         return ledger
 
 
-SHARE_FROM_BYTES = 8 * 1024 * 1024  # claims files from which a cold command reads them in two shares
-
-
-def claims_size(files: Mapping[str, bytes | Deferred | Refused]) -> int:
-    """The bytes of the ledger's claims files."""
-    return sum(len(data) for name, data in files.items()
-               if isinstance(data, bytes) and (name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/")))
-
-
-def is_claims_file(name: str) -> bool:
-    """True for the path of a claims file: claims.yaml, or a file under claims/."""
-    return name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/")
-
-
 def read_sources(files: Mapping[str, bytes | Deferred | Refused]) -> Ledger:
     """A ledger of the sources alone, their snapshots read and decoded: for processes about to share out
     the claims, which then hold one copy of them between them (see build_share)."""

@@ -53,9 +53,10 @@ def load_rows(root: Path) -> Listing:
     if isinstance(cached, dict) and isinstance(cached.get("rows"), list) and isinstance(cached.get("sources"), list) \
             and all(isinstance(values, tuple) and len(values) == len(COLUMNS) for values in cached["rows"]):
         return Listing(cached["rows"], set(cached["sources"]), [])
-    from factcheck.pipeline.store import SHARE_FROM_BYTES, claims_size, load_files
+    from factcheck.pipeline import shares
+    from factcheck.pipeline.store import load_files
 
-    found = _rows_in_shares(files) if claims_size(files) >= SHARE_FROM_BYTES else None
+    found = _rows_in_shares(files) if shares.claims_size(files) >= shares.SHARE_FROM_BYTES else None
     if found is None:
         ledger = load_files(root, files, rows_only=True)
         found = Listing(rows_of(ledger), set(ledger.sources), sorted(ledger.problems, key=Problem.sort_key))
@@ -68,7 +69,8 @@ def _rows_in_shares(files: Mapping[str, Any]) -> Listing | None:
     """The rows of a large ledger read in two shares (see store.build_share), the second in a forked process;
     None when it cannot be read so (the caller reads it whole)."""
     from factcheck.pipeline import collecting, forked
-    from factcheck.pipeline.store import build_share, is_claims_file
+    from factcheck.pipeline.shares import is_claims_file
+    from factcheck.pipeline.store import build_share
 
     def share(which: int) -> tuple[list[tuple[str, int, tuple[Any, ...]]], Ledger] | None:
         ledger = build_share(files, (which, 2), rows_only=True)

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from factcheck import __version__
 from factcheck.checking.anchor import Found, Missing, Snapshot
-from factcheck.checking.checks import Options, Progress
+from factcheck.checking.options import Options, Progress
 from factcheck.errors import SEVERITIES, Problem
 from factcheck.ledger.model import STATUSES, Claim, Settings, phrase
 from factcheck.ledger.sources import SourceRecord
