@@ -70,19 +70,24 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def generate(folder: Path, claims: int, seed: int = 20261122) -> None:
-    """Write claims.yaml and sources/ for a ledger of `claims` claims into `folder`."""
+def generate(folder: Path, claims: int, seed: int = 20261122, findings: bool = False, files: int = 1) -> None:
+    """Write claims.yaml and sources/ for a ledger of `claims` claims into `folder`. With `findings`, the
+    ledger right after a new check lands or an import: every claim has about five findings (each appearance
+    dated after its source: date-order; each quote found only after folding its spaces: quote-normalized;
+    a figure in none of its quotes: quantity-not-in-quote). With `files` above 1, the claims are shared out
+    over that many files in claims/, the settings in the first."""
     rng = random.Random(seed)
     sources = max(10, claims // 10)
     subjects = max(5, claims // 200)
     (folder / "sources").mkdir(parents=True, exist_ok=True)
-    texts = []
+    texts, published_on = [], []
     for number in range(sources):
         text = _snapshot(rng)
         texts.append(text)
         data = text.encode()
         (folder / "sources" / f"s{number:05d}.txt").write_bytes(data)
         published = dt.date(2015, 1, 1) + dt.timedelta(days=rng.randint(0, 3600))
+        published_on.append(published)
         (folder / "sources" / f"s{number:05d}.yaml").write_text(
             f"title: {_q('Report ' + str(number))}\npublisher: {rng.choice(['AzerNews', 'News.Az', 'Report.az'])}\n"
             f"url: https://news.example.org/{number}\npublished: {published.isoformat()}\n"
@@ -92,19 +97,25 @@ def generate(folder: Path, claims: int, seed: int = 20261122) -> None:
     for number in range(claims):
         source = number % sources
         source_date = dt.date(2015, 1, 1)
-        with_figure = rng.random() < 0.1
+        with_figure = findings or rng.random() < 0.1
         quotes = [_window(rng, texts[source], with_figure) for _ in range(rng.randint(1, 3))]
+        if findings:
+            quotes = [quote.replace(" ", "  ", 1) for quote in quotes]
         if rng.random() < 0.03:  # a misquote: one word changed
             words = quotes[0].split()
             words[len(words) // 2] = rng.choice(WORDS) + "s"
             quotes[0] = " ".join(words)
         date = source_date + dt.timedelta(days=rng.randint(0, 30))
+        if findings:
+            date = published_on[source] + dt.timedelta(days=rng.randint(1, 300))
         lines += [f"  - id: c{number:06d}", f"    text: {_q(_sentence(rng))}",
                   f"    claimant: {rng.choice(NAMES)}, {rng.choice(ROLES)}", f"    date: {date.isoformat()}"]
         if with_figure:
             subject = rng.randrange(subjects)
             digits = [w for w in quotes[0].split() if w.isdigit()]
             value = int(digits[0]) if digits else rng.randint(2, 5000)
+            if findings:
+                value = 987654
             lines += [f"    subject: subject-{subject:04d}",
                       f"    quantity: {{value: {value}, bound: {rng.choice(BOUNDS)}, unit: {UNITS[subject % len(UNITS)]}}}",
                       f"    measure: {_q('what subject ' + str(subject) + ' counts')}"]
@@ -123,7 +134,20 @@ def generate(folder: Path, claims: int, seed: int = 20261122) -> None:
             lines.append(f"    tags: [{rng.choice(UNITS)}, batch-{number % 7}]")
         if rng.random() < 0.6:
             lines.append(f"    note: {_q(_sentence(rng) + ' ' + _sentence(rng))}")
-    (folder / "claims.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    if files == 1:
+        (folder / "claims.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return
+    starts = [i for i, line in enumerate(lines) if line.startswith("  - id: ")]
+    per = -(-len(starts) // files)
+    (folder / "claims").mkdir(exist_ok=True)
+    for part in range(files):
+        chunk = starts[part * per:(part + 1) * per]
+        if not chunk:
+            break
+        end = starts[(part + 1) * per] if (part + 1) * per < len(starts) else len(lines)
+        head = lines[:4] if part == 0 else ["claims:"]
+        body = lines[chunk[0]:end]
+        (folder / "claims" / f"part-{part:03d}.yaml").write_text("\n".join(head + body) + "\n", encoding="utf-8")
 
 
 LABELS = ["False", "Mostly False", "Pants on Fire", "Half True", "Missing context", "True", "Altered image", "Falso",

@@ -209,3 +209,26 @@ def test_claims_are_compared_with_the_last_that_counts_the_same(tmp_path: Path) 
     assert "series weapons (weapon designs): w2022, w2023, w2025: +600 (+100.0%) over 1096 days" in text
     markdown = run("-C", tmp_path, "diff", "--format", "markdown").stdout
     assert "- **Series** weapons \\(weapon designs\\): w2022, w2023, w2025: +600 \\(+100.0%\\) over 1096 days" in markdown
+
+
+def test_a_chart_of_many_points_labels_the_ones_a_reader_looks_for(tmp_path: Path) -> None:
+    import datetime as dt
+    import re
+
+    from factcheck.render.chart import MAX_LABELS
+
+    values = [1000 + (i * 37) % 120 for i in range(120)]  # the lowest and highest fall inside the series
+    claims = ["claims:"]
+    for i, value in enumerate(values):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=7 * i)
+        claims += [f"  - id: c{i:03d}", f"    text: The count was {value}.", "    claimant: Ministry",
+                   f"    date: {day.isoformat()}", "    subject: output",
+                   f"    quantity: {{value: {value}, bound: exactly, unit: products}}"]
+    (tmp_path / "claims.yaml").write_text("\n".join(claims) + "\n", encoding="utf-8")
+    out = tmp_path / "report.html"
+    run("-C", tmp_path, "report", "--format", "html", "-o", out)
+    svg = out.read_text(encoding="utf-8").split("<svg", 1)[1].split("</svg>", 1)[0]
+    labels = [re.sub(r"<[^>]+>", "", t) for t in re.findall(r'<text[^>]*class="[^"]*label[^"]*"[^>]*>(.*?)</text>', svg, re.S)]
+    shown = {int(n.replace(",", "")) for t in labels for n in re.findall(r"\d[\d,]*", t) if int(n.replace(",", "")) >= 1000}
+    assert 4 <= len(shown) <= MAX_LABELS
+    assert {values[0], values[-1], min(values), max(values)} <= shown  # first, last, lowest, highest

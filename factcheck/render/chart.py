@@ -227,29 +227,70 @@ def _labels_clear(root: Any, thick: str | None = None) -> Any:
     area = next(((float(c.get("width") or WIDTH), float(c.get("height") or HEIGHT)) for c in plots[0]
                  if _tag(c) == "rect"), (float(WIDTH), float(HEIGHT)))
     placed: list[Box] = []
+    near = _Dots(dots)
+    labels = []
     for overlay in plots[1:]:
         for text in list(overlay.iter()):
             if _tag(text) != "text" or "label" not in _classes(text) or not dots:
                 continue
             # pygal writes a label 16 px right of and 21.3 px below its point
             tx, ty = float(text.get("x")) - 16, float(text.get("y")) - FONT * 1.5
-            x, y, r = min(dots, key=lambda d: (d[0] - tx) ** 2 + (d[1] - ty) ** 2)
-            lines = _wrapped(text.text or "")
-            wide = max(len(line.strip()) for line in lines) * FONT * CHAR_WIDTH
-            box = _place(x, y, r + 3, wide, len(lines), segments, dots, placed, area)
-            if box is None:  # a crowded chart: the figure is in the table under it, never over a line
-                parents[text].remove(text)
-                continue
-            text.set("x", f"{box[0]:.1f}")
-            text.set("y", f"{box[1] + FONT * 0.85:.1f}")
-            text.set("style", "text-anchor:start")
-            if len(lines) > 1:
-                text.text = lines[0]
-                rest = text.makeelement(text.tag.replace("text", "tspan"), {"x": f"{box[0]:.1f}", "dy": f"{FONT * 1.15:.1f}"})
-                rest.text = lines[1]
-                text.append(rest)
-            placed.append(box)
+            close = near.within((tx - 4, ty - 4, tx + 4, ty + 4)) or dots  # its own point is where pygal says
+            labels.append((text, min(close, key=lambda d: (d[0] - tx) ** 2 + (d[1] - ty) ** 2)))
+    chosen = _chosen(labels)
+    for text, (x, y, r) in labels:
+        lines = _wrapped(text.text or "")
+        wide = max(len(line.strip()) for line in lines) * FONT * CHAR_WIDTH
+        box = _place(x, y, r + 3, wide, len(lines), segments, near, placed, area) if id(text) in chosen else None
+        if box is None:  # a crowded chart: the figure is in the table under it, never over a line
+            parents[text].remove(text)
+            continue
+        text.set("x", f"{box[0]:.1f}")
+        text.set("y", f"{box[1] + FONT * 0.85:.1f}")
+        text.set("style", "text-anchor:start")
+        if len(lines) > 1:
+            text.text = lines[0]
+            rest = text.makeelement(text.tag.replace("text", "tspan"), {"x": f"{box[0]:.1f}", "dy": f"{FONT * 1.15:.1f}"})
+            rest.text = lines[1]
+            text.append(rest)
+        placed.append(box)
     return root
+
+
+MAX_LABELS = 30  # a chart of more points labels the first and last, the highest and lowest, and some between
+
+
+def _chosen(labels: Sequence[tuple[Any, tuple[float, float, float]]]) -> set[int]:
+    """The labels a chart tries to place (by id of their element): all, up to MAX_LABELS; of more, the first
+    and last points, the highest and the lowest, and others evenly spaced between them."""
+    if len(labels) <= MAX_LABELS:
+        return {id(text) for text, _ in labels}
+    by_x = sorted(range(len(labels)), key=lambda i: labels[i][1][0])
+    keep = {by_x[0], by_x[-1], min(by_x, key=lambda i: labels[i][1][1]), max(by_x, key=lambda i: labels[i][1][1])}
+    step = (len(by_x) - 1) / (MAX_LABELS - len(keep) + 1)
+    keep.update(by_x[round(step * k)] for k in range(1, MAX_LABELS - len(keep) + 1))
+    return {id(labels[i][0]) for i in keep}
+
+
+class _Dots:
+    """The points of a chart by 32 px square, so that a box is checked against the points near it alone."""
+
+    CELL = 32.0
+
+    def __init__(self, dots: Sequence[tuple[float, float, float]]) -> None:
+        self.cells: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
+        self.reach = max((d[2] for d in dots), default=0.0)
+        for dot in dots:
+            self.cells.setdefault((int(dot[0] // self.CELL), int(dot[1] // self.CELL)), []).append(dot)
+
+    def within(self, box: Box) -> list[tuple[float, float, float]]:
+        """The points that could touch the box."""
+        r = self.reach
+        found: list[tuple[float, float, float]] = []
+        for i in range(int((box[0] - r) // self.CELL), int((box[2] + r) // self.CELL) + 1):
+            for j in range(int((box[1] - r) // self.CELL), int((box[3] + r) // self.CELL) + 1):
+                found.extend(self.cells.get((i, j), ()))
+        return found
 
 
 def _wrapped(words: str) -> list[str]:
@@ -262,7 +303,7 @@ def _wrapped(words: str) -> list[str]:
 
 
 def _place(x: float, y: float, gap: float, wide: float, rows: int, segments: Sequence[Segment],
-           dots: Sequence[tuple[float, float, float]], placed: Sequence[Box], area: tuple[float, float]) -> Box | None:
+           near: _Dots, placed: Sequence[Box], area: tuple[float, float]) -> Box | None:
     """The box of the nearest place around (x, y) that is clear of every line, point and label and inside the
     plot (or the margin right of it); None when there is none."""
     high = FONT * 1.15 * rows
@@ -277,11 +318,10 @@ def _place(x: float, y: float, gap: float, wide: float, rows: int, segments: Seq
     # only what stands within reach of the candidates can touch one
     reach = (x - wide - gap - 70, y - high - gap - 70, x + wide + gap + 70, y + high + gap + 70)
     segments = [s for s in segments if _crosses(reach, s)]
-    dots = [d for d in dots if _near_dot(reach, d)]
     placed = [other for other in placed if _overlaps(reach, other)]
     for _distance, outside, box in candidates:  # the nearest place that is clear
         if not outside and not any(_overlaps(box, other) for other in placed) \
-                and not any(_near_dot(box, d) for d in dots) and not any(_crosses(box, s) for s in segments):
+                and not any(_near_dot(box, d) for d in near.within(box)) and not any(_crosses(box, s) for s in segments):
             return box
     return None
 
