@@ -491,3 +491,18 @@ def test_an_address_that_is_not_http_is_refused(tmp_path: Path, address: str) ->
     assert refused.exit_code != 0
     assert "only http and https addresses are fetched" in refused.stderr
     assert written(root) == []
+
+
+def test_a_page_in_another_charset_gives_its_text_in_utf8(tmp_path: Path) -> None:
+    body = "Министр сообщил, что в стране производится более 1000 видов военной продукции. " * 4
+    page = (f'<!DOCTYPE html><html lang="ru"><head><meta charset="windows-1251"><title>Новости</title></head>'
+            f'<body><nav>Главная Политика Экономика</nav><article><h1>Более 1000 видов продукции</h1><p>{body}</p>'
+            f"</article></body></html>")
+    root = new_ledger(tmp_path / "ledger")
+    saved = tmp_path / "page.html"
+    saved.write_bytes(page.encode("cp1251"))
+    assert run("-C", root, "source", "add", saved, "--id", "ru-page").exit_code == 0
+    text = (root / "sources" / "ru-page.txt").read_text(encoding="utf-8")  # UTF-8, whatever the page's charset
+    assert "более 1000 видов военной продукции" in text and "Главная" not in text
+    assert (root / "sources" / "ru-page.html").read_bytes() == page.encode("cp1251")  # the original as saved
+    assert meta_of(root, "ru-page")["language"] == "ru"
