@@ -5,32 +5,17 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import run
+from tests.conftest import CHROMIUM, run
 from tests.test_capture import AZERNEWS, NEWSAZ, meta_of, new_ledger
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 
 if CHROMIUM is None and not os.environ.get("FACTCHECK_REQUIRE_BROWSER"):
     pytest.skip("Chromium is not installed (CI installs it and sets FACTCHECK_REQUIRE_BROWSER)",
                 allow_module_level=True)
 
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM is not None, "Chromium is required: apt-get install chromium"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 def rendered(browser, path: Path):  # type: ignore[no-untyped-def]

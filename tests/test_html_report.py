@@ -4,34 +4,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, run
+from tests.conftest import CHROMIUM, REPO, run
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = REPO / "build" / "test-artifacts"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 
 if CHROMIUM is None and not os.environ.get("FACTCHECK_REQUIRE_BROWSER"):
     pytest.skip("Chromium is not installed (CI installs it and sets FACTCHECK_REQUIRE_BROWSER)",
                 allow_module_level=True)
 
 HOSTILE = '<script>window.__injected = 1</script><img src=x onerror="window.__injected = 2"> & "quotes"'
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM is not None, "Chromium is required: apt-get install chromium"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 def open_report(browser, path: Path, width: int = 1000):  # type: ignore[no-untyped-def]
