@@ -506,3 +506,35 @@ def test_a_page_in_another_charset_gives_its_text_in_utf8(tmp_path: Path) -> Non
     assert "более 1000 видов военной продукции" in text and "Главная" not in text
     assert (root / "sources" / "ru-page.html").read_bytes() == page.encode("cp1251")  # the original as saved
     assert meta_of(root, "ru-page")["language"] == "ru"
+
+
+def test_a_reextraction_interrupted_between_its_two_files_is_completed_by_the_next(tmp_path: Path) -> None:
+    root = new_ledger(tmp_path)
+    assert run("-C", root, "source", "add", NEWSAZ, "--id", "newsaz").exit_code == 0
+    current = (root / "sources" / "newsaz.txt").read_text(encoding="utf-8")
+    as_if_an_older_extractor(root, "newsaz", current.replace("\n\n", "\n"), "trafilatura 1.6.0")
+    (root / "sources" / "newsaz.txt").write_text(current, encoding="utf-8")  # the new text, its metadata not yet
+    assert run("-C", root, "verify").exit_code == 1  # source-modified: the sha256 is the old text's
+    done = run("-C", root, "source", "reextract", "newsaz")
+    assert done.exit_code == 0 and "derives the same text" in done.stderr and "the metadata now records it" in done.stderr
+    assert run("-C", root, "verify").exit_code == 0
+
+
+def test_a_reextraction_whose_metadata_cannot_be_written_leaves_the_text_as_it_was(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from factcheck.editing import sourcing
+    from factcheck.errors import FactcheckError
+
+    root = new_ledger(tmp_path)
+    assert run("-C", root, "source", "add", NEWSAZ, "--id", "newsaz").exit_code == 0
+    current = (root / "sources" / "newsaz.txt").read_text(encoding="utf-8")
+    as_if_an_older_extractor(root, "newsaz", current.replace("\n\n", "\n"), "trafilatura 1.6.0")
+    before = {p.name: p.read_bytes() for p in (root / "sources").iterdir()}
+
+    def fails(*_args: object) -> None:
+        raise FactcheckError("sources/newsaz.yaml: cannot write: Input/output error")
+
+    monkeypatch.setattr(sourcing, "_record_extraction", fails)
+    refused = run("-C", root, "source", "reextract", "newsaz")
+    assert refused.exit_code != 0 and "Input/output error" in refused.stderr
+    assert {p.name: p.read_bytes() for p in (root / "sources").iterdir()} == before

@@ -20,12 +20,11 @@ _CHUNK = 1 << 16
 
 @dataclass(frozen=True)
 class Fetched:
-    """What an address gave: its bytes, where it was after redirects, when, and what the server called it."""
+    """What an address gave: its bytes, where it was after redirects, and when."""
 
     data: bytes
     final_url: str
     fetched_at: str  # UTC, ISO 8601, to the second
-    content_type: str | None
 
 
 def is_address(text: str) -> bool:
@@ -51,7 +50,6 @@ def fetch(url: str, timeout: float, limit: int) -> Fetched:
                                      "(FACTCHECK_MAX_FILE_SIZE, in MiB); nothing was written")
             data = _read_within(response, limit, url)
             final = response.geturl()
-            content_type = response.headers.get("Content-Type")
     except FactcheckError:
         raise
     except urllib.error.HTTPError as exc:
@@ -66,7 +64,7 @@ def fetch(url: str, timeout: float, limit: int) -> Fetched:
     except (OSError, ValueError, http.client.HTTPException) as exc:
         raise FactcheckError(f"{url}: cannot be fetched ({type(exc).__name__}: {exc}); nothing was written") from None
     at = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    return Fetched(data, final, at, content_type)
+    return Fetched(data, final, at)
 
 
 def _read_within(response: IO[bytes], limit: int, url: str) -> bytes:

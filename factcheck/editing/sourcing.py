@@ -87,8 +87,9 @@ def reextract_source(root: Path, source_id: str, check: bool = False, force: boo
     with LedgerLock(root):
         ledger = _quoting(root, source_id)
         record = ledger.sources[source_id]
-        recorded = record.meta.original if record.meta is not None else None
-        if recorded is None or record.original_path is None or record.meta_path is None:
+        meta = record.meta
+        recorded = meta.original if meta is not None else None
+        if meta is None or recorded is None or record.original_path is None or record.meta_path is None:
             raise FactcheckError(f"source {source_id!r} was not added from a web page or a PDF: it has no original to "
                                  "derive its text from")
         original = root / record.original_path
@@ -116,9 +117,11 @@ def reextract_source(root: Path, source_id: str, check: bool = False, force: boo
         if not changed:
             message = (f"{text_path}: {derived.extractor.split()[0]} derives the same text from {record.original_path}"
                        + (f" (recorded: {recorded.extractor}; installed: {derived.extractor})" if newer else ""))
-            if not check and newer:
+            # a newer extractor to name, or a text left by an interrupted re-extraction whose metadata was not
+            # written: the text is what the original gives, so its sha256 is the one to record
+            if not check and (newer or record.digest != meta.sha256):
                 _record_extraction(root / record.meta_path, derived, record.digest)
-                message += "; the metadata now names it"
+                message += "; the metadata now records it"
             return Reextracted(Outcome(root / text_path, message, (), ""), False, [])
         lines = sum(1 for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---")))
         message = (f"{text_path}: {derived.extractor} derives another text from {record.original_path} than "
@@ -131,8 +134,13 @@ def reextract_source(root: Path, source_id: str, check: bool = False, force: boo
             raise RefusedError(message + ": " + "; ".join(broken) + "; nothing was written (--force writes it anyway, "
                                "then factcheck quote fix each claim)")
         new_text = derived.text.encode("utf-8")
+        before_bytes = (root / text_path).read_bytes()
         write_atomic(root / text_path, new_text)
-        _record_extraction(root / record.meta_path, derived, hashlib.sha256(new_text).hexdigest())
+        try:
+            _record_extraction(root / record.meta_path, derived, hashlib.sha256(new_text).hexdigest())
+        except (FactcheckError, OSError):
+            write_atomic(root / text_path, before_bytes)  # the text and its metadata change together or not at all
+            raise
     return Reextracted(Outcome(root / text_path, message.replace("derives another text", "derived another text", 1)
                                + f"; written, with its sha256 {hashlib.sha256(new_text).hexdigest()}", (), diff),
                        True, broken)
