@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from factcheck.ledger.figures import format_number, phrase_of, readable
@@ -227,7 +227,7 @@ def _labels_clear(root: Any, thick: str | None = None) -> Any:
     area = next(((float(c.get("width") or WIDTH), float(c.get("height") or HEIGHT)) for c in plots[0]
                  if _tag(c) == "rect"), (float(WIDTH), float(HEIGHT)))
     placed: list[Box] = []
-    near = _Dots(dots)
+    near, strokes = _Grid(dots, _dot_box), _Grid(segments, _segment_box)
     labels = []
     for overlay in plots[1:]:
         for text in list(overlay.iter()):
@@ -241,7 +241,7 @@ def _labels_clear(root: Any, thick: str | None = None) -> Any:
     for text, (x, y, r) in labels:
         lines = _wrapped(text.text or "")
         wide = max(len(line.strip()) for line in lines) * FONT * CHAR_WIDTH
-        box = _place(x, y, r + 3, wide, len(lines), segments, near, placed, area) if id(text) in chosen else None
+        box = _place(x, y, r + 3, wide, len(lines), strokes, near, placed, area) if id(text) in chosen else None
         if box is None:  # a crowded chart: the figure is in the table under it, never over a line
             parents[text].remove(text)
             continue
@@ -272,25 +272,42 @@ def _chosen(labels: Sequence[tuple[Any, tuple[float, float, float]]]) -> set[int
     return {id(labels[i][0]) for i in keep}
 
 
-class _Dots:
-    """The points of a chart by 32 px square, so that a box is checked against the points near it alone."""
+class _Grid:
+    """Things of a chart (points, pieces of line) by the 32 px squares their boxes cover, so that a label's
+    box is checked against the things near it alone; what `within` gives is then checked exactly."""
 
     CELL = 32.0
 
-    def __init__(self, dots: Sequence[tuple[float, float, float]]) -> None:
-        self.cells: dict[tuple[int, int], list[tuple[float, float, float]]] = {}
-        self.reach = max((d[2] for d in dots), default=0.0)
-        for dot in dots:
-            self.cells.setdefault((int(dot[0] // self.CELL), int(dot[1] // self.CELL)), []).append(dot)
+    def __init__(self, items: Sequence[Any], box_of: Callable[[Any], Box]) -> None:
+        self.items = list(items)
+        self.cells: dict[tuple[int, int], list[int]] = {}
+        for index, item in enumerate(self.items):
+            for cell in self._cells(box_of(item)):
+                self.cells.setdefault(cell, []).append(index)
 
-    def within(self, box: Box) -> list[tuple[float, float, float]]:
-        """The points that could touch the box."""
-        r = self.reach
-        found: list[tuple[float, float, float]] = []
-        for i in range(int((box[0] - r) // self.CELL), int((box[2] + r) // self.CELL) + 1):
-            for j in range(int((box[1] - r) // self.CELL), int((box[3] + r) // self.CELL) + 1):
-                found.extend(self.cells.get((i, j), ()))
-        return found
+    def _cells(self, box: Box) -> Iterator[tuple[int, int]]:
+        for i in range(math.floor(box[0] / self.CELL), math.floor(box[2] / self.CELL) + 1):
+            for j in range(math.floor(box[1] / self.CELL), math.floor(box[3] / self.CELL) + 1):
+                yield i, j
+
+    def within(self, box: Box) -> list[Any]:
+        """Every thing whose box touches `box` (and perhaps a few more near it), each once."""
+        cells, size = self.cells, self.CELL
+        found: set[int] = set()
+        for i in range(math.floor(box[0] / size), math.floor(box[2] / size) + 1):
+            for j in range(math.floor(box[1] / size), math.floor(box[3] / size) + 1):
+                found.update(cells.get((i, j), ()))
+        items = self.items
+        return [items[index] for index in sorted(found)]  # in the chart's order: the nearest of equals is its first
+
+
+def _dot_box(dot: tuple[float, float, float]) -> Box:
+    return dot[0] - dot[2], dot[1] - dot[2], dot[0] + dot[2], dot[1] + dot[2]
+
+
+def _segment_box(segment: Segment) -> Box:
+    x1, y1, x2, y2, half = segment
+    return min(x1, x2) - half, min(y1, y2) - half, max(x1, x2) + half, max(y1, y2) + half
 
 
 def _wrapped(words: str) -> list[str]:
@@ -302,8 +319,8 @@ def _wrapped(words: str) -> list[str]:
     return [words[:cut + 1], words[cut + 1:]]  # the space kept at the end of the first: the text reads whole
 
 
-def _place(x: float, y: float, gap: float, wide: float, rows: int, segments: Sequence[Segment],
-           near: _Dots, placed: Sequence[Box], area: tuple[float, float]) -> Box | None:
+def _place(x: float, y: float, gap: float, wide: float, rows: int, strokes: _Grid, near: _Grid,
+           placed: Sequence[Box], area: tuple[float, float]) -> Box | None:
     """The box of the nearest place around (x, y) that is clear of every line, point and label and inside the
     plot (or the margin right of it); None when there is none."""
     high = FONT * 1.15 * rows
@@ -317,11 +334,11 @@ def _place(x: float, y: float, gap: float, wide: float, rows: int, segments: Seq
     candidates.sort(key=lambda c: c[0])
     # only what stands within reach of the candidates can touch one
     reach = (x - wide - gap - 70, y - high - gap - 70, x + wide + gap + 70, y + high + gap + 70)
-    segments = [s for s in segments if _crosses(reach, s)]
     placed = [other for other in placed if _overlaps(reach, other)]
     for _distance, outside, box in candidates:  # the nearest place that is clear
         if not outside and not any(_overlaps(box, other) for other in placed) \
-                and not any(_near_dot(box, d) for d in near.within(box)) and not any(_crosses(box, s) for s in segments):
+                and not any(_near_dot(box, d) for d in near.within(box)) \
+                and not any(_crosses(box, s) for s in strokes.within(box)):
             return box
     return None
 
