@@ -538,3 +538,11 @@ def test_a_reextraction_whose_metadata_cannot_be_written_leaves_the_text_as_it_w
     refused = run("-C", root, "source", "reextract", "newsaz")
     assert refused.exit_code != 0 and "Input/output error" in refused.stderr
     assert {p.name: p.read_bytes() for p in (root / "sources").iterdir()} == before
+
+
+def test_a_page_that_names_the_pdf_header_is_still_a_page() -> None:
+    from factcheck.editing import capture
+
+    page = b"<!DOCTYPE html><html><head><title>Every PDF begins %PDF-1.7</title></head><body></body></html>"
+    assert capture.kind_of(page, "about-pdf.html") == "html"
+    assert capture.kind_of(b"\n\n%PDF-1.4\n...", "odd.pdf") == "pdf"  # a header a few bytes in, as the format allows

@@ -58,8 +58,8 @@ def kind_of(data: bytes, name: str, declared: str | None = None) -> str:
     if declared is not None:
         return declared
     head = data[:4096]
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
+    if head.startswith(b"%PDF-") or (b"%PDF-" in head[:1024] and not _HTML_START.match(head)):
+        return "pdf"  # a PDF's header may stand anywhere in its first 1024 bytes; a page may name it too
     for magic, what in _MAGIC:
         if head.startswith(magic):
             raise CaptureError(f"{name}: is {what}, not a web page, a PDF or text; nothing was written")
