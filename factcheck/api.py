@@ -1,7 +1,7 @@
 """factcheck from Python: a ledger opened, verified, listed and one claim shown, as the command line does
 each (its commands call these). Every function takes the ledger's folder; what is wrong with the ledger
 comes back as located problems, never as an exception, and a FactcheckError is raised only when there is
-no ledger to read (or, for `show_claim`, no such claim)."""
+no ledger to read (or no such claim, for `show_claim` and `verify` of some claims)."""
 
 from __future__ import annotations
 
@@ -28,15 +28,20 @@ def open_ledger(root: Folder) -> Ledger:
     return load_ledger(Path(root))
 
 
-def verify(root: Folder, *, stale_after_days: int | None = None,
+def verify(root: Folder, *, stale_after_days: int | None = None, claim_ids: Sequence[str] = (),
            progress: Callable[[int, int, str], None] | None = None) -> Verification:
     """Every check on the ledger at `root`: `.problems`, each with its code, severity, message and location
     (file, line, column), and the claims and sources looked at. Without `stale_after_days`, the ledger's own
-    setting applies. `progress` is called with (done, total, what) as a large ledger is read."""
+    setting applies. With `claim_ids`, only the problems of those claims, of the sources they quote and of the
+    ledger as a whole (an id not in the ledger is a FactcheckError). `progress` is called with (done, total,
+    what) as the ledger is read."""
     from factcheck.checking.options import Options
-    from factcheck.checking.verification import verify_ledger
+    from factcheck.checking.verification import verify_claims, verify_ledger
 
-    return verify_ledger(Path(root), Options(stale_after_days=stale_after_days), progress)
+    options = Options(stale_after_days=stale_after_days)
+    if claim_ids:
+        return verify_claims(Path(root), options, claim_ids, progress)
+    return verify_ledger(Path(root), options, progress)
 
 
 def list_claims(root: Folder, *, statuses: Sequence[str] = (), subjects: Sequence[str] = (), tags: Sequence[str] = (),

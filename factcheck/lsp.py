@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, AnyStr
 
+from factcheck.checking.verification import ChunkWork
 from factcheck.errors import Problem
 from factcheck.ledger.ledgerfiles import SOURCES_DIR, find_files, find_root
 from factcheck.ledger.model import STATUSES, Claim
@@ -136,7 +137,7 @@ class Session:
         """The whole ledger read and checked a chunk of claims at a time, as `verify` does, keeping of it only
         the sources, the settings and the claims' ids."""
         from factcheck.checking.options import Options
-        from factcheck.checking.verification import _in_chunks
+        from factcheck.checking.verification import check_files
         from factcheck.yamlio.yamledit import block_items
 
         self.text = None
@@ -144,10 +145,9 @@ class Session:
         if files is None:
             return []
         root, self.name, read = files
-        vocabulary = _Vocabulary()
-        result = _in_chunks(root, read, Options(today=self.today), True, vocabulary)
-        if result is None or result.ledger is None:
-            return diagnostics(self.path, text, self.today)
+        result = check_files(root, read, Options(today=self.today), True, _Vocabulary, None)
+        vocabulary = result.work
+        assert result.ledger is not None and isinstance(vocabulary, _Vocabulary)
         problems = [p for p in result.problems if p.location.path == self.name]
         starts = block_items(text)
         mine = [claim_id for claim_id, name in zip(result.claim_ids, result.claim_files, strict=True) if name == self.name]
@@ -238,7 +238,7 @@ class Session:
         return self.root, self.ledger, read.claims[0].claim, place
 
 
-class _Vocabulary:
+class _Vocabulary(ChunkWork):
     """The subjects and tags of every claim, gathered as the first check reads them (a ChunkWork)."""
 
     def __init__(self) -> None:
@@ -258,7 +258,7 @@ class _Vocabulary:
     def result(self) -> Any:
         return [sorted(self.subjects), sorted(self.tags)]
 
-    def merge(self, theirs: Any, ledger: Ledger, documents: Any) -> None:
+    def merge(self, theirs: Any) -> None:
         self.subjects.update(theirs[0])
         self.tags.update(theirs[1])
 

@@ -40,6 +40,22 @@ def test_problems_come_back_located_and_a_missing_ledger_is_an_error(ledger, tmp
         factcheck.open_ledger(empty)
     with pytest.raises(FactcheckError):
         factcheck.show_claim(root, "no-such-claim")
+    with pytest.raises(FactcheckError, match="no claim with id 'c2'"):
+        factcheck.verify(root, claim_ids=["c2"])
+
+
+def test_verify_of_some_claims_gives_their_problems_their_sources_and_the_ledgers(ledger) -> None:  # type: ignore[no-untyped-def]
+    root = ledger("claims:\n"
+                  "  - {id: a, text: T, claimant: C, date: 2024-01-01, appearances: [{source: s1, text: not there}]}\n"
+                  "  - {id: b, text: T, claimant: C, date: 2024-01-02, appearances: [{source: src, text: nor here at all}]}\n"
+                  "  - {id: b, text: U, claimant: C, date: 2024-01-03}\n")
+    every = factcheck.verify(root).problems
+    assert {(p.code, p.claim) for p in every} == {("unknown-source", "a"), ("date-order", "b"), ("quote-not-found", "b"),
+                                                  ("duplicate-id", "b")}
+    mine = factcheck.verify(root, claim_ids=["a"])
+    assert mine.claim_ids == ["a"] and mine.claim_files == ["claims.yaml"]
+    assert [p.code for p in mine.problems] == ["unknown-source"]
+    assert [p for p in factcheck.verify(root, claim_ids=["b"]).problems] == [p for p in every if p.claim == "b"]
 
 
 def test_importing_factcheck_loads_nothing_until_used() -> None:

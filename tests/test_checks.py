@@ -187,33 +187,45 @@ def test_every_code_has_a_description() -> None:
             "date-order", "stale", "orphan-source"} <= set(REGISTRY)
 
 
-def test_checks_shared_with_a_forked_process_find_what_one_process_finds(tmp_path: Path) -> None:
+def _reference(root: Path, options: Options) -> tuple[list[Problem], list[str]]:
+    """What the ledger read whole and checked whole gives: its problems and its claims' ids."""
+    from factcheck.checking import checks, verification
+    from factcheck.pipeline.store import load_ledger
+
+    ledger = load_ledger(root)
+    found = checks.run_checks(ledger, verification._with_settings(options, ledger.settings))
+    return found, [r.claim.id for r in ledger.claims]
+
+
+def test_a_share_that_cannot_fork_or_fails_is_read_again_in_this_process(tmp_path: Path) -> None:
     from unittest import mock
 
     from bench.generate import generate
-    from factcheck.checking import checks
-    from factcheck.pipeline.store import load_ledger as load
+    from factcheck.checking import checks, verification
 
     generate(tmp_path, 600)
-    ledger = load(tmp_path)
-    alone = checks.run_checks(ledger, checks.Options(stale_after_days=30), split_from=10**9)
-    assert {p.code for p in alone} >= {"quote-not-found", "stale"}
-    with mock.patch("os.fork", wraps=os.fork) as fork:
-        shared = checks.run_checks(load(tmp_path), checks.Options(stale_after_days=30), split_from=1)
-    assert fork.call_count == 1 and shared == alone
-    with mock.patch("os.fork", side_effect=OSError("no fork here")):
-        assert checks.run_checks(load(tmp_path), checks.Options(stale_after_days=30), split_from=1) == alone
-    parent, work = os.getpid(), checks.claim_checks
+    options = checks.Options(stale_after_days=30)
+    with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
+        alone, ids = _reference(tmp_path, options)
+        assert {p.code for p in alone} >= {"quote-not-found", "stale"}
+        with mock.patch("factcheck.pipeline.store.CHUNK", 50), mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0):
+            with mock.patch("os.fork", wraps=os.fork) as fork:
+                shared = verification.verify_ledger(tmp_path, options)
+            assert fork.call_count == 1 and shared.problems == alone and shared.claim_ids == ids
+            with mock.patch("os.fork", side_effect=OSError("no fork here")):
+                assert verification.verify_ledger(tmp_path, options).problems == alone
+            parent, work = os.getpid(), checks.claim_checks
 
-    def failing_in_the_child(*args: object) -> object:
-        if os.getpid() != parent:
-            raise RuntimeError("the child fails")
-        return work(*args)  # type: ignore[arg-type]
+            def failing_in_the_child(*args: object) -> object:
+                if os.getpid() != parent:
+                    raise RuntimeError("the child fails")
+                return work(*args)  # type: ignore[arg-type]
 
-    with mock.patch.object(checks, "claim_checks", side_effect=failing_in_the_child) as claim_checks:
-        # the child raises and exits 1: the parent does the child's share itself
-        assert checks.run_checks(load(tmp_path), checks.Options(stale_after_days=30), split_from=1) == alone
-    assert claim_checks.call_count == 1  # in this process: the fallback
+            with mock.patch.object(checks, "claim_checks", side_effect=failing_in_the_child) as claim_checks:
+                # the child raises and exits 1: this process reads and checks the whole ledger again
+                again = verification.verify_ledger(tmp_path, options)
+            assert again.problems == alone and again.claim_ids == ids
+            assert claim_checks.call_count == 6 + 12  # its own share of 12 chunks, then all 12 again
 
 
 def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_path: Path) -> None:
@@ -230,25 +242,26 @@ def test_a_ledger_read_and_checked_in_two_shares_gives_what_it_gives_whole(tmp_p
     claims.write_text(text.replace("- id: c000555\n", "- id: c000007\n"), encoding="utf-8")
     options = checks.Options(stale_after_days=30)
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
-        whole = verification.verify_ledger(tmp_path, options, whole=True)
+        whole, ids = _reference(tmp_path, options)
         with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
                 mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0), \
                 mock.patch.object(forked, "start", wraps=forked.start) as start:
             shared = verification.verify_ledger(tmp_path, options)
-    assert start.call_count == 1 and whole.ledger is not None and len(whole.ledger.claims) == 600
+        one = verification.verify_ledger(tmp_path, options)  # small: in this process, a chunk at a time
+    assert start.call_count == 1 and len(ids) == 600
     assert shared.ledger is not None and shared.ledger.claims == []  # checked a chunk at a time, none kept
-    assert shared.problems == whole.problems and shared.claim_ids == whole.claim_ids
+    assert shared.problems == whole == one.problems and shared.claim_ids == ids == one.claim_ids
     assert next(p for p in shared.problems if p.code == "duplicate-id").message.startswith(
         "claim id 'c000007' is already used by the claim at claims.yaml:")
-    assert {p.code for p in whole.problems} >= {"quote-not-found", "stale", "duplicate-id"}
+    assert {p.code for p in whole} >= {"quote-not-found", "stale", "duplicate-id"}
 
     # a file the fast path cannot read (a YAML 1.1 word) is read whole, with the same result as ever
     claims.write_text(text.replace("status: unverified", "status: unverified\n    note: no", 1), encoding="utf-8")
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
-        whole = verification.verify_ledger(tmp_path, options, whole=True)
+        whole, _ = _reference(tmp_path, options)
         with mock.patch("factcheck.pipeline.store.CHUNK", 50), mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0):
             shared = verification.verify_ledger(tmp_path, options)
-    assert shared.ledger is not None and shared.problems == whole.problems
+    assert shared.ledger is not None and shared.problems == whole
 
 
 def test_settings_read_after_the_claims_they_govern_give_the_same_problems(tmp_path: Path) -> None:
@@ -258,6 +271,7 @@ def test_settings_read_after_the_claims_they_govern_give_the_same_problems(tmp_p
 
     from bench.generate import generate
     from factcheck.checking import checks, verification
+    from factcheck.pipeline import store
     from factcheck.render import markdown
     from factcheck.views.report import read_report
 
@@ -273,25 +287,20 @@ def test_settings_read_after_the_claims_they_govern_give_the_same_problems(tmp_p
         encoding="utf-8")
     options = checks.Options()
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
-        whole = verification.verify_ledger(tmp_path, options, whole=True)
-        stale = {p.claim for p in whole.problems if p.code == "stale"}
+        whole, _ = _reference(tmp_path, options)
+        stale = {p.claim for p in whole if p.code == "stale"}
         assert any(claim < "c000200" for claim in stale if claim)  # a.yaml's claims are stale by b.yaml's setting
-        contexts: list[object] = []
-        context = verification._Checking.context
-
-        def spied(self: verification._Checking, *args: object) -> object:
-            contexts.append(context(self, *args))  # type: ignore[arg-type]
-            return contexts[-1]
-
-        with mock.patch.object(verification._Checking, "context", spied):
-            with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
-                    mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0):
-                shared = verification.verify_ledger(tmp_path, options)
-                made = read_report(tmp_path, options, markdown.claims_part)
+        with mock.patch("factcheck.pipeline.store.load_files", wraps=store.load_files) as loads:
             chunked = read_report(tmp_path, options, markdown.claims_part)  # in one process, a chunk at a time
-    assert None in contexts  # the chunks checked before the settings were read: the ledger was read again whole
-    assert shared.problems == whole.problems
-    assert made.problems == whole.problems and chunked.problems == whole.problems
+            one = verification.verify_ledger(tmp_path, options)
+        given = [call.kwargs.get("settings") for call in loads.call_args_list]
+        assert given[0::2] == [None, None] and [s.stale_after_days for s in given[1::2]] == [30, 30]
+        with mock.patch("factcheck.pipeline.store.CHUNK", 50), mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0):
+            shared = verification.verify_ledger(tmp_path, options)
+            made = read_report(tmp_path, options, markdown.claims_part)
+    # each read in one process was read again, with b.yaml's settings for a.yaml's chunks too
+    assert one.problems == whole and shared.problems == whole
+    assert made.problems == whole and chunked.problems == whole
 
 
 def test_mistakes_in_both_shares_are_found_as_the_exact_reader_finds_them(tmp_path: Path) -> None:
@@ -314,7 +323,7 @@ def test_mistakes_in_both_shares_are_found_as_the_exact_reader_finds_them(tmp_pa
     options = checks.Options(stale_after_days=30)
     with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
         with mock.patch.object(fastyaml, "yaml_rs", None):  # the exact reader, for the whole file
-            exact = verification.verify_ledger(tmp_path, options, whole=True)
+            exact = verification.verify_ledger(tmp_path, options)
             exact_rows = listing.load_rows(tmp_path)
         with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
                 mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0), \

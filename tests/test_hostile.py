@@ -282,7 +282,7 @@ def test_a_one_line_flow_file_takes_the_memory_a_block_list_takes(tmp_path: Path
         (root / "claims.yaml").write_bytes(text)
         tracemalloc.start()
         try:
-            found = verify_ledger(root, Options(), whole=True).problems  # locating 429 quotes not found
+            found = verify_ledger(root, Options()).problems  # locating 429 quotes not found
             peaks.append(tracemalloc.get_traced_memory()[1])
         finally:
             tracemalloc.stop()

@@ -110,11 +110,13 @@ def test_quote_matching_never_fails_or_lies(snapshot: str, quote: str) -> None:
 def _loaded(claims: bytes, meta: bytes) -> tuple[Any, ...]:
     from factcheck.ledger.rows import row_values
     from factcheck.pipeline.store import build_ledger
+    from factcheck.views.listing import _Rows
 
     files = {"claims.yaml": claims, "sources/src.yaml": meta, "sources/src.txt": SNAPSHOT.encode()}
     ledger = build_ledger(files)
-    rows = build_ledger(files, rows_only=True)
-    assert rows.rows == [row_values(r.claim) for r in ledger.claims]
+    listed = _Rows()
+    build_ledger(files, each=listed)
+    assert listed.ordered() == [row_values(r.claim) for r in ledger.claims]
     problems = sorted((p.code, str(p.location), p.message) for p in ledger.problems)
     return ([r.claim for r in ledger.claims], ledger.settings, ledger.sources["src"].meta, problems,
             [str(r.locate("text")) for r in ledger.claims])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Literal, NamedTuple
+from typing import Literal, NamedTuple
 
 from factcheck.checking.anchor import Found, Missing, Snapshot, too_short
 from factcheck.checking.options import Options, Progress
@@ -397,44 +397,21 @@ def check_orphan_sources(ctx: Context) -> Iterator[Problem]:
                           source.locate(), source=source.id)
 
 
-SPLIT_FROM = 20_000  # claims from which the claim checks are shared with a second process, where one can fork
-
-
 def run_checks(ledger: Ledger, options: Options, claim_ids: Iterable[str] | None = None,
-               progress: Progress | None = None, *, split_from: int = SPLIT_FROM) -> list[Problem]:
-    """Every problem in the ledger (loading included), sorted by location; narrowed to some claims if asked.
-
-    `progress(done, total, what)` is told as each check finishes. On a large ledger the checks of single
-    claims run for the second half of the claims in a forked process (see factcheck.pipeline.forked), at the same
-    time as the rest here.
-    """
-    from factcheck.pipeline import forked
-
+               progress: Progress | None = None) -> list[Problem]:
+    """Every problem in a ledger read whole (loading included), sorted by location; narrowed to some claims if
+    asked. `progress(done, total, what)` is told as each check finishes. (`verify` reads and checks a ledger
+    a chunk at a time instead: see verification.)"""
     runs = [check for check in REGISTRY.values() if check.run is not None]
-    claims = ledger.claims
-    half = len(claims) // 2 if len(claims) >= split_from else len(claims)
-
-    def share() -> list[tuple[Any, ...]]:  # what the forked process does
-        return [p.as_row() for p in claim_checks(Context(ledger, options, claims[half:]), runs)]
-
-    helper = forked.start(share) if half < len(claims) else None
-    if helper is None:
-        half = len(claims)  # no second process: all of it here
-    ctx = Context(ledger, options, claims[:half])
+    ctx = Context(ledger, options, ledger.claims)
     found: list[Problem] = list(ledger.problems)
     for done, check in enumerate(runs, 1):
         assert check.run is not None
         found.extend(check.run(ctx))
         if progress is not None:
             progress(done, len(runs), check.code)
-    if helper is not None:
-        shared = helper()
-        if shared is forked.FAILED:  # do its share here
-            found.extend(claim_checks(Context(ledger, options, claims[half:]), runs))
-        else:
-            found.extend(Problem.from_row(p) for p in shared)
     if claim_ids is not None:
-        found = _narrow(found, ledger, set(claim_ids))
+        found = narrow(found, ledger.claims, set(claim_ids))
     return sorted(found, key=Problem.sort_key)
 
 
@@ -448,8 +425,10 @@ def claim_checks(ctx: Context, runs: Sequence[Check]) -> list[Problem]:
     return found
 
 
-def _narrow(found: list[Problem], ledger: Ledger, wanted: set[str]) -> list[Problem]:
-    used = {q.source for r in ledger.claims if r.claim.id in wanted for q in (*r.claim.appearances, *r.claim.evidence)}
+def narrow(found: list[Problem], records: Iterable[ClaimRecord], wanted: set[str]) -> list[Problem]:
+    """The problems of the claims `wanted` (of `records`) and of the sources they quote, and those of the
+    ledger as a whole."""
+    used = {q.source for r in records if r.claim.id in wanted for q in (*r.claim.appearances, *r.claim.evidence)}
 
     def keep(p: Problem) -> bool:
         if p.claim is not None:

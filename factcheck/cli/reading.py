@@ -106,7 +106,7 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
            quiet: bool, for_files: bool) -> None:
     """Run every check; print the problems, each at its file:line:column."""
     from factcheck.api import verify as verify_ledger
-    from factcheck.checking.options import Options, exit_status
+    from factcheck.checking.options import exit_status
     from factcheck.render import github, jsonout, junit, sarif, text
 
     checked: list[tuple[str, str]]  # each claim's id and the file that holds it, from the current folder
@@ -117,17 +117,8 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
             found += _from_here(root, outcome.problems)
             checked += zip(outcome.claim_ids, _paths_from_here(root, outcome.claim_files), strict=True)
             sources += outcome.sources
-    elif claim_ids:
-        from factcheck.checking.checks import run_checks
-
-        ledger = _load(ctx)
-        records = [ledger.require(claim_id) for claim_id in claim_ids]
-        options = Options(stale_after_days=stale_after or ledger.settings.stale_after_days)
-        found = _from_here(_root(ctx), run_checks(ledger, options, claim_ids))
-        checked = list(zip(claim_ids, _paths_from_here(_root(ctx), [r.doc.path for r in records]), strict=True))
-        sources = len(ledger.sources)
     else:
-        outcome = verify_ledger(_root(ctx), stale_after_days=stale_after, progress=_progress(quiet))
+        outcome = verify_ledger(_root(ctx), stale_after_days=stale_after, claim_ids=claim_ids, progress=_progress(quiet))
         found, sources = _from_here(_root(ctx), outcome.problems), outcome.sources
         checked = list(zip(outcome.claim_ids, _paths_from_here(_root(ctx), outcome.claim_files), strict=True))
     status = exit_status(found, strict)

@@ -27,6 +27,7 @@ from factcheck.ledger.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, f
 from factcheck.ledger.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, RatingScale, SourceMeta
 from factcheck.ledger.validation import error_message
 from factcheck.pipeline.cache import CACHE_DIR
+from factcheck.pipeline.read import ChunkWork, read
 from factcheck.pipeline.store import ClaimRecord, Ledger, build_ledger, load_ledger
 from factcheck.yamlio.yamledit import Flow, FlowList, YamlText, block
 
@@ -341,9 +342,11 @@ class Known:
     texts: dict[str, str] = field(default_factory=dict)
 
 
-class _Gather:
-    """Keeps, of each chunk of claims read, those an edit works on, and notes the others (a store.EachChunk):
+class _Gather(ChunkWork):
+    """Keeps, of each chunk of claims read, those an edit works on, and notes the others (a read.ChunkWork):
     an edit of a large ledger never holds all its claims."""
+
+    keeps_every_claim = False
 
     def __init__(self, keep: Callable[[Claim], bool], texts: bool) -> None:
         self.keep, self.texts, self.known = keep, texts, Known()
@@ -360,13 +363,24 @@ class _Gather:
             del self.known.files[claim_id]
             self.known.texts.pop(claim_id, None)
 
+    def result(self) -> Any:
+        return self.known.files, self.known.texts
+
+    def merge(self, theirs: Any) -> None:
+        self.known.files.update(theirs[0])
+        self.known.texts.update(theirs[1])
+
 
 def load_for_edit(root: Path, keep: Callable[[Claim], bool] = lambda claim: False,
                   texts: bool = False) -> tuple[Ledger, Known]:
     """The ledger with only the claims `keep` wants (and all its sources and problems), and what is known of
     the others."""
-    gather = _Gather(keep, texts)
-    return load_ledger(root, fill_cache=False, each=gather), gather.known
+    from factcheck.ledger.ledgerfiles import find_files
+
+    done = read(root, find_files(root), lambda: _Gather(keep, texts), fill_cache=False)
+    known = done.work.known
+    known.texts = {claim_id: known.texts[claim_id] for claim_id, _, _ in done.ids if claim_id in known.texts}
+    return done.ledger, known  # (the texts in ledger order, however they were read)
 
 
 @dataclass(frozen=True)

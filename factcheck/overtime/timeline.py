@@ -13,7 +13,8 @@ from typing import Any
 from factcheck.errors import FactcheckError, did_you_mean
 from factcheck.ledger.figures import difference, format_number, product, tidy
 from factcheck.ledger.model import Quantity, Settings, phrase
-from factcheck.pipeline.store import ClaimRecord, Ledger, load_ledger
+from factcheck.pipeline.read import ChunkWork, read
+from factcheck.pipeline.store import ClaimRecord, Ledger
 
 DEFAULT_ABOUT_BAND = 0.10
 ACROSS = "no percentage or rate: the two count different things"
@@ -176,17 +177,18 @@ class Series:
 def load_subjects(root: Path) -> Ledger:
     """The ledger at `root` with only its claims that have a subject, all a series needs: the others are
     dropped a chunk at a time as they are read."""
-    return load_ledger(root, each=_WithSubject())
+    from factcheck.ledger.ledgerfiles import find_files
+
+    return read(root, find_files(root), _WithSubject).ledger
 
 
-class _WithSubject:
-    """Keeps, of each chunk of claims read, those with a subject (a store.EachChunk)."""
+class _WithSubject(ChunkWork):
+    """Keeps, of each chunk of claims read, those with a subject (a read.ChunkWork)."""
+
+    keeps_every_claim = False
 
     def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
         return [record for record in records if record.claim.subject is not None]
-
-    def again(self, path: str) -> None:
-        pass  # it keeps nothing of its own
 
 
 def build_series(ledger: Ledger, subjects: Sequence[str] = (), about_band: float | None = None) -> list[Series]:

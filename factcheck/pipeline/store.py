@@ -54,8 +54,6 @@ class Ledger:
     claims: list[ClaimRecord] = field(default_factory=list)
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] | None = None  # read with rows_only: each claim's row values, and no claims
-    row_places: list[tuple[str, int]] | None = None  # read in a share with rows_only: each row's file and index
     validated: dict[str, list[bytes]] = field(default_factory=dict, repr=False)  # claims data for the cache
 
     def find(self, claim_id: str) -> ClaimRecord | None:
@@ -100,22 +98,22 @@ class EachChunk(Protocol):
         forget what its chunks gave."""
 
 
-def load_ledger(root: Path, *, fill_cache: bool = True, rows_only: bool = False, each: EachChunk | None = None) -> Ledger:
-    """Load the ledger at `root` from disk, through the cache of validated data when it can.
+def load_ledger(root: Path, *, fill_cache: bool = True) -> Ledger:
+    """Load the whole ledger at `root` from disk, through the cache of validated data when it can.
 
     Commands that are about to change the ledger pass `fill_cache=False`: they read the cache but
     never add an entry that their own write is about to make useless.
     """
-    return load_files(root, find_files(root), fill_cache=fill_cache, rows_only=rows_only, each=each)
+    return load_files(root, find_files(root), fill_cache=fill_cache)
 
 
 def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, fill_cache: bool = True,
-               rows_only: bool = False, each: EachChunk | None = None) -> Ledger:
+               each: EachChunk | None = None, sources: Ledger | None = None, settings: Settings | None = None) -> Ledger:
     """The ledger made of files already found at `root`, through the cache when it can.
 
-    With `rows_only`, the ledger comes with its `rows` for listing and no claims: printing a table of a
-    hundred thousand claims then needs no models (listing keeps its own cache entry of rows). With
-    `each`, the ledger keeps only the claims it returns for each chunk (see EachChunk).
+    With `each`, the ledger keeps only the claims it returns for each chunk (see EachChunk). `sources`: the
+    ledger's sources already read (see read_sources). `settings`: the ledger's settings, known from an
+    earlier read, for every chunk (else each chunk has those read so far).
     """
     from factcheck.pipeline import cache
 
@@ -129,16 +127,14 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
             for name in cached.get("claims", ()) if isinstance(cached, dict) else ():
                 each.again(name)
     if ledger is None:
-        filling = key is not None and fill_cache and not rows_only
-        ledger = build_ledger(files, rows_only=rows_only, for_cache=filling, each=each)
+        filling = key is not None and fill_cache
+        with collecting.paused():
+            ledger = _build_ledger(files, filling, each=each, sources=sources, settings=settings)
+        assert ledger is not None
         if filling and not ledger.problems:
             assert key is not None
             cache.write(root, key, _cache_value(ledger))
         ledger.validated = {}  # written: the marshalled claims would only take memory now
-    if rows_only and ledger.rows is None:
-        from factcheck.ledger.rows import row_values
-
-        ledger.rows, ledger.claims = [row_values(record.claim) for record in ledger.claims], []
     return ledger
 
 
@@ -151,18 +147,17 @@ def _cache_value(ledger: Ledger) -> dict[str, Any]:
 
 
 def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any] | None = None, *,
-                 rows_only: bool = False, for_cache: bool = False, each: EachChunk | None = None) -> Ledger:
+                 for_cache: bool = False, each: EachChunk | None = None) -> Ledger:
     """Build a ledger from its files' bytes, keyed by path relative to the ledger root.
 
     With `cached` (validated data from the cache for exactly these files), the YAML is not parsed again:
-    positions are found from the text only when a problem needs one. With `rows_only`, claims read by
-    the fast path come as `rows` and their models are not kept; with `for_cache`, the claims' data is
+    positions are found from the text only when a problem needs one. With `for_cache`, the claims' data is
     kept marshalled in `validated`, for the cache. With `each`, see EachChunk.
     """
     with collecting.paused():
         if cached is not None:
             return _from_cache(files, cached, each)
-        ledger = _build_ledger(files, rows_only, for_cache, each=each)
+        ledger = _build_ledger(files, for_cache, each=each)
         assert ledger is not None
         return ledger
 
@@ -191,16 +186,17 @@ FORK_SOURCES_FROM = 2000  # source files from which read_sources parses their me
 
 
 def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[int, int], *,
-                rows_only: bool = False, each: EachChunk | None = None, sources: Ledger | None = None) -> Ledger | None:
+                each: EachChunk | None = None, sources: Ledger | None = None) -> Ledger | None:
     """The ledger with only share `k` of `n` of its claims (every n-th chunk of each claims file, from the
-    k-th), for work split between processes; None unless every claims file reads cleanly by the fast path.
+    k-th), for work split between processes (see read); None unless every claims file reads cleanly by the
+    fast path.
 
     The claims keep their place in their file (`("claims", index)`); each file's `claim_ids` has None for
-    the claims of other shares. With `rows_only`, the share's `rows` come with their `row_places`. Sources
-    are all read, before the claims, unless they come already read (`sources`, from read_sources).
+    the claims of other shares. Sources are all read, before the claims, unless they come already read
+    (`sources`, from read_sources).
     """
     with collecting.paused():
-        return _build_ledger(files, rows_only, False, share, each, sources)
+        return _build_ledger(files, False, share, each, sources)
 
 
 def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any],
@@ -222,18 +218,16 @@ def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[st
     return ledger
 
 
-def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bool, for_cache: bool,
+def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], for_cache: bool,
                   share: tuple[int, int] | None = None, each: EachChunk | None = None,
-                  sources: Ledger | None = None) -> Ledger | None:
+                  sources: Ledger | None = None, settings: Settings | None = None) -> Ledger | None:
     ledger = Ledger()
     if sources is None:
         sources = Ledger()
         _load_sources(files, sources)  # first: a command may check or render each chunk of claims as it comes
     ledger.sources, source_problems = sources.sources, list(sources.problems)
     claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
-    settings_doc: Document | None = None
-    rows: list[tuple[Any, ...]] = []
-    places: list[tuple[str, int]] = []
+    forced, settings_doc = settings, None
     for name in claim_files:
         raw = files[name]
         if isinstance(raw, Refused):
@@ -242,7 +236,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
             ledger.problems.append(Problem(raw.code, "error", raw.reason, Location(name)))
             continue
         raw = as_bytes(raw)
-        fast = _claims_fast(raw, name, rows_only, for_cache, share, _kept(ledger, each))
+        fast = _claims_fast(raw, name, for_cache, share, _kept(ledger, each, forced))
         if fast is None and share is not None:
             return None
         if fast is None and each is not None:
@@ -251,8 +245,6 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
             doc, settings = fast.doc, fast.settings
             ledger.problems.extend(fast.problems)
             ledger.claims.extend(fast.records)
-            rows.extend(fast.rows)
-            places.extend((name, index) for index in fast.places)
             if for_cache:
                 ledger.validated[name] = fast.chunks
         else:
@@ -262,15 +254,11 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
             settings = _load_claims_file(doc, ledger)
             doc.data = None  # the models hold it all now: the native tree would only take memory
             read = ledger.claims[first:]
-            if rows_only:
-                from factcheck.ledger.rows import row_values
-
-                rows.extend(row_values(record.claim) for record in read)
             if for_cache:
                 dumped = [record.claim.model_dump(mode="json", exclude_defaults=True) for record in read]
                 ledger.validated[name] = [marshal.dumps(dumped, MARSHAL_VERSION)]
             if each is not None:
-                ledger.claims[first:] = each.chunk(ledger, read, settings or ledger.settings)
+                ledger.claims[first:] = each.chunk(ledger, read, forced or settings or ledger.settings)
         if settings is not None:
             if settings_doc is not None:
                 ledger.problems.append(Problem(
@@ -280,16 +268,14 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], rows_only: bo
                 ))
             else:
                 ledger.settings, settings_doc = settings, doc
-    if rows_only:
-        ledger.rows, ledger.claims = rows, []
-        if share is not None:
-            ledger.row_places = places
     ledger.problems.extend(source_problems)
     return ledger
 
 
-def _kept(ledger: Ledger, each: EachChunk | None) -> _Keep | None:
-    return None if each is None else lambda records, settings: each.chunk(ledger, records, settings or ledger.settings)
+def _kept(ledger: Ledger, each: EachChunk | None, forced: Settings | None) -> _Keep | None:
+    if each is None:
+        return None
+    return lambda records, settings: each.chunk(ledger, records, forced or settings or ledger.settings)
 
 
 _Keep = Callable[[list[ClaimRecord], Settings | None], list[ClaimRecord]]  # EachChunk.chunk for one ledger
@@ -297,25 +283,23 @@ _Keep = Callable[[list[ClaimRecord], Settings | None], list[ClaimRecord]]  # Eac
 
 @dataclass
 class _FastRead:
-    """A claims file read by the fast path: its claims' models or rows, and their data for the cache."""
+    """A claims file read by the fast path: its claims' models, and their data for the cache."""
 
     doc: Document
     settings: Settings | None
     problems: list[Problem] = field(default_factory=list)  # of the chunks read again exactly
     records: list[ClaimRecord] = field(default_factory=list)
-    rows: list[tuple[Any, ...]] = field(default_factory=list)
-    places: list[int] = field(default_factory=list)  # with rows: each row's claim's index in the file
     chunks: list[bytes] = field(default_factory=list)
 
 
-def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share: tuple[int, int] | None = None,
+def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] | None = None,
                  keep: _Keep | None = None) -> _FastRead | None:
     """A claims file read by the fast path, or None at the first sign that it needs the exact reader.
 
     A block list of claims is read a chunk of claims at a time: the chunks are decoded, scanned for what
     would need the exact reader and parsed on a second thread, while this one validates each chunk as it
     comes, so only a few chunks' native trees are alive at once (in a share, with the other share's
-    process on the other core, each chunk is parsed on this thread). With `rows_only`, only rows are kept.
+    process on the other core, each chunk is parsed on this thread).
     """
     if not fastyaml.available():
         return None
@@ -323,7 +307,7 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
     starts = claim_starts(body)
     flow = flow_claims(body) if starts is None else None
     if flow is not None and flow[2]:
-        return _flow_claims_fast(body, name, flow, rows_only, for_cache, share, keep)
+        return _flow_claims_fast(body, name, flow, for_cache, share, keep)
     if starts is None:  # not a block list of the usual shape: read the file whole
         text, problem = decode(raw, name)
         if problem is not None or text is None or not is_plain(text) or share is not None:
@@ -333,7 +317,7 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
             return None
         doc = Document(name, raw=body)
         doc.claim_ids = [None] * len(top["claims"])
-        return _validate_fast(doc, top, [(top["claims"], 0, None)], rows_only, for_cache, keep)
+        return _validate_fast(doc, top, [(top["claims"], 0, None)], for_cache, keep)
     every = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
     bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
     # Each chunk is decoded and scanned on the reading thread as it is read (the scan looks within lines,
@@ -347,13 +331,13 @@ def _claims_fast(raw: bytes, name: str, rows_only: bool, for_cache: bool, share:
         doc._claim_starts = starts  # type: ignore[attr-defined]
         doc.claim_ids = [None] * (len(starts) - 1)
         chunks = ((chunk, i, j - i) for chunk, (i, j) in zip(parsed, bounds, strict=True))
-        return _validate_fast(doc, top, chunks, rows_only, for_cache, keep,
+        return _validate_fast(doc, top, chunks, for_cache, keep,
                               exactly=lambda i, j: _chunk_exactly(doc, body, starts, i, j))
     finally:
         parsed.close()  # stop reading ahead when the file is refused halfway
 
 
-def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpan]], rows_only: bool,
+def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpan]],
                       for_cache: bool, share: tuple[int, int] | None, keep: _Keep | None) -> _FastRead | None:
     """A claims list in flow style read a chunk of claims at a time, as a block list is: each chunk is the
     text of its claims' mappings inside `[ ]`, so a file written on one line is never held as one tree."""
@@ -370,13 +354,13 @@ def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpa
         doc._flow_spans = spans  # type: ignore[attr-defined]
         doc.claim_ids = [None] * len(spans)
         chunks = ((chunk, i, j - i) for chunk, (i, j) in zip(parsed, bounds, strict=True))
-        return _validate_fast(doc, top, chunks, rows_only, for_cache, keep)
+        return _validate_fast(doc, top, chunks, for_cache, keep)
     finally:
         parsed.close()
 
 
 def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[Any, int, int | None]],
-                   rows_only: bool, for_cache: bool, keep: _Keep | None = None,
+                   for_cache: bool, keep: _Keep | None = None,
                    exactly: Callable[[int, int], _Exact | None] | None = None) -> _FastRead | None:
     """Validate natively read claims, a chunk at a time; None when the file must be read whole by the exact
     reader (which says why).
@@ -388,8 +372,6 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
     be. With `keep`, only the records it returns for each chunk are kept; it is given a chunk once the
     chunk is read.
     """
-    from factcheck.ledger.rows import row_values
-
     try:
         settings = ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"}, "claims": []}).ledger
     except ValidationError:
@@ -413,11 +395,7 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
         records = []
         for index, claim in claims:
             doc.claim_ids[index] = claim.id
-            if rows_only:
-                read.rows.append(row_values(claim))
-                read.places.append(index)
-            else:
-                records.append(ClaimRecord(claim, doc, ("claims", index)))
+            records.append(ClaimRecord(claim, doc, ("claims", index)))
         read.records.extend(records if keep is None else keep(records, settings))
         if for_cache:  # (a chunk with problems is never cached: the ledger's entry is written only without any)
             data = [_json_dates(raw_claim) for raw_claim in chunk] if exact is None else \

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import FactcheckError, Problem, did_you_mean
 from factcheck.ledger.rows import Row, row_values
+from factcheck.pipeline.read import ChunkWork
 
 if TYPE_CHECKING:  # listing a cached ledger needs neither the models nor pydantic
     from factcheck.pipeline.store import ClaimRecord, Ledger
@@ -43,7 +44,7 @@ class Listing:
 
 def load_rows(root: Path) -> Listing:
     """The rows of the ledger at `root`: from the cache's rows entry when there is one, which needs
-    neither YAML nor models; otherwise read through the store, and the rows entry written."""
+    neither YAML nor models; otherwise read through the read path, and the rows entry written."""
     from factcheck.ledger.ledgerfiles import find_files
     from factcheck.pipeline import cache
 
@@ -53,57 +54,42 @@ def load_rows(root: Path) -> Listing:
     if isinstance(cached, dict) and isinstance(cached.get("rows"), list) and isinstance(cached.get("sources"), list) \
             and all(isinstance(values, tuple) and len(values) == len(COLUMNS) for values in cached["rows"]):
         return Listing(cached["rows"], set(cached["sources"]), [])
-    from factcheck.pipeline import shares
-    from factcheck.pipeline.store import load_files
+    from factcheck.pipeline import read
 
-    found = _rows_in_shares(files) if shares.claims_size(files) >= shares.SHARE_FROM_BYTES else None
-    if found is None:
-        ledger = load_files(root, files, rows_only=True)
-        found = Listing(rows_of(ledger), set(ledger.sources), sorted(ledger.problems, key=Problem.sort_key))
+    done = read.read(root, files, _Rows, fill_cache=False)  # the rows entry is what a listing needs
+    found = Listing(done.work.ordered(), set(done.ledger.sources), sorted(done.ledger.problems, key=Problem.sort_key))
     if key is not None and not found.problems:
-        cache.write(root, key, {"rows": list(map(tuple, found.rows)), "sources": sorted(found.sources)})
+        cache.write(root, key, {"rows": found.rows, "sources": sorted(found.sources)})
     return found
 
 
-def _rows_in_shares(files: Mapping[str, Any]) -> Listing | None:
-    """The rows of a large ledger read in two shares (see store.build_share), the second in a forked process;
-    None when it cannot be read so (the caller reads it whole)."""
-    from factcheck.pipeline import collecting, forked
-    from factcheck.pipeline.shares import is_claims_file
-    from factcheck.pipeline.store import build_share
+class _Rows(ChunkWork):
+    """Each claim's row, by claims file and place, as the ledger is read (a read.ChunkWork)."""
 
-    def share(which: int) -> tuple[list[tuple[str, int, tuple[Any, ...]]], Ledger] | None:
-        ledger = build_share(files, (which, 2), rows_only=True)
-        if ledger is None or ledger.rows is None or ledger.row_places is None:
-            return None
-        return [(path, index, tuple(row)) for (path, index), row in zip(ledger.row_places, ledger.rows,
-                                                                        strict=True)], ledger
+    keeps_every_claim = False
 
-    def other() -> tuple[list[tuple[str, int, tuple[Any, ...]]], list[tuple[Any, ...]]] | None:
-        read = share(1)  # its rows, and the problems of its claims (both shares read all the sources)
-        return (read[0], [p.as_row() for p in read[1].problems if is_claims_file(p.location.path)]) \
-            if read is not None else None
+    def __init__(self) -> None:
+        self.rows: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
 
-    helper = forked.start(other)
-    if helper is None:
-        return None
-    with collecting.paused():
-        mine = share(0)
-        theirs = helper()
-    if mine is None or theirs is None or theirs is forked.FAILED:
-        return None
-    placed, ledger = mine
-    placed += theirs[0]
-    placed.sort(key=lambda place: (place[0], place[1]))  # ledger order: by file, then place in the file
-    problems = sorted([*ledger.problems, *map(Problem.from_row, theirs[1])], key=Problem.sort_key)
-    return Listing([row for _, _, row in placed], set(ledger.sources), problems)
+    def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Any) -> list[ClaimRecord]:
+        if records:
+            self.rows.setdefault(records[0].doc.path, []).extend(
+                (int(r.path[1]), tuple(row_values(r.claim))) for r in records)
+        return []
 
+    def again(self, path: str) -> None:
+        self.rows.pop(path, None)
 
-def rows_of(ledger: Ledger) -> list[tuple[Any, ...]]:
-    """Every claim as a row (from the cache when the ledger came from it)."""
-    if ledger.rows is not None:
-        return ledger.rows
-    return [row_values(record.claim) for record in ledger.claims]
+    def result(self) -> Any:
+        return self.rows
+
+    def merge(self, theirs: Any) -> None:
+        for path, rows in theirs.items():
+            self.rows.setdefault(path, []).extend(rows)
+
+    def ordered(self) -> list[tuple[Any, ...]]:
+        """The rows in ledger order: by file, then place in the file."""
+        return [row for _, rows in sorted(self.rows.items()) for _, row in sorted(rows, key=lambda r: r[0])]
 
 
 def as_mapping(row: tuple[Any, ...]) -> dict[str, Any]:

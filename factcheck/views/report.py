@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from factcheck import __version__
 from factcheck.checking.anchor import Found, Missing, Snapshot
 from factcheck.checking.options import Options, Progress
+from factcheck.checking.verification import ChunkWork
 from factcheck.errors import SEVERITIES, Problem
 from factcheck.ledger.model import STATUSES, Claim, Settings, phrase
 from factcheck.ledger.sources import SourceRecord
@@ -22,7 +23,6 @@ from factcheck.overtime.timeline import DEFAULT_ABOUT_BAND, build_series, series
 from factcheck.pipeline import collecting
 from factcheck.pipeline.spool import Span, Spool
 from factcheck.pipeline.store import ClaimRecord, Ledger
-from factcheck.yamlio.yamlsrc import Document
 
 REPORT_VERSION = 1
 
@@ -67,10 +67,9 @@ def read_report(root: Path, options: Options, render: RenderClaims, progress: Pr
     """
     from factcheck.checking.verification import verify_ledger
 
-    parts = ClaimParts(render)
-    outcome = verify_ledger(root, options, progress, work=parts)
-    ledger = outcome.ledger
-    assert ledger is not None  # read for the work, always
+    outcome = verify_ledger(root, options, progress, work=lambda: ClaimParts(render))
+    ledger, parts = outcome.ledger, outcome.work
+    assert ledger is not None and isinstance(parts, ClaimParts)  # read for the work, always
     band = ledger.settings.about_band or DEFAULT_ABOUT_BAND
     if subjects_read is not None:
         subjects_read(ledger, band)
@@ -80,7 +79,7 @@ def read_report(root: Path, options: Options, render: RenderClaims, progress: Pr
     return Report(data, parts.texts(), outcome.problems, kept=(outcome, parts))
 
 
-class ClaimParts:
+class ClaimParts(ChunkWork):
     """The report's work on each chunk of claims as the ledger is read (a verification.ChunkWork): each
     chunk rendered, its verdicts counted, and only its claims with a subject kept, for the series."""
 
@@ -89,7 +88,6 @@ class ClaimParts:
         self.spool = Spool()  # the rendered chunks, as UTF-8, set aside on disk
         self.parts: dict[str, list[tuple[int, Span]]] = {}  # by claims file: a chunk's first index, its text
         self.counts: dict[str, dict[str, int]] = {}  # by claims file: claims by status
-        self.kept: list[ClaimRecord] = []
         self._linked: dict[str, Linked] | None = None
         self._snapshots: dict[str, Snapshot | None] = {}  # each source folded once, for every chunk
 
@@ -112,31 +110,22 @@ class ClaimParts:
         counts = self.counts.setdefault(path, dict.fromkeys(STATUSES, 0))
         for record in records:
             counts[record.claim.status] += 1
-        with_subject = [record for record in records if record.claim.subject is not None]
-        self.kept.extend(with_subject)
-        return with_subject
+        return [record for record in records if record.claim.subject is not None]
 
     def again(self, path: str) -> None:
         self.parts.pop(path, None)
         self.counts.pop(path, None)
-        self.kept = [record for record in self.kept if record.doc.path != path]
 
     def result(self) -> Any:
-        """What a share in a forked process sends back (marshallable)."""
-        kept = [(r.doc.path, r.path[1], r.claim.model_dump(mode="json", exclude_defaults=True)) for r in self.kept]
-        return {"parts": self.parts, "counts": self.counts, "kept": kept}
+        return {"parts": self.parts, "counts": self.counts}
 
-    def merge(self, theirs: Any, ledger: Ledger, documents: Mapping[str, Document]) -> None:
-        """Take in the other share's result; `ledger` (this share's) gets its kept claims too, in order."""
+    def merge(self, theirs: Any) -> None:
         for path, parts in theirs["parts"].items():
             self.parts.setdefault(path, []).extend(parts)
         for path, counts in theirs["counts"].items():
             mine = self.counts.setdefault(path, dict.fromkeys(STATUSES, 0))
             for status, n in counts.items():
                 mine[status] += n
-        ledger.claims.extend(ClaimRecord(Claim.model_validate(data), documents[path], ("claims", index))
-                             for path, index, data in theirs["kept"])
-        ledger.claims.sort(key=lambda record: (record.doc.path, record.path[1]))
 
     def statuses(self) -> dict[str, int]:
         """How many claims of each status the ledger holds."""
