@@ -20,9 +20,14 @@ def entries(root: Path) -> list[Path]:
     return sorted((root / CACHE_DIR).glob("*.marshal")) if (root / CACHE_DIR).is_dir() else []
 
 
+def kinds(root: Path) -> list[str]:
+    """The kind of each entry: claims (one a claims file), sources, rows, verify."""
+    return sorted(p.name.split("-")[0].split(".")[0] for p in entries(root))
+
+
 def test_a_warm_run_reads_no_yaml_and_says_the_same(example: Path) -> None:
     cold = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
-    assert [p.name.split("-")[0] for p in entries(example)] == ["ledger", "verify"]
+    assert kinds(example) == ["claims", "sources", "verify"]
     with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")), \
             mock.patch("factcheck.pipeline.store.parse", side_effect=AssertionError("parsed again")):
         warm = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
@@ -49,7 +54,7 @@ def test_any_change_of_content_is_seen_even_with_the_same_time_stamp(example: Pa
 def test_a_broken_entry_is_ignored(example: Path) -> None:
     run("-C", example, "list")
     run("-C", example, "show", "adex-2024-fifth-edition")
-    assert [p.name.split("-")[0] for p in entries(example)] == ["ledger", "rows"]
+    assert kinds(example) == ["claims", "rows", "sources"]
     listed = run("-C", example, "list", "--format", "json").stdout
     for entry in entries(example):
         for broken in (b"\x00not marshal", __import__("marshal").dumps({"claims": 5, "rows": [[1]]})):
@@ -61,7 +66,7 @@ def test_a_broken_entry_is_ignored(example: Path) -> None:
 def test_a_ledger_with_problems_is_not_cached(tmp_path: Path) -> None:
     (tmp_path / "claims.yaml").write_text("claims:\n  - {id: a, text: t}\n")
     first = run("-C", tmp_path, "verify")
-    assert not [p for p in entries(tmp_path) if p.name.startswith("ledger-")]
+    assert not [p for p in entries(tmp_path) if p.name.startswith("claims.")]
     again = run("-C", tmp_path, "verify")  # what verify found is kept: the same files, the same problems
     assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout) == (1, again.stdout)
 
@@ -78,7 +83,7 @@ def test_concurrent_runs_share_it(example: Path) -> None:
     outputs = [r.communicate(timeout=120)[0] for r in runs]
     assert [r.returncode for r in runs] == [0] * 6
     assert len({o for o in outputs}) == 1
-    assert len(entries(example)) == 2 and not list((example / CACHE_DIR).glob(".*.tmp"))
+    assert kinds(example) == ["claims", "sources", "verify"] and not list((example / CACHE_DIR).glob(".*.tmp"))
     assert run("-C", example, "verify").exit_code == 0
 
 
@@ -96,9 +101,10 @@ def test_an_entry_this_machine_did_not_sign_is_never_read(example: Path) -> None
     import marshal
 
     run("-C", example, "list")
-    (entry,) = entries(example)
-    forged = marshal.dumps({"claims": {}, "settings": {}, "sources": {}})
-    entry.write_bytes(b"\0" * 32 + forged)  # e.g. committed into a pull request
+    forged = {"claims": {"chunks": [], "settings": None}, "sources": {}, "rows": {"rows": [], "sources": []}}
+    for entry in entries(example):
+        kind = entry.name.split("-")[0].split(".")[0]
+        entry.write_bytes(b"\0" * 32 + marshal.dumps(forged[kind]))  # e.g. committed into a pull request
     result = run("-C", example, "list", "--format", "json")
     assert result.exit_code == 0 and len(json.loads(result.stdout)) == 13
 
@@ -119,11 +125,11 @@ def test_claims_read_back_from_the_cache_are_the_claims_read_from_the_files(tmp_
             shutil.copytree(Path(__file__).resolve().parent.parent / "sources", root / "sources")
             shutil.copy(Path(__file__).resolve().parent.parent / "claims.yaml", root / "claims.yaml")
         rows_cold = load_rows(root)
-        assert [p.name.split("-")[0] for p in entries(root)] == ["rows"]
+        assert kinds(root) == ["claims", "rows", "sources"]
         with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")):
             rows_warm = load_rows(root)
         cold = load_ledger(root)
-        assert [p.name.split("-")[0] for p in entries(root)] == ["ledger", "rows"]
+        assert kinds(root) == ["claims", "rows", "sources"]
         warm = load_ledger(root)
         assert [r.claim for r in warm.claims] == [r.claim for r in cold.claims]
         assert [str(r.locate("claimant")) for r in warm.claims] == [str(r.locate("claimant")) for r in cold.claims]
@@ -138,7 +144,7 @@ def test_claims_read_back_from_the_cache_are_the_claims_read_from_the_files(tmp_
             if entry.name.startswith("rows-"):
                 entry.unlink()
         with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")):
-            assert load_rows(root).rows == expected  # made from the ledger entry
+            assert load_rows(root).rows == expected  # made from the claims file's entry
 
 
 def _on_a_terminal(root: Path, env: dict[str, str]) -> str:
@@ -202,7 +208,7 @@ def test_a_large_report_and_verify_share_one_entry(example: Path) -> None:
     # read in shares, the report keys its entry by its sources' digests: a warm verify finds it, unread
     with mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0):
         assert run("-C", example, "report", "--format", "json", "--stale-after", "30").exit_code == 0
-    assert [p.name.split("-")[0] for p in entries(example)] == ["verify"]
+    assert kinds(example) == ["verify"]
     with mock.patch.object(fastyaml, "fast_parse", side_effect=AssertionError("parsed again")), \
             mock.patch("factcheck.pipeline.store.parse", side_effect=AssertionError("parsed again")):
         warm = run("-C", example, "verify", "--format", "json", "--stale-after", "30")
@@ -239,3 +245,47 @@ def test_a_cached_verify_or_list_needs_neither_the_models_nor_the_checks(example
         assert "pydantic" in cold  # the first run reads and validates the ledger
         assert warm & {"pydantic", "factcheck.ledger.model", "factcheck.checking.checks", "factcheck.pipeline.store",
                        "rapidfuzz", "yaml"} == set(), command
+
+
+def test_an_edit_to_one_file_of_a_claims_folder_reads_only_that_file(tmp_path: Path) -> None:
+    from bench.generate import generate
+    from factcheck.pipeline import store
+
+    generate(tmp_path, 400, files=8)
+    listed = run("-C", tmp_path, "list", "--format", "json").stdout
+    assert kinds(tmp_path) == ["claims"] * 8 + ["rows", "sources"]
+    edited = tmp_path / "claims" / sorted(p.name for p in (tmp_path / "claims").iterdir())[3]
+    edited.write_text(edited.read_text(encoding="utf-8").replace("claimant: ", "claimant: The ", 1), encoding="utf-8")
+    with mock.patch.object(store, "_claims_fast", wraps=store._claims_fast) as read:
+        again = load_rows(tmp_path)
+    assert [call.args[1] for call in read.call_args_list] == [f"claims/{edited.name}"]  # the others from their entries
+    with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
+        fresh = load_rows(tmp_path)
+    assert list(map(tuple, again.rows)) == list(map(tuple, fresh.rows)) and len(fresh.rows) == 400
+    assert json.loads(run("-C", tmp_path, "list", "--format", "json").stdout) != json.loads(listed)
+    assert sum(1 for row in fresh.rows if row[3].startswith("The ")) == 1
+    assert len([k for k in kinds(tmp_path) if k == "claims"]) == 9  # the edited file's old entry is kept too
+
+
+def test_a_claims_folder_read_in_two_shares_reads_whole_files_through_their_entries(tmp_path: Path) -> None:
+    from bench.generate import generate
+    from factcheck.checking import verification
+    from factcheck.checking.options import Options
+    from factcheck.pipeline import forked, store
+
+    generate(tmp_path, 900, files=12)
+    options = Options(stale_after_days=30)
+    with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
+        alone = verification.verify_ledger(tmp_path, options)
+    for _ in range(2):  # the first fills each share's files' entries, the second reads them
+        for entry in entries(tmp_path):
+            if entry.name.startswith("verify-"):
+                entry.unlink()
+        with mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 0), \
+                mock.patch.object(forked, "start", wraps=forked.start) as start, \
+                mock.patch.object(store, "_claims_fast", wraps=store._claims_fast) as read:
+            shared = verification.verify_ledger(tmp_path, options)
+        assert start.call_count == 1 and shared.ledger is not None and shared.ledger.claims == []
+        assert shared.problems == alone.problems and shared.claim_ids == alone.claim_ids
+    assert read.call_count == 0  # (in this process: its share of the files came from their entries)
+    assert len([k for k in kinds(tmp_path) if k == "claims"]) == 12  # each share wrote its own files'

@@ -24,8 +24,8 @@ def factcheck(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def entries(root: Path) -> dict[str, Path]:
-    """The cache's entries by kind (ledger, rows, verify)."""
-    return {path.name.split("-", 1)[0]: path for path in (root / CACHE).glob("*.marshal")}
+    """The cache's entries by kind (claims, one a claims file; sources; rows; verify)."""
+    return {path.name.split("-", 1)[0].split(".")[0]: path for path in (root / CACHE).glob("*.marshal")}
 
 
 def test_cache_entries_that_are_links_are_replaced_not_written_through(tmp_path: Path) -> None:
@@ -35,7 +35,7 @@ def test_cache_entries_that_are_links_are_replaced_not_written_through(tmp_path:
     outside = tmp_path / "bashrc"
     outside.write_text("export PS1='$ '\n", encoding="utf-8")
     made = entries(root)
-    assert set(made) == {"ledger", "rows", "verify"}
+    assert set(made) == {"claims", "rows", "sources", "verify"}
     for path in made.values():
         path.unlink()
         path.symlink_to(outside)
@@ -124,7 +124,7 @@ def test_an_old_state_replayed_onto_the_new_keys_is_a_miss(tmp_path: Path) -> No
     assert factcheck(root, "list").returncode == 0
     assert factcheck(root, "verify").returncode == 1
     new = entries(root)
-    assert set(new) == set(old) == {"ledger", "rows", "verify"}
+    assert set(new) == set(old) == {"claims", "rows", "sources", "verify"}
     for kind, path in new.items():
         path.write_bytes(old[kind])  # signed by this machine, for another state of the ledger
     verified = factcheck(root, "verify")

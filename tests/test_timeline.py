@@ -152,7 +152,7 @@ def test_diff_reads_only_the_claims_with_a_subject_and_gives_the_same_series(tmp
         assert all(r.claim.subject is not None for r in subjects.claims)
         assert len(subjects.claims) == sum(1 for r in whole.claims if r.claim.subject is not None) < 600
         assert [series_data(s) for s in build_series(subjects)] == expected
-    assert list((tmp_path / ".factcheck-cache").glob("ledger-*"))  # the whole ledger's data, for other commands
+    assert list((tmp_path / ".factcheck-cache").glob("claims.*"))  # the claims file's data, for other commands
     assert [r.claim for r in load_ledger(tmp_path).claims] == [r.claim for r in whole.claims]
 
 

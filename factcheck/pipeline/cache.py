@@ -1,7 +1,9 @@
-"""A cache of validated ledger data, keyed by the content of every YAML file, in `.factcheck-cache/`.
+"""A cache of validated ledger data and of results, keyed by the content of the files, in `.factcheck-cache/`.
 
-The key is a hash of each file's bytes (not its time stamp), the tool's version and the Python version,
-so any change to any file is a miss and nothing stale is ever served. Entries are written through a
+Each claims file has entries of its own (its validated claims), and so do the sources' metadata; results
+(verify's problems, list's rows) are keyed by every file they depend on. A key is a hash of the files'
+bytes (not their time stamps), the tool's version and the Python version, so any change to a file is a
+miss for what depends on it and nothing stale is ever served. Entries are written through a
 temporary file and a rename, so concurrent runs and a killed writer leave either a whole entry or none;
 an entry that cannot be read is ignored. Only ledgers that load without a problem are cached.
 
@@ -29,8 +31,8 @@ from factcheck import __version__
 from factcheck.ledger.ledgerfiles import SNAPSHOT_SUFFIXES
 
 CACHE_DIR = ".factcheck-cache"
-FORMAT = 3
-KEEP = 3
+FORMAT = 4
+KEEP = 3  # newest entries kept of each kind (of each claims file, for their entries)
 
 
 def enabled() -> bool:
@@ -70,6 +72,15 @@ def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "",
         else:
             digest.update(f"{name}\0refused\0".encode())
     return digest.hexdigest()
+
+
+def file_entry(name: str, data: bytes) -> str:
+    """The entry of one claims file in this content: `claims.<name's hash>-<content's hash>`, so that each
+    file keeps its own few newest entries (see write)."""
+    named = hashlib.sha256(name.encode()).hexdigest()[:16]
+    content = hashlib.sha256(f"{__version__}|{FORMAT}|{sys.version_info[:2]}|{name}\0".encode())
+    content.update(data)
+    return f"claims.{named}-{content.hexdigest()}"
 
 
 def _secret() -> bytes | None:

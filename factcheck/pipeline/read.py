@@ -86,7 +86,7 @@ def read(root: Path, files: Files, make: Callable[[], W], *, fill_cache: bool = 
     with collecting.paused():
         work = make()
         if not work.keeps_every_claim and shares.claims_size(files) >= shares.SHARE_FROM_BYTES:
-            done = _in_shares(files, work, sources)
+            done = _in_shares(root, files, work, sources)
             if done is not None:
                 return done
             work = make()  # the first may have seen some chunks
@@ -136,21 +136,30 @@ def _in_one(root: Path, files: Files, work: W, fill_cache: bool, sources: Ledger
     return Read(ledger, work, tracked.ordered())
 
 
-def _in_shares(files: Files, work: W, sources: Ledger | None) -> Read[W] | None:
+def _in_shares(root: Path, files: Files, work: W, sources: Ledger | None) -> Read[W] | None:
     """The ledger read in two shares, every other chunk of each claims file, the second in a forked process
     (see store.build_share), `work` doing each one's (made before the fork, so a work can hold what both
     processes share, such as a spool); None when it cannot be read so.
 
-    Both processes read all the sources (once, before the fork, when they are not given). Problems met
-    reading them are this share's to report; the fork sends back those of its claims, every claim's id by
-    place, the claims its work kept (as data) and its work's result.
+    The claims files are shared out by shares.plan: small files whole to one share or the other (through
+    their own cache entries), large ones every other chunk. The ledger's settings are read first, so both
+    shares check every chunk with them. Both processes read all the sources (once, before the fork, when
+    they are not given). Problems met reading them are this share's to report; the fork sends back those of
+    its claims, every claim's id by place, the claims its work kept (as data) and its work's result.
     """
+    from factcheck.ledger.ledgerfiles import as_bytes
     from factcheck.ledger.model import Claim
-    from factcheck.pipeline.store import ClaimRecord, build_share, read_sources
+    from factcheck.pipeline.store import ClaimRecord, Share, build_share, file_settings, read_sources
+    from factcheck.yamlio.yamlsrc import Document, without_bom
+
+    known, settings = file_settings(files)
+    if not known:
+        return None
+    plan = shares.plan(files)
 
     def share(which: int) -> tuple[Ledger, _Tracked[W]] | None:
         tracked = _Tracked(work)  # in the fork, its copy: made before it, so they can share what it holds
-        ledger = build_share(files, (which, 2), each=tracked, sources=sources)
+        ledger = build_share(files, Share(which, plan), each=tracked, sources=sources, settings=settings, root=root)
         if ledger is None or not tracked.settled(ledger):
             return None
         return ledger, tracked
@@ -160,7 +169,8 @@ def _in_shares(files: Files, work: W, sources: Ledger | None) -> Read[W] | None:
         if read is None:
             return None
         ledger, tracked = read
-        return {"ids": {path: [(place[1], claim_id) for claim_id, _, place in ids] for path, ids in tracked.ids.items()},
+        documents = {doc.path: doc for ids in tracked.ids.values() for _, doc, _ in ids[:1]}
+        return {"ids": {path: doc.claim_ids for path, doc in documents.items()},
                 "problems": [p.as_row() for p in ledger.problems if shares.is_claims_file(p.location.path)],
                 "kept": [(r.doc.path, r.path[1], r.claim.model_dump(mode="json", exclude_defaults=True))
                          for r in ledger.claims],
@@ -177,13 +187,20 @@ def _in_shares(files: Files, work: W, sources: Ledger | None) -> Read[W] | None:
         return None
     ledger, tracked = mine
     documents = {doc.path: doc for ids in tracked.ids.values() for _, doc, _ in ids[:1]}
-    if set(theirs["ids"]) - set(documents):
-        return None  # a file only the other share read: its claims cannot be located here
-    for path, doc in documents.items():  # the other share's ids go in the places this one left empty
-        for index, claim_id in theirs["ids"].get(path, ()):
-            if doc.claim_ids[index] is not None:
-                return None
-            doc.claim_ids[index] = claim_id
+    for path, ids_there in theirs["ids"].items():  # the other share's ids go in the places this one left empty
+        doc = documents.get(path)
+        raw = files[path]
+        if doc is None and not isinstance(raw, Refused):
+            # a file the other share read whole: located here from its bytes, when a problem asks
+            doc = documents[path] = Document(path, raw=without_bom(as_bytes(raw)))
+            doc.claim_ids = [None] * len(ids_there)
+        if doc is None or len(doc.claim_ids) != len(ids_there):
+            return None
+        for index, claim_id in enumerate(ids_there):
+            if claim_id is not None:
+                if doc.claim_ids[index] is not None:
+                    return None
+                doc.claim_ids[index] = claim_id
     # (a place left empty is a claim that failed validation: it has no id)
     ids: list[tuple[str, Document, Path_]] = [(claim_id, doc, ("claims", index)) for _, doc in sorted(documents.items())
            for index, claim_id in enumerate(doc.claim_ids) if claim_id is not None]

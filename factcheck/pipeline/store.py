@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import marshal
 import pickle
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,8 +16,6 @@ from pydantic import TypeAdapter, ValidationError
 
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
 from factcheck.ledger.ledgerfiles import (
-    CLAIMS_DIR,
-    CLAIMS_FILE,
     SOURCES_DIR,
     Deferred,
     Refused,
@@ -28,6 +26,7 @@ from factcheck.ledger.model import SLUG_RE, Claim, ClaimsFileTop, Settings
 from factcheck.ledger.sources import SourceRecord, load_sources, parse_metadata, read_snapshots
 from factcheck.ledger.validation import schema_problems, validate_read
 from factcheck.pipeline import collecting, forked
+from factcheck.pipeline.shares import is_claims_file
 from factcheck.yamlio import fastyaml
 from factcheck.yamlio.fastyaml import CHUNK, is_plain
 from factcheck.yamlio.spans import FlowSpan, claim_starts, flow_claims
@@ -109,55 +108,28 @@ def load_ledger(root: Path, *, fill_cache: bool = True) -> Ledger:
 
 def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, fill_cache: bool = True,
                each: EachChunk | None = None, sources: Ledger | None = None, settings: Settings | None = None) -> Ledger:
-    """The ledger made of files already found at `root`, through the cache when it can.
+    """The ledger made of files already found at `root`, each claims file (and the sources' metadata) through
+    its own cache entry when it can: an edit to one claims file of a `claims/` ledger reads only that file.
 
     With `each`, the ledger keeps only the claims it returns for each chunk (see EachChunk). `sources`: the
     ledger's sources already read (see read_sources). `settings`: the ledger's settings, known from an
-    earlier read, for every chunk (else each chunk has those read so far).
+    earlier read, for every chunk (else each chunk has those read so far). Commands about to change the
+    ledger pass `fill_cache=False`: they read the cache but add no entry their own write makes useless.
     """
     from factcheck.pipeline import cache
 
-    key = "ledger-" + cache.key(files) if cache.enabled() else None
-    cached = cache.read(root, key) if key is not None else None
-    ledger = None
-    if cached is not None:
-        with contextlib.suppress(ValidationError, KeyError, TypeError, ValueError, EOFError):
-            ledger = build_ledger(files, cached, each=each)  # an entry of another shape fails: the files are read
-        if ledger is None and each is not None:
-            for name in cached.get("claims", ()) if isinstance(cached, dict) else ():
-                each.again(name)
-    if ledger is None:
-        filling = key is not None and fill_cache
-        with collecting.paused():
-            ledger = _build_ledger(files, filling, each=each, sources=sources, settings=settings)
-        assert ledger is not None
-        if filling and not ledger.problems:
-            assert key is not None
-            cache.write(root, key, _cache_value(ledger))
-        ledger.validated = {}  # written: the marshalled claims would only take memory now
+    entries = _Entries(root, fill_cache) if cache.enabled() else None
+    with collecting.paused():
+        ledger = _build_ledger(files, None, each, sources, settings, entries)
+    assert ledger is not None
     return ledger
 
 
-def _cache_value(ledger: Ledger) -> dict[str, Any]:
-    claims = ledger.validated  # every claims file's, whichever reader read it
-    settings = ledger.settings.model_dump(mode="json", exclude_defaults=True)
-    metas = {source.id: source.meta.model_dump(mode="json", exclude_defaults=True)
-             for source in ledger.sources.values() if source.meta is not None}
-    return {"claims": claims, "settings": settings, "sources": metas}
-
-
-def build_ledger(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any] | None = None, *,
-                 for_cache: bool = False, each: EachChunk | None = None) -> Ledger:
-    """Build a ledger from its files' bytes, keyed by path relative to the ledger root.
-
-    With `cached` (validated data from the cache for exactly these files), the YAML is not parsed again:
-    positions are found from the text only when a problem needs one. With `for_cache`, the claims' data is
-    kept marshalled in `validated`, for the cache. With `each`, see EachChunk.
-    """
+def build_ledger(files: Mapping[str, bytes | Deferred | Refused], *, each: EachChunk | None = None) -> Ledger:
+    """Build a ledger from its files' bytes, keyed by path relative to the ledger root (no cache). With
+    `each`, see EachChunk."""
     with collecting.paused():
-        if cached is not None:
-            return _from_cache(files, cached, each)
-        ledger = _build_ledger(files, for_cache, each=each)
+        ledger = _build_ledger(files, each=each)
         assert ledger is not None
         return ledger
 
@@ -185,50 +157,153 @@ def read_sources(files: Mapping[str, bytes | Deferred | Refused]) -> Ledger:
 FORK_SOURCES_FROM = 2000  # source files from which read_sources parses their metadata in a forked process
 
 
-def build_share(files: Mapping[str, bytes | Deferred | Refused], share: tuple[int, int], *,
-                each: EachChunk | None = None, sources: Ledger | None = None) -> Ledger | None:
-    """The ledger with only share `k` of `n` of its claims (every n-th chunk of each claims file, from the
-    k-th), for work split between processes (see read); None unless every claims file reads cleanly by the
-    fast path.
+def build_share(files: Mapping[str, bytes | Deferred | Refused], share: Share, *, each: EachChunk | None = None,
+                sources: Ledger | None = None, settings: Settings | None = None, root: Path | None = None) -> Ledger | None:
+    """The ledger with only one share of its claims (see Share), for work split between processes (see read);
+    None unless every claims file of the share reads cleanly (a file split between shares, by the fast path).
 
     The claims keep their place in their file (`("claims", index)`); each file's `claim_ids` has None for
-    the claims of other shares. Sources are all read, before the claims, unless they come already read
-    (`sources`, from read_sources).
+    the claims of the other share. Sources are all read, before the claims, unless they come already read
+    (`sources`, from read_sources). `settings`: the ledger's, read before the shares (see file_settings).
+    With `root`, the files the share reads whole go through their cache entries.
     """
+    from factcheck.pipeline import cache
+
+    entries = _Entries(root, True) if root is not None and cache.enabled() else None
     with collecting.paused():
-        return _build_ledger(files, False, share, each, sources)
+        return _build_ledger(files, share, each, sources, settings, entries)
 
 
-def _from_cache(files: Mapping[str, bytes | Deferred | Refused], cached: dict[str, Any],
-                each: EachChunk | None = None) -> Ledger:
-    ledger = Ledger(settings=Settings.model_validate(cached["settings"]))
-    _load_sources(files, ledger, cached["sources"])
-    for name, chunks in sorted(cached["claims"].items()):
+@dataclass(frozen=True)
+class Share:
+    """Which claims one of two processes reads: the claims files `plan` gives it (see shares.plan) whole,
+    and every other chunk of the files it gives to neither."""
+
+    which: int
+    plan: Mapping[str, int | None]
+
+    def part(self, name: str) -> str:
+        """`whole`, `split` or `none`: what of the claims file at `name` this share reads."""
+        owner = self.plan.get(name)
+        return "split" if owner is None else "whole" if owner == self.which else "none"
+
+
+def file_settings(files: Mapping[str, bytes | Deferred | Refused]) -> tuple[bool, Settings | None]:
+    """The ledger's settings, read before its claims are shared out: (True, the settings, or None when no
+    claims file gives any), or (False, None) when they cannot be known so (a file that gives them which the
+    fast path cannot read, or two files that give them: read in one process, the problem is named)."""
+    found: list[Settings | None] = []
+    for name in sorted(files):
         raw = files[name]
-        assert not isinstance(raw, Refused)
-        doc = Document(name, raw=without_bom(as_bytes(raw)))
-        ids: list[str | None] = []
-        for chunk in chunks:
-            base = len(ids)  # the index in its file of the chunk's first claim
-            records = [ClaimRecord(claim, doc, ("claims", base + i))
-                       for i, claim in enumerate(_claim_list().validate_python(marshal.loads(chunk)))]
-            ids.extend(record.claim.id for record in records)
-            doc.claim_ids = ids
-            ledger.claims.extend(records if each is None else each.chunk(ledger, records, ledger.settings))
-    return ledger
+        if not is_claims_file(name) or not isinstance(raw, bytes) or not _SETTINGS_KEY.search(raw):
+            continue
+        top = _top(without_bom(raw))
+        if top is None:
+            return False, None
+        try:
+            found.append(ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"},
+                                                      "claims": []}).ledger)
+        except ValidationError:
+            return False, None
+    if len(found) > 1:
+        return False, None
+    return True, found[0] if found else None
 
 
-def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], for_cache: bool,
-                  share: tuple[int, int] | None = None, each: EachChunk | None = None,
-                  sources: Ledger | None = None, settings: Settings | None = None) -> Ledger | None:
+_SETTINGS_KEY = re.compile(rb"(?m)^ledger[ \t]*:")
+
+
+def _top(body: bytes) -> dict[str, Any] | None:
+    """A claims file's top-level mapping, its claims left out, read by the fast path; None if it cannot be."""
+    if not fastyaml.available():
+        return None
+    starts = claim_starts(body)
+    if starts is not None:
+        top = fastyaml.read_plain(body[:starts[0]] + body[starts[-1]:])
+    else:
+        flow = flow_claims(body)
+        if flow is None or not flow[2]:
+            return None
+        top = fastyaml.read_plain(body[:flow[0]] + b"null" + body[flow[1]:])
+    return top if isinstance(top, dict) and "claims" in top and top["claims"] is None else None
+
+
+class _Entries:
+    """The cache entries of a ledger: one for each claims file, one for its sources' metadata."""
+
+    def __init__(self, root: Path, fill: bool) -> None:
+        self.root, self.fill = root, fill
+
+    def claims(self, name: str, raw: bytes) -> Any:
+        from factcheck.pipeline import cache
+
+        return cache.read(self.root, cache.file_entry(name, raw))
+
+    def keep_claims(self, name: str, raw: bytes, settings: Settings | None, chunks: list[bytes]) -> None:
+        from factcheck.pipeline import cache
+
+        if self.fill:
+            dumped = None if settings is None else settings.model_dump(mode="json", exclude_defaults=True)
+            cache.write(self.root, cache.file_entry(name, raw), {"settings": dumped, "chunks": chunks})
+
+    def _sources_entry(self, files: Mapping[str, bytes | Deferred | Refused]) -> str:
+        from factcheck.pipeline import cache
+
+        return "sources-" + cache.key({name: data for name, data in files.items() if name.startswith(SOURCES_DIR + "/")})
+
+    def sources(self, files: Mapping[str, bytes | Deferred | Refused]) -> dict[str, Any] | None:
+        from factcheck.pipeline import cache
+
+        found = cache.read(self.root, self._sources_entry(files))
+        return found if isinstance(found, dict) else None
+
+    def keep_sources(self, files: Mapping[str, bytes | Deferred | Refused], ledger: Ledger) -> None:
+        from factcheck.pipeline import cache
+
+        if self.fill:
+            metas = {source.id: source.meta.model_dump(mode="json", exclude_defaults=True)
+                     for source in ledger.sources.values() if source.meta is not None}
+            cache.write(self.root, self._sources_entry(files), metas)
+
+
+def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None) -> _FastRead | None:
+    """A claims file read from its cache entry; None for an entry of another shape."""
+    if not isinstance(value, dict) or not isinstance(value.get("chunks"), list):
+        return None
+    try:
+        settings = None if value.get("settings") is None else Settings.model_validate(value["settings"])
+        doc = Document(name, raw=without_bom(raw))
+        read = _FastRead(doc, settings)
+        chunks = [_claim_list().validate_python(marshal.loads(chunk)) for chunk in value["chunks"]]
+    except (ValidationError, KeyError, TypeError, ValueError, EOFError):
+        return None
+    for claims in chunks:  # (validated first: a work is given no chunk of an entry that then fails)
+        base = len(doc.claim_ids)  # the index in its file of the chunk's first claim
+        records = [ClaimRecord(claim, doc, ("claims", base + i)) for i, claim in enumerate(claims)]
+        doc.claim_ids.extend(record.claim.id for record in records)
+        read.records.extend(records if keep is None else keep(records, settings))
+    return read
+
+
+def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share | None = None,
+                  each: EachChunk | None = None, sources: Ledger | None = None, settings: Settings | None = None,
+                  entries: _Entries | None = None) -> Ledger | None:
     ledger = Ledger()
+    if settings is not None:
+        ledger.settings = settings
     if sources is None:
         sources = Ledger()
-        _load_sources(files, sources)  # first: a command may check or render each chunk of claims as it comes
+        cached = entries.sources(files) if entries is not None else None
+        _load_sources(files, sources, cached)  # first: a command may check or render each chunk of claims as it comes
+        if entries is not None and cached is None and not sources.problems:
+            entries.keep_sources(files, sources)
     ledger.sources, source_problems = sources.sources, list(sources.problems)
-    claim_files = sorted(name for name in files if name == CLAIMS_FILE or name.startswith(CLAIMS_DIR + "/"))
+    claim_files = sorted(name for name in files if is_claims_file(name))
     forced, settings_doc = settings, None
     for name in claim_files:
+        part = "whole" if share is None else share.part(name)
+        if part == "none":
+            continue
         raw = files[name]
         if isinstance(raw, Refused):
             if share is not None:
@@ -236,30 +311,42 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], for_cache: bo
             ledger.problems.append(Problem(raw.code, "error", raw.reason, Location(name)))
             continue
         raw = as_bytes(raw)
-        fast = _claims_fast(raw, name, for_cache, share, _kept(ledger, each, forced))
-        if fast is None and share is not None:
+        keep = _kept(ledger, each, forced)
+        entry = entries is not None and part == "whole"
+        fast = None
+        if entry:
+            assert entries is not None
+            hit = entries.claims(name, raw)
+            fast = None if hit is None else _cached_file(raw, name, hit, keep)
+            entry = fast is None  # read: its entry is written once it is known to have no problem
+        if fast is None:
+            fast = _claims_fast(raw, name, entry, (share.which, 2) if part == "split" and share else None, keep)
+        if fast is None and part == "split":
             return None
         if fast is None and each is not None:
             each.again(name)
+        chunks: list[bytes] = []
         if fast is not None:
-            doc, settings = fast.doc, fast.settings
+            doc, file_settings_ = fast.doc, fast.settings
             ledger.problems.extend(fast.problems)
             ledger.claims.extend(fast.records)
-            if for_cache:
-                ledger.validated[name] = fast.chunks
+            chunks = fast.chunks
         else:
             doc = parse(raw, name)
             ledger.problems.extend(doc.problems)
             first = len(ledger.claims)
-            settings = _load_claims_file(doc, ledger)
+            file_settings_ = _load_claims_file(doc, ledger)
             doc.data = None  # the models hold it all now: the native tree would only take memory
             read = ledger.claims[first:]
-            if for_cache:
+            if entry:
                 dumped = [record.claim.model_dump(mode="json", exclude_defaults=True) for record in read]
-                ledger.validated[name] = [marshal.dumps(dumped, MARSHAL_VERSION)]
+                chunks = [marshal.dumps(dumped, MARSHAL_VERSION)]
             if each is not None:
-                ledger.claims[first:] = each.chunk(ledger, read, forced or settings or ledger.settings)
-        if settings is not None:
+                ledger.claims[first:] = each.chunk(ledger, read, forced or file_settings_ or ledger.settings)
+        if entry and not any(p.location.path == name for p in ledger.problems):
+            assert entries is not None
+            entries.keep_claims(name, raw, file_settings_, chunks)
+        if file_settings_ is not None:
             if settings_doc is not None:
                 ledger.problems.append(Problem(
                     "schema", "error",
@@ -267,7 +354,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], for_cache: bo
                     doc.locate(("ledger",), key=True),
                 ))
             else:
-                ledger.settings, settings_doc = settings, doc
+                ledger.settings, settings_doc = file_settings_, doc
     ledger.problems.extend(source_problems)
     return ledger
 

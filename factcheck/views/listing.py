@@ -56,7 +56,7 @@ def load_rows(root: Path) -> Listing:
         return Listing(cached["rows"], set(cached["sources"]), [])
     from factcheck.pipeline import read
 
-    done = read.read(root, files, _Rows, fill_cache=False)  # the rows entry is what a listing needs
+    done = read.read(root, files, _Rows)
     found = Listing(done.work.ordered(), set(done.ledger.sources), sorted(done.ledger.problems, key=Problem.sort_key))
     if key is not None and not found.problems:
         cache.write(root, key, {"rows": found.rows, "sources": sorted(found.sources)})
