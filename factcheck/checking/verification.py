@@ -145,6 +145,7 @@ class _Checking(read.ChunkWork):
     def __init__(self, options: Options, check: bool, work: ChunkWork | None,
                  progress: tuple[Progress | None, int] = (None, 1)) -> None:
         self.options, self.check, self.work = options, check, work
+        self.uses_snapshots = check or (work is not None and work.uses_snapshots)
         self.progress, self.steps = progress  # told of each chunk as step 0 of `steps`
         self.read = 0
         self.snapshots: dict[str, Any] = {}  # each snapshot folded once, for every chunk

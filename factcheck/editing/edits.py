@@ -477,6 +477,9 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     before = None
     if ledger is not None:
         old_problems = [p for p in ledger.problems if p.location.path == name]
+        read = next((r.doc.raw for r in ledger.claims if r.doc.path == name), None)
+        if read is not None and read == raw:
+            raw = read  # the same bytes, whose claims' places were found as they were read
     else:
         before = build_ledger({name: raw})
         old_problems = before.problems
@@ -516,8 +519,6 @@ def _in_window(name: str, raw: bytes, edit: Callable[[YamlText], str], expect: C
     """The file's new bytes, made by editing only the run of claims the edit works on (those `touches`
     names; none: the last, after which claims are added) as a document of their own, and reading that run
     back; None when the file or the edit is not of that shape, and the whole text is edited instead."""
-    import re
-
     from factcheck.yamlio.spans import claim_starts
 
     if raw.startswith(b"\xef\xbb\xbf") or b"\r" in raw:
@@ -527,9 +528,7 @@ def _in_window(name: str, raw: bytes, edit: Callable[[YamlText], str], expect: C
         return None
     places = []
     for claim_id in touches:
-        line = re.compile(rb"^[ ]*(?:- )?id:[ \t]*['\"]?" + re.escape(claim_id.encode("utf-8")) + rb"['\"]?[ \t]*(?:#.*)?$",
-                          re.MULTILINE)
-        found = [bisect.bisect_right(starts, m.start()) - 1 for m in line.finditer(raw, starts[0])]
+        found = [bisect.bisect_right(starts, at) - 1 for at in _id_lines(raw, claim_id, starts[0])]
         if len(found) != 1:
             return None  # not found, or named in more than one place: the whole text decides
         places.append(found[0])
@@ -551,6 +550,24 @@ def _in_window(name: str, raw: bytes, edit: Callable[[YamlText], str], expect: C
             or _codes(again.problems) - _codes(problems):
         return None
     return raw[:begin] + window + raw[end:]
+
+
+def _id_lines(raw: bytes, claim_id: str, start: int) -> list[int]:
+    """Where each line that gives `claim_id` as an id (`id: X` or `- id: X`, quoted or not) begins in `raw`,
+    from `start`: the id's bytes are found first (at the speed of a byte search), then each line they are
+    on is matched whole."""
+    import re
+
+    wanted = claim_id.encode("utf-8")
+    line = re.compile(rb"[ ]*(?:- )?id:[ \t]*['\"]?" + re.escape(wanted) + rb"['\"]?[ \t]*(?:#[^\n]*)?(?:\n|$)")
+    found, at = [], raw.find(wanted, start)
+    while at != -1:
+        begin = raw.rfind(b"\n", 0, at) + 1
+        if begin >= start and line.match(raw, begin):
+            found.append(begin)
+        end = raw.find(b"\n", at)
+        at = -1 if end == -1 else raw.find(wanted, end + 1)  # the next line on which the id's bytes are
+    return found
 
 
 def unified_diff(name: str, old: str, new: str) -> str:

@@ -42,6 +42,7 @@ class ChunkWork:
     """
 
     keeps_every_claim = True  # a share would send every claim back: read in one process
+    uses_snapshots = False  # True for a work that reads every snapshot: read once, before a fork, for both
 
     def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
         """The claims of `records` to keep; `settings` are the ledger's."""
@@ -177,7 +178,7 @@ def _in_shares(root: Path, files: Files, work: W, sources: Ledger | None) -> Rea
                 "work": tracked.work.result()}
 
     if sources is None:
-        sources = read_sources(files)  # once, for both processes
+        sources = read_sources(files, snapshots=work.uses_snapshots, root=root)  # once, for both processes
     helper = forked.start(other)
     if helper is None:
         return None

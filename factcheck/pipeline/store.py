@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import marshal
 import pickle
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,23 +133,35 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], *, each: EachC
         return ledger
 
 
-def read_sources(files: Mapping[str, bytes | Deferred | Refused]) -> Ledger:
+def read_sources(files: Mapping[str, bytes | Deferred | Refused], *, snapshots: bool = True,
+                 root: Path | None = None) -> Ledger:
     """A ledger of the sources alone, their snapshots read and decoded: for processes about to share out
-    the claims, which then hold one copy of them between them (see build_share)."""
+    the claims, which then hold one copy of them between them (see build_share). Without `snapshots`, for
+    work that does not look into them, they are left to be read when first needed. With `root`, the
+    metadata comes through its cache entry."""
+    from factcheck.pipeline import cache
+
+    entries = _Entries(root, True) if root is not None and cache.enabled() else None
     with collecting.paused():
-        ledger = Ledger()
-        # Many sources: a forked process parses their metadata (the slower half) while this one reads and
-        # decodes their snapshots.
-        many = sum(1 for name in files if name.startswith(SOURCES_DIR + "/")) >= FORK_SOURCES_FROM
-        helper = forked.start(lambda: pickle.dumps(parse_metadata(files))) if many else None
-        contents = read_snapshots(files)
+        cached = entries.sources(files) if entries is not None else None
+        names = sorted(name for name in files if name.startswith(SOURCES_DIR + "/") and name.endswith(".yaml"))
+        # Many sources: a forked process parses half their metadata while this one parses the other half and
+        # reads and decodes the snapshots.
+        many = cached is None and len(names) >= FORK_SOURCES_FROM
+        theirs = {name: files[name] for name in names[1::2]} if many else {}
+        helper = forked.start(lambda: pickle.dumps(parse_metadata(theirs))) if many else None
+        contents = read_snapshots(files) if snapshots else None
         parsed = None
         if helper is not None:
+            parsed = parse_metadata({name: files[name] for name in names[0::2]})
             made = helper()
-            parsed = None if made is forked.FAILED else pickle.loads(made)  # from this very program's fork
-        found, problems = load_sources(files, parsed=parsed, contents=contents)
+            parsed = None if made is forked.FAILED else {**parsed, **pickle.loads(made)}  # from this program's fork
+        ledger = Ledger()
+        found, problems = load_sources(files, cached, parsed=parsed, contents=contents)
         ledger.sources.update(found)
         ledger.problems.extend(problems)
+        if entries is not None and cached is None and not problems:
+            entries.keep_sources(files, ledger)
         return ledger
 
 
@@ -195,7 +206,7 @@ def file_settings(files: Mapping[str, bytes | Deferred | Refused]) -> tuple[bool
     found: list[Settings | None] = []
     for name in sorted(files):
         raw = files[name]
-        if not is_claims_file(name) or not isinstance(raw, bytes) or not _SETTINGS_KEY.search(raw):
+        if not is_claims_file(name) or not isinstance(raw, bytes) or not (raw.startswith(b"ledger") or b"\nledger" in raw):
             continue
         top = _top(without_bom(raw))
         if top is None:
@@ -208,9 +219,6 @@ def file_settings(files: Mapping[str, bytes | Deferred | Refused]) -> tuple[bool
     if len(found) > 1:
         return False, None
     return True, found[0] if found else None
-
-
-_SETTINGS_KEY = re.compile(rb"(?m)^ledger[ \t]*:")
 
 
 def _top(body: bytes) -> dict[str, Any] | None:
@@ -285,18 +293,24 @@ def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None) -> _Fast
     return read
 
 
+def _sources(files: Mapping[str, bytes | Deferred | Refused], entries: _Entries | None) -> Ledger:
+    """A ledger of the sources alone, their metadata through its cache entry when there are `entries`."""
+    sources = Ledger()
+    cached = entries.sources(files) if entries is not None else None
+    _load_sources(files, sources, cached)
+    if entries is not None and cached is None and not sources.problems:
+        entries.keep_sources(files, sources)
+    return sources
+
+
 def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share | None = None,
                   each: EachChunk | None = None, sources: Ledger | None = None, settings: Settings | None = None,
                   entries: _Entries | None = None) -> Ledger | None:
     ledger = Ledger()
     if settings is not None:
         ledger.settings = settings
-    if sources is None:
-        sources = Ledger()
-        cached = entries.sources(files) if entries is not None else None
-        _load_sources(files, sources, cached)  # first: a command may check or render each chunk of claims as it comes
-        if entries is not None and cached is None and not sources.problems:
-            entries.keep_sources(files, sources)
+    if sources is None:  # first: a command may check or render each chunk of claims as it comes
+        sources = _sources(files, entries)
     ledger.sources, source_problems = sources.sources, list(sources.problems)
     claim_files = sorted(name for name in files if is_claims_file(name))
     forced, settings_doc = settings, None

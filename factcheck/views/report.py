@@ -83,6 +83,8 @@ class ClaimParts(ChunkWork):
     """The report's work on each chunk of claims as the ledger is read (a verification.ChunkWork): each
     chunk rendered, its verdicts counted, and only its claims with a subject kept, for the series."""
 
+    uses_snapshots = True  # each quote's match is shown
+
     def __init__(self, render: RenderClaims) -> None:
         self.render = render
         self.spool = Spool()  # the rendered chunks, as UTF-8, set aside on disk

@@ -11,11 +11,29 @@ _CLAIMS_KEY = re.compile(rb"^claims[ \t]*:[ \t]*(?:#.*)?$", re.MULTILINE)
 
 
 def claim_starts(text: bytes) -> list[int] | None:
-    """The byte offsets where each item of the block list under a top-level `claims:` starts, then its end.
+    """The byte offsets where each item of the block list under a top-level `claims:` starts, then its end
+    (a list the caller must not change).
 
     None when the list is not a block list of the usual shape. The items are found by their indentation
-    alone, so a caller must check that reading the pieces gives exactly one claim per start.
+    alone, so a caller must check that reading the pieces gives exactly one claim per start. Those of a large
+    file are found once for the very bytes object (the settings, each share of a read and an edit all ask).
     """
+    known = _FOUND.get(id(text))
+    if known is not None and known[0] is text:
+        return known[1]
+    starts = _claim_starts(text)
+    if len(text) >= _REMEMBER_FROM:
+        if len(_FOUND) >= 64:
+            _FOUND.pop(next(iter(_FOUND)))
+        _FOUND[id(text)] = (text, starts)  # holding the bytes, so that their id is not reused
+    return starts
+
+
+_FOUND: dict[int, tuple[bytes, list[int] | None]] = {}
+_REMEMBER_FROM = 1 << 20  # bytes
+
+
+def _claim_starts(text: bytes) -> list[int] | None:
     key = _CLAIMS_KEY.search(text)
     if key is None:
         return None
