@@ -4,6 +4,7 @@ message, never a traceback or a hang, within a time and memory bound."""
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import tempfile
@@ -265,3 +266,84 @@ def test_the_quick_writer_writes_what_the_python_emitter_writes(value: dict[str,
     finally:
         yamledit._CEmitter = kept  # type: ignore[misc]
     assert quick == slow
+
+
+def _both_ways(text: str) -> tuple[Any, Any]:
+    """What the line reader and libyaml's composer give for one claim cut out of a file (the composer's
+    positions as the line reader keys them), or None for either that gives nothing."""
+    from factcheck.yamlio.positions import block_positions
+    from factcheck.yamlio.yamlsrc import node_positions
+
+    lines = block_positions(text, ("claims", 7), 10)
+    composed = node_positions(text.encode("utf-8"), (0, "id"))
+    if composed is None:
+        return lines, None
+    shifted = [{("claims", 7, *sub[1:]): (line + 10, column) for sub, (line, column) in table.items() if sub and sub[0] == 0}
+               for table in composed[1:]]
+    return lines, (str(composed[0]) if composed[0] is not None else None, *shifted)
+
+
+CLAIM_LINES = [
+    "    text: Azerbaijan is working on more than 800 new weapons.", '    text: "a quoted text"', "    text: 'it''s quoted'",
+    "    text: >-", "      folded over", "      two lines", "    note: |", "      # not a comment", "      kept",
+    "    text: a plain text", "      continued on a second line", "    note: a value # and a comment",
+    '    note: "quoted" # and a comment', "    note: |2", "      indented by an indicator", "    note:",
+    "    tags: [units, batch-0]", '    tags: ["a, b", c]', "    tags: [a, [b]]", "    tags: [a, b,]", "    tags: []",
+    "    quantity: {value: 800, bound: more-than, unit: weapons}", '    history: {date: 2024-01-01, note: "x, y"}',
+    "    quantity: {value: 8, unit: a: b}", "    appearances:", "      - source: s1", "        text: quoted words",
+    "      - source: s2", "        text: \"more words\"", "    - source: s3", "    evidence:", "    -", "      source: s4",
+    "    \"quoted key\": v", "    &anchor key: v", "    text: *alias", "    text: !tag x", "    text:\tx", "    id: again",
+    "    # a comment line", "", "    text: ends with a colon:", "    text: a: b", "    text: -5", "      - a", "    ? complex",
+    "    text: C# is a word", "    note: \"esc \\\" q\"", "    tags:", "      - a", "      - b", "   odd: indentation",
+]
+
+
+@settings(max_examples=BUDGET * 4, deadline=2_000)
+@given(st.lists(st.sampled_from(CLAIM_LINES), max_size=14), st.sampled_from(["c1", "'c2'", '"c3"', "c 4"]))
+@example(["    text: >-", "      two", "      lines", "    tags: [a, b]"], "c1")
+def test_a_claim_located_from_its_lines_is_where_the_composer_puts_it(lines: list[str], claim_id: str) -> None:
+    # the line reader answers for a claim only when it gives exactly the composer's positions
+    text = "\n".join([f"  - id: {claim_id}", *lines]) + "\n"
+    from_lines, composed = _both_ways(text)
+    if from_lines is not None:
+        assert composed is not None and from_lines == composed, text
+
+
+def test_every_claim_of_the_usual_layouts_is_located_from_its_lines(tmp_path: Path) -> None:
+    from bench.generate import generate
+    from factcheck.editing.layout import format_text
+    from factcheck.yamlio.spans import claim_starts
+
+    generate(tmp_path / "plain", 300)
+    generate(tmp_path / "findings", 300, findings=True)
+    texts = [(tmp_path / shape / "claims.yaml").read_bytes() for shape in ("plain", "findings")]
+    texts.append((Path(__file__).resolve().parent.parent / "claims.yaml").read_bytes())  # fmt's layout
+    texts.append(format_text(texts[1].decode("utf-8"), "claims").encode("utf-8"))
+    for raw in texts:
+        starts = claim_starts(raw)
+        assert starts is not None
+        for begin, end in itertools.pairwise(starts):
+            from_lines, composed = _both_ways(raw[begin:end].decode("utf-8"))
+            assert from_lines is not None and from_lines == composed
+
+
+def _example_claims() -> list[str]:
+    from factcheck.yamlio.spans import claim_starts
+
+    raw = (Path(__file__).resolve().parent.parent / "claims.yaml").read_bytes()
+    starts = claim_starts(raw)
+    assert starts is not None
+    return [raw[begin:end].decode("utf-8") for begin, end in itertools.pairwise(starts)]
+
+
+@settings(max_examples=BUDGET * 4, deadline=2_000)
+@given(st.data())
+def test_a_claim_changed_a_character_at_a_time_is_located_as_the_composer_locates_it(data: st.DataObject) -> None:
+    text = data.draw(st.sampled_from(_example_claims()))
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(text) - 1))
+        typed = data.draw(st.sampled_from([*" -:#\"'[]{}|>\n,&*!\\\t", ""]))
+        text = text[:at] + typed + text[at + data.draw(st.integers(0, 1)):]
+    from_lines, composed = _both_ways(text)
+    if from_lines is not None:
+        assert from_lines == composed, text

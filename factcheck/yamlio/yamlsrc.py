@@ -12,6 +12,7 @@ from typing import Any
 import yaml
 
 from factcheck.errors import Location, Problem
+from factcheck.yamlio.positions import block_positions
 from factcheck.yamlio.spans import claim_starts, flow_claims
 
 try:  # libyaml's parser when present: the same events, several times faster
@@ -491,13 +492,21 @@ def _locate_claim(doc: Document, index: int) -> bool:
     assert raw is not None
     begin, end = starts[index], starts[index + 1]
     first_line = _lines_before(doc, starts)[index]
-    block = node_positions(raw[begin:end], (0, "id"))  # its positions, and its id as text
+    piece = raw[begin:end]
+    try:  # its id as text, and its positions: from its lines when it is of the usual shape, else composed
+        lines = block_positions(piece.decode("utf-8"), ("claims", index), first_line)
+    except UnicodeDecodeError:
+        lines = None
+    if lines is not None and lines[0] == doc.claim_ids[index]:
+        doc.positions.update(lines[1])
+        doc.key_positions.update(lines[2])
+        return True
+    block = node_positions(piece, (0, "id"))
     if block is None or block[0] != doc.claim_ids[index]:
         return False
     for table, found in ((doc.positions, block[1]), (doc.key_positions, block[2])):
-        for sub, (line, column) in found.items():
-            if sub and sub[0] == 0:
-                table[("claims", index, *sub[1:])] = (line + first_line, column)
+        table.update({("claims", index, *sub[1:]): (line + first_line, column)
+                      for sub, (line, column) in found.items() if sub and sub[0] == 0})
     return True
 
 
