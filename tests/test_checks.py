@@ -290,7 +290,8 @@ def test_settings_read_after_the_claims_they_govern_give_the_same_problems(tmp_p
         whole, _ = _reference(tmp_path, options)
         stale = {p.claim for p in whole if p.code == "stale"}
         assert any(claim < "c000200" for claim in stale if claim)  # a.yaml's claims are stale by b.yaml's setting
-        with mock.patch("factcheck.pipeline.store.load_files", wraps=store.load_files) as loads:
+        with mock.patch("factcheck.pipeline.store.load_files", wraps=store.load_files) as loads, \
+                mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 1 << 40):  # in one process
             chunked = read_report(tmp_path, options, markdown.claims_part)  # in one process, a chunk at a time
             one = verification.verify_ledger(tmp_path, options)
         given = [call.kwargs.get("settings") for call in loads.call_args_list]

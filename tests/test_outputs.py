@@ -264,7 +264,8 @@ def test_charts_drawn_half_in_a_fork_are_the_charts_drawn_here(tmp_path: Path) -
     assert b"<script" not in alone and b"<!--" not in alone  # no script; no comment (pygal's carries the day)
     # started as soon as the claims are read, while the report is made (as the CLI does)
     drawing = html.Charts(5)
-    with mock.patch.object(html, "FORK_CHARTS_FROM", 2), mock.patch("os.fork", wraps=os.fork) as fork:
+    with mock.patch.object(html, "FORK_CHARTS_FROM", 2), mock.patch("os.fork", wraps=os.fork) as fork, \
+            mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", 1 << 40):  # the claims read in one process
         early = read_report(tmp_path, Options(), html.claims_part, subjects_read=drawing.start)
         assert fork.call_count == 1 and drawing.charted  # started before the report was returned
         assert b"".join(html.report(early.data, list(early.claims), 5, drawing)) == alone

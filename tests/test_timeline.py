@@ -146,8 +146,10 @@ def test_diff_reads_only_the_claims_with_a_subject_and_gives_the_same_series(tmp
     whole = load_ledger(tmp_path, fill_cache=False)
     expected = [series_data(s) for s in build_series(whole)]
     assert len(whole.claims) == 600 and expected
-    for _ in range(2):  # read from the files (filling the cache), then from the cache
-        with mock.patch("factcheck.pipeline.store.CHUNK", 50):
+    # read in two shares; in one process from the files (filling the cache); then from the cache
+    for share_from in (0, 1 << 40, 1 << 40):
+        with mock.patch("factcheck.pipeline.store.CHUNK", 50), \
+                mock.patch("factcheck.pipeline.shares.SHARE_FROM_BYTES", share_from):
             subjects = load_subjects(tmp_path)
         assert all(r.claim.subject is not None for r in subjects.claims)
         assert len(subjects.claims) == sum(1 for r in whole.claims if r.claim.subject is not None) < 600

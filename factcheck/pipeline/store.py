@@ -419,7 +419,7 @@ def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] 
         doc = Document(name, raw=body)
         doc.claim_ids = [None] * len(top["claims"])
         return _validate_fast(doc, top, [(top["claims"], 0, None)], for_cache, keep)
-    every = [(i, min(i + CHUNK, len(starts) - 1)) for i in range(0, len(starts) - 1, CHUNK)]
+    every = _chunks(len(starts) - 1, share)
     bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
     # Each chunk is decoded and scanned on the reading thread as it is read (the scan looks within lines,
     # and chunks are whole lines), so the file's text is never held whole; a share reads only its own.
@@ -438,12 +438,20 @@ def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] 
         parsed.close()  # stop reading ahead when the file is refused halfway
 
 
+def _chunks(claims: int, share: tuple[int, int] | None) -> list[tuple[int, int]]:
+    """The chunks a file of `claims` claims is read in: of CHUNK claims, or, for a file split between
+    shares, of fewer, so that each share has as many claims as the other (a file of 3,000 claims is read in
+    two chunks of 1,500, not 2,000 and 1,000)."""
+    size = CHUNK if share is None else max(1, min(CHUNK, -(-claims // share[1])))
+    return [(i, min(i + size, claims)) for i in range(0, claims, size)]
+
+
 def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpan]],
                       for_cache: bool, share: tuple[int, int] | None, keep: _Keep | None) -> _FastRead | None:
     """A claims list in flow style read a chunk of claims at a time, as a block list is: each chunk is the
     text of its claims' mappings inside `[ ]`, so a file written on one line is never held as one tree."""
     begin, end, spans = flow
-    every = [(i, min(i + CHUNK, len(spans))) for i in range(0, len(spans), CHUNK)]
+    every = _chunks(len(spans), share)
     bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
     parsed = fastyaml.read_ahead((b"[" + body[spans[i][0]:spans[j - 1][1]] + b"]" for i, j in bounds),
                                  window=0 if share else 2)
