@@ -290,6 +290,17 @@ class _Grid:
             for j in range(math.floor(box[1] / self.CELL), math.floor(box[3] / self.CELL) + 1):
                 yield i, j
 
+    def any(self, box: Box, touches: Callable[[Box, Any], bool]) -> bool:
+        """Whether `touches(box, thing)` holds for a thing near `box`: the things of its squares are tried in
+        turn, and the first that touches ends the search."""
+        cells, size, items = self.cells, self.CELL, self.items
+        for i in range(math.floor(box[0] / size), math.floor(box[2] / size) + 1):
+            for j in range(math.floor(box[1] / size), math.floor(box[3] / size) + 1):
+                for index in cells.get((i, j), ()):
+                    if touches(box, items[index]):
+                        return True
+        return False
+
     def within(self, box: Box) -> list[Any]:
         """Every thing whose box touches `box` (and perhaps a few more near it), each once."""
         cells, size = self.cells, self.CELL
@@ -324,23 +335,31 @@ def _place(x: float, y: float, gap: float, wide: float, rows: int, strokes: _Gri
     """The box of the nearest place around (x, y) that is clear of every line, point and label and inside the
     plot (or the margin right of it); None when there is none."""
     high = FONT * 1.15 * rows
-    candidates = []
-    for dy in (0, 6, 12, 20, 30, 44, 60):
-        for top in (y - gap - high - dy, y + gap + dy, y - high / 2 - dy, y - high / 2 + dy):
-            for left in (x + gap, x - gap - wide, x - wide / 2, x + gap + dy, x - gap - wide - dy):
-                box = (left, top, left + wide, top + high)
-                outside = (box[0] < 2) + (box[2] > area[0] + MARGIN_RIGHT - 4) + (box[1] < -6) + (box[3] > area[1] - 2)
-                candidates.append((math.hypot((box[0] + box[2]) / 2 - x, (box[1] + box[3]) / 2 - y), outside, box))
-    candidates.sort(key=lambda c: c[0])
     # only what stands within reach of the candidates can touch one
     reach = (x - wide - gap - 70, y - high - gap - 70, x + wide + gap + 70, y + high + gap + 70)
     placed = [other for other in placed if _overlaps(reach, other)]
-    for _distance, outside, box in candidates:  # the nearest place that is clear
-        if not outside and not any(_overlaps(box, other) for other in placed) \
-                and not any(_near_dot(box, d) for d in near.within(box)) \
-                and not any(_crosses(box, s) for s in strokes.within(box)):
+    right, bottom = area[0] + MARGIN_RIGHT - 4, area[1] - 2
+    for left, top in _around(gap, wide, high):  # the nearest place that is clear
+        box = (x + left, y + top, x + left + wide, y + top + high)
+        if box[0] < 2 or box[2] > right or box[1] < -6 or box[3] > bottom:
+            continue
+        if not any(_overlaps(box, other) for other in placed) and not near.any(box, _near_dot) \
+                and not strokes.any(box, _crosses):
             return box
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _around(gap: float, wide: float, high: float) -> list[tuple[float, float]]:
+    """The places a label of this size is tried at around its point, nearest first: each box's left and
+    top from the point (the same for every point, so found once per size)."""
+    candidates = []
+    for dy in (0, 6, 12, 20, 30, 44, 60):
+        for top in (-gap - high - dy, gap + dy, -high / 2 - dy, -high / 2 + dy):
+            for left in (gap, -gap - wide, -wide / 2, gap + dy, -gap - wide - dy):
+                candidates.append((math.hypot(left + wide / 2, top + high / 2), left, top))
+    candidates.sort(key=lambda c: c[0])
+    return [(left, top) for _, left, top in candidates]
 
 
 def _crosses(box: Box, segment: Segment) -> bool:
