@@ -10,7 +10,7 @@ Severity = Literal["error", "warning", "info"]
 SEVERITIES: tuple[Severity, ...] = ("error", "warning", "info")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Location:
     """A place in a ledger file: path relative to the ledger root, 1-based line and column."""
 
@@ -22,7 +22,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a ledger right after a new check holds half a million
 class Problem:
     """One finding about the data, located where an editor can jump to it."""
 

@@ -360,3 +360,21 @@ def test_what_a_verdict_lacks(status: str, stances: list[str], note: str | None,
         "id": "c1", "text": "t", "claimant": "c", "date": "2023-09-29", "status": status, "note": note,
         "evidence": [{"source": "s", "text": "w", "stance": stance} for stance in stances]})
     assert missing_support(claim) == lack
+
+
+def test_claims_located_long_ago_are_forgotten_and_located_again_alike(tmp_path: Path) -> None:
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck.checking import checks, verification
+    from factcheck.yamlio import yamlsrc
+
+    generate(tmp_path, 300, findings=True)
+    options = checks.Options(stale_after_days=30)
+    with mock.patch.dict(os.environ, {"FACTCHECK_NO_CACHE": "1"}):
+        kept = verification.verify_ledger(tmp_path, options).problems
+        with mock.patch.object(yamlsrc, "KEEP_CLAIMS_LOCATED", 2), \
+                mock.patch.object(yamlsrc, "_locate_claim", wraps=yamlsrc._locate_claim) as located:
+            forgetting = verification.verify_ledger(tmp_path, options).problems
+    assert len(kept) > 1000 and forgetting == kept
+    assert located.call_count > 300  # claims located again once forgotten

@@ -92,6 +92,9 @@ class Document:
     def locate(self, path: Path_, *, key: bool = False) -> Location:
         """The location of the node at `path`, or of its nearest ancestor that exists."""
         if self.raw is not None and path not in self.positions:
+            found = _in_claim(self, path, key)
+            if found is not None:
+                return found
             find_positions(self, path)
         if key and path in self.key_positions:
             return Location(self.path, *self.key_positions[path])
@@ -472,22 +475,52 @@ def _timestamp(raw: str) -> Any:
 # --- positions found on demand, for a document the fast reader read (see fastyaml) ---------------------
 
 def find_positions(doc: Document, path: Path_) -> None:
-    """Fill in the positions needed to locate `path` in a fast-read document."""
+    """Fill in every position of a fast-read document, read again whole (when `path` is not in a claim that
+    can be located alone)."""
     assert doc.raw is not None
-    if len(path) >= 2 and path[0] == "claims" and isinstance(path[1], int) \
-            and (_locate_claim(doc, path[1]) or _locate_flow_claim(doc, path[1])):
-        return
     exact = parse(doc.raw, doc.path)
     doc.positions.update(exact.positions)
     doc.key_positions.update(exact.key_positions)
     doc.raw = None  # every position is known now
 
 
-def _locate_claim(doc: Document, index: int) -> bool:
+def _in_claim(doc: Document, path: Path_, key: bool) -> Location | None:
+    """The location of `path` (or of its nearest ancestor) in the claim it is in, that claim located alone;
+    None for a path in no claim, or in one that cannot be located alone."""
+    if len(path) < 2 or path[0] != "claims" or not isinstance(path[1], int):
+        return None
+    located: dict[int, _Places] | None = getattr(doc, "_located", None)
+    if located is None:
+        located = doc._located = {}  # type: ignore[attr-defined]
+    index = path[1]
+    places = located.get(index)
+    if places is None:
+        places = _locate_claim(doc, index) or _locate_flow_claim(doc, index)
+        if places is None:
+            return None
+        located[index] = places
+        if len(located) > KEEP_CLAIMS_LOCATED:
+            del located[next(iter(located))]
+    positions, keys = places
+    if key and path in keys:
+        return Location(doc.path, *keys[path])
+    while len(path) > 2 and path not in positions:
+        path = path[:-1]
+    return Location(doc.path, *positions[path]) if path in positions else None
+
+
+KEEP_CLAIMS_LOCATED = 4000  # claims of a fast-read file whose positions are kept once found (two chunks)
+# A ledger of 100,000 claims with a problem each never holds every node's place: the checks locate a chunk
+# of claims at a time, and a claim forgotten is located again if asked.
+
+_Places = tuple[dict[Path_, tuple[int, int]], dict[Path_, tuple[int, int]]]  # a claim's positions and key positions
+
+
+def _locate_claim(doc: Document, index: int) -> _Places | None:
     """Read only the claim at `index` exactly, and shift its positions to where it sits in the file."""
     starts = _claim_starts(doc)
     if starts is None or index >= len(starts) - 1:
-        return False
+        return None
     raw = doc.raw
     assert raw is not None
     begin, end = starts[index], starts[index + 1]
@@ -498,36 +531,31 @@ def _locate_claim(doc: Document, index: int) -> bool:
     except UnicodeDecodeError:
         lines = None
     if lines is not None and lines[0] == doc.claim_ids[index]:
-        doc.positions.update(lines[1])
-        doc.key_positions.update(lines[2])
-        return True
+        return lines[1], lines[2]
     block = node_positions(piece, (0, "id"))
     if block is None or block[0] != doc.claim_ids[index]:
-        return False
-    for table, found in ((doc.positions, block[1]), (doc.key_positions, block[2])):
-        table.update({("claims", index, *sub[1:]): (line + first_line, column)
-                      for sub, (line, column) in found.items() if sub and sub[0] == 0})
-    return True
+        return None
+    positions, keys = ({("claims", index, *sub[1:]): (line + first_line, column)
+                        for sub, (line, column) in found.items() if sub and sub[0] == 0} for found in block[1:])
+    return positions, keys
 
 
-def _locate_flow_claim(doc: Document, index: int) -> bool:
+def _locate_flow_claim(doc: Document, index: int) -> _Places | None:
     """`_locate_claim` for a claims list written in flow style (`claims: [{id: a, ...}, ...]`, often on one
     line): the claim's mapping is found by libyaml's events, read exactly alone, and shifted into place by
     its line and column. No position of any other claim is ever held."""
     spans = _flow_spans(doc)
     if spans is None or index >= len(spans):
-        return False
+        return None
     begin, end, line0, column0 = spans[index]
     assert doc.raw is not None
     block = node_positions(b"- " + doc.raw[begin:end], (0, "id"))
     if block is None or block[0] != doc.claim_ids[index]:
-        return False
-    for table, found in ((doc.positions, block[1]), (doc.key_positions, block[2])):
-        for sub, (line, column) in found.items():
-            if sub and sub[0] == 0:
-                place = (line0 + 1, column - 2 + column0) if line == 1 else (line + line0, column)
-                table[("claims", index, *sub[1:])] = place
-    return True
+        return None
+    positions, keys = ({("claims", index, *sub[1:]): (line0 + 1, column - 2 + column0) if line == 1 else
+                        (line + line0, column) for sub, (line, column) in found.items() if sub and sub[0] == 0}
+                       for found in block[1:])
+    return positions, keys
 
 
 def _flow_spans(doc: Document) -> list[tuple[int, int, int, int]] | None:
