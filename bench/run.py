@@ -27,8 +27,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.generate import claimreview_feed, generate
-
 HERE = Path(__file__).resolve().parent
 # Each figure's target, as a ratio to the baseline parse of the same ledger in the same run: (at 1,000 claims,
 # above). Every shape of ledger is held to them; the edits are measured on the generator's ledger.
@@ -113,7 +111,11 @@ def ledger(size: int, shape: str = "plain") -> Path:
     if not ((folder / "claims.yaml").exists() or (folder / "claims").is_dir()):
         shutil.rmtree(folder, ignore_errors=True)
         print(f"generating a {shape} ledger of {size} claims in {folder}", file=sys.stderr)
-        generate(folder, size, **SHAPES[shape])
+        # in a process of its own: every command is started from this one, and a process forked from one
+        # that had grown by a whole ledger would count that memory as its own peak
+        subprocess.run([PYTHON, "-c", "import sys, json; from pathlib import Path; from bench.generate import generate; "
+                        "generate(Path(sys.argv[1]), int(sys.argv[2]), **json.loads(sys.argv[3]))",
+                        str(folder), str(size), json.dumps(SHAPES[shape])], check=True, cwd=HERE.parent)
     return folder
 
 
@@ -184,8 +186,10 @@ def measure(size: int, runs: int, with_jsonschema: bool, only: str | None = None
 def measure_import(root: Path, size: int, runs: int) -> dict[str, float]:
     """`import` of a feed of as many reviews as the ledger has claims, into a copy of the ledger each run."""
     feed = HERE / "data" / f"feed-{size}.json"
-    if not feed.exists():
-        claimreview_feed(feed, size)
+    if not feed.exists():  # in a process of its own, as the ledgers are (see `ledger`)
+        subprocess.run([PYTHON, "-c", "import sys; from pathlib import Path; from bench.generate import claimreview_feed; "
+                        "claimreview_feed(Path(sys.argv[1]), int(sys.argv[2]))", str(feed), str(size)],
+                       check=True, cwd=HERE.parent)
     work = Path(tempfile.mkdtemp()) / "ledger"
     command = [PYTHON, "-m", "factcheck", "-C", str(work), "import", str(feed), "--format", "claimreview"]
 
