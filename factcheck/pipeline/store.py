@@ -52,7 +52,6 @@ class Ledger:
     claims: list[ClaimRecord] = field(default_factory=list)
     sources: dict[str, SourceRecord] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    validated: dict[str, list[bytes]] = field(default_factory=dict, repr=False)  # claims data for the cache
 
     def find(self, claim_id: str) -> ClaimRecord | None:
         for record in self.claims:
@@ -141,7 +140,11 @@ def read_sources(files: Mapping[str, bytes | Deferred | Refused], *, snapshots: 
     metadata comes through its cache entry."""
     from factcheck.pipeline import cache
 
-    entries = _Entries(root, True) if root is not None and cache.enabled() else None
+    return _read_sources(files, snapshots, _Entries(root, True) if root is not None and cache.enabled() else None)
+
+
+def _read_sources(files: Mapping[str, bytes | Deferred | Refused], snapshots: bool, entries: _Entries | None) -> Ledger:
+    """read_sources, through `entries` when given."""
     with collecting.paused():
         cached = entries.sources(files) if entries is not None else None
         names = sorted(name for name in files if name.startswith(SOURCES_DIR + "/") and name.endswith(".yaml"))
@@ -293,16 +296,6 @@ def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None) -> _Fast
     return read
 
 
-def _sources(files: Mapping[str, bytes | Deferred | Refused], entries: _Entries | None) -> Ledger:
-    """A ledger of the sources alone, their metadata through its cache entry when there are `entries`."""
-    sources = Ledger()
-    cached = entries.sources(files) if entries is not None else None
-    _load_sources(files, sources, cached)
-    if entries is not None and cached is None and not sources.problems:
-        entries.keep_sources(files, sources)
-    return sources
-
-
 def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share | None = None,
                   each: EachChunk | None = None, sources: Ledger | None = None, settings: Settings | None = None,
                   entries: _Entries | None = None) -> Ledger | None:
@@ -310,7 +303,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share 
     if settings is not None:
         ledger.settings = settings
     if sources is None:  # first: a command may check or render each chunk of claims as it comes
-        sources = _sources(files, entries)
+        sources = _read_sources(files, False, entries)  # the snapshots read when first needed
     ledger.sources, source_problems = sources.sources, list(sources.problems)
     claim_files = sorted(name for name in files if is_claims_file(name))
     forced, settings_doc = settings, None
@@ -341,7 +334,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share 
             each.again(name)
         chunks: list[bytes] = []
         if fast is not None:
-            doc, file_settings_ = fast.doc, fast.settings
+            doc, declared = fast.doc, fast.settings
             ledger.problems.extend(fast.problems)
             ledger.claims.extend(fast.records)
             chunks = fast.chunks
@@ -349,18 +342,18 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share 
             doc = parse(raw, name)
             ledger.problems.extend(doc.problems)
             first = len(ledger.claims)
-            file_settings_ = _load_claims_file(doc, ledger)
+            declared = _load_claims_file(doc, ledger)
             doc.data = None  # the models hold it all now: the native tree would only take memory
             read = ledger.claims[first:]
             if entry:
                 dumped = [record.claim.model_dump(mode="json", exclude_defaults=True) for record in read]
                 chunks = [marshal.dumps(dumped, MARSHAL_VERSION)]
             if each is not None:
-                ledger.claims[first:] = each.chunk(ledger, read, forced or file_settings_ or ledger.settings)
+                ledger.claims[first:] = each.chunk(ledger, read, forced or declared or ledger.settings)
         if entry and not any(p.location.path == name for p in ledger.problems):
             assert entries is not None
-            entries.keep_claims(name, raw, file_settings_, chunks)
-        if file_settings_ is not None:
+            entries.keep_claims(name, raw, declared, chunks)
+        if declared is not None:
             if settings_doc is not None:
                 ledger.problems.append(Problem(
                     "schema", "error",
@@ -368,7 +361,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share 
                     doc.locate(("ledger",), key=True),
                 ))
             else:
-                ledger.settings, settings_doc = file_settings_, doc
+                ledger.settings, settings_doc = declared, doc
     ledger.problems.extend(source_problems)
     return ledger
 
