@@ -44,8 +44,6 @@ class ChunkWork(read.ChunkWork):
     """What a command does with each chunk of claims besides checking them (see read.ChunkWork), told also
     where the checks found each quote of the chunk."""
 
-    keeps_every_claim = False
-
     def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings,
               resolved: Sequence[Found | Missing | None] | None = None) -> list[ClaimRecord]:
         """`resolved`: where each quote of the chunk is (see checks.Context.resolved), when the checks found
@@ -139,8 +137,6 @@ class _Checking(read.ChunkWork):
     It keeps what they find and which sources the chunk quotes, and none of the claims: only what `work`
     keeps, if any. The checks of the ledger as a whole then run on `context()`.
     """
-
-    keeps_every_claim = False
 
     def __init__(self, options: Options, check: bool, work: ChunkWork | None,
                  progress: tuple[Progress | None, int] = (None, 1)) -> None:

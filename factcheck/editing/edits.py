@@ -346,8 +346,6 @@ class _Gather(ChunkWork):
     """Keeps, of each chunk of claims read, those an edit works on, and notes the others (a read.ChunkWork):
     an edit of a large ledger never holds all its claims."""
 
-    keeps_every_claim = False
-
     def __init__(self, keep: Callable[[Claim], bool], texts: bool) -> None:
         self.keep, self.texts, self.known = keep, texts, Known()
 

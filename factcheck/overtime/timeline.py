@@ -185,8 +185,6 @@ def load_subjects(root: Path) -> Ledger:
 class _WithSubject(ChunkWork):
     """Keeps, of each chunk of claims read, those with a subject (a read.ChunkWork)."""
 
-    keeps_every_claim = False
-
     def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
         return [record for record in records if record.claim.subject is not None]
 

@@ -41,7 +41,6 @@ class ChunkWork:
     with `merge`.
     """
 
-    keeps_every_claim = True  # a share would send every claim back: read in one process
     uses_snapshots = False  # True for a work that reads every snapshot: read once, before a fork, for both
 
     def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
@@ -86,7 +85,7 @@ def read(root: Path, files: Files, make: Callable[[], W], *, fill_cache: bool = 
     """
     with collecting.paused():
         work = make()
-        if not work.keeps_every_claim and shares.claims_size(files) >= shares.SHARE_FROM_BYTES:
+        if shares.claims_size(files) >= shares.SHARE_FROM_BYTES:
             done = _in_shares(root, files, work, sources)
             if done is not None:
                 return done

@@ -24,7 +24,7 @@ from factcheck.ledger.ledgerfiles import (
 from factcheck.ledger.model import SLUG_RE, Claim, ClaimsFileTop, Settings
 from factcheck.ledger.sources import SourceRecord, load_sources, parse_metadata, read_snapshots
 from factcheck.ledger.validation import schema_problems, validate_read
-from factcheck.pipeline import collecting, forked
+from factcheck.pipeline import cache, collecting, forked
 from factcheck.pipeline.shares import is_claims_file
 from factcheck.yamlio import fastyaml
 from factcheck.yamlio.fastyaml import CHUNK, is_plain
@@ -114,8 +114,6 @@ def load_files(root: Path, files: Mapping[str, bytes | Deferred | Refused], *, f
     earlier read, for every chunk (else each chunk has those read so far). Commands about to change the
     ledger pass `fill_cache=False`: they read the cache but add no entry their own write makes useless.
     """
-    from factcheck.pipeline import cache
-
     entries = _Entries(root, fill_cache) if cache.enabled() else None
     with collecting.paused():
         ledger = _build_ledger(files, None, each, sources, settings, entries)
@@ -138,8 +136,6 @@ def read_sources(files: Mapping[str, bytes | Deferred | Refused], *, snapshots: 
     the claims, which then hold one copy of them between them (see build_share). Without `snapshots`, for
     work that does not look into them, they are left to be read when first needed. With `root`, the
     metadata comes through its cache entry."""
-    from factcheck.pipeline import cache
-
     return _read_sources(files, snapshots, _Entries(root, True) if root is not None and cache.enabled() else None)
 
 
@@ -181,8 +177,6 @@ def build_share(files: Mapping[str, bytes | Deferred | Refused], share: Share, *
     (`sources`, from read_sources). `settings`: the ledger's, read before the shares (see file_settings).
     With `root`, the files the share reads whole go through their cache entries.
     """
-    from factcheck.pipeline import cache
-
     entries = _Entries(root, True) if root is not None and cache.enabled() else None
     with collecting.paused():
         return _build_ledger(files, share, each, sources, settings, entries)
@@ -230,12 +224,17 @@ def _top(body: bytes) -> dict[str, Any] | None:
         return None
     starts = claim_starts(body)
     if starts is not None:
-        top = fastyaml.read_plain(body[:starts[0]] + body[starts[-1]:])
-    else:
-        flow = flow_claims(body)
-        if flow is None or not flow[2]:
-            return None
-        top = fastyaml.read_plain(body[:flow[0]] + b"null" + body[flow[1]:])
+        return _top_of(body[:starts[0]] + body[starts[-1]:])
+    flow = flow_claims(body)
+    if flow is None or not flow[2]:
+        return None
+    return _top_of(body[:flow[0]] + b"null" + body[flow[1]:])
+
+
+def _top_of(rest: bytes) -> dict[str, Any] | None:
+    """A claims file's text with its claims cut out, read by the fast path: its top-level mapping, whose
+    `claims` is then null; None for text of another shape."""
+    top = fastyaml.read_plain(rest)
     return top if isinstance(top, dict) and "claims" in top and top["claims"] is None else None
 
 
@@ -246,31 +245,21 @@ class _Entries:
         self.root, self.fill = root, fill
 
     def claims(self, name: str, raw: bytes) -> Any:
-        from factcheck.pipeline import cache
-
         return cache.read(self.root, cache.file_entry(name, raw))
 
     def keep_claims(self, name: str, raw: bytes, settings: Settings | None, chunks: list[bytes]) -> None:
-        from factcheck.pipeline import cache
-
         if self.fill:
             dumped = None if settings is None else settings.model_dump(mode="json", exclude_defaults=True)
             cache.write(self.root, cache.file_entry(name, raw), {"settings": dumped, "chunks": chunks})
 
     def _sources_entry(self, files: Mapping[str, bytes | Deferred | Refused]) -> str:
-        from factcheck.pipeline import cache
-
         return "sources-" + cache.key({name: data for name, data in files.items() if name.startswith(SOURCES_DIR + "/")})
 
     def sources(self, files: Mapping[str, bytes | Deferred | Refused]) -> dict[str, Any] | None:
-        from factcheck.pipeline import cache
-
         found = cache.read(self.root, self._sources_entry(files))
         return found if isinstance(found, dict) else None
 
     def keep_sources(self, files: Mapping[str, bytes | Deferred | Refused], ledger: Ledger) -> None:
-        from factcheck.pipeline import cache
-
         if self.fill:
             metas = {source.id: source.meta.model_dump(mode="json", exclude_defaults=True)
                      for source in ledger.sources.values() if source.meta is not None}
@@ -418,8 +407,8 @@ def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] 
     # and chunks are whole lines), so the file's text is never held whole; a share reads only its own.
     parsed = fastyaml.read_ahead((body[starts[i]:starts[j]] for i, j in bounds), window=0 if share else 2)
     try:
-        top = fastyaml.read_plain(body[:starts[0]] + body[starts[-1]:])
-        if not isinstance(top, dict) or "claims" not in top or top["claims"] is not None:
+        top = _top_of(body[:starts[0]] + body[starts[-1]:])
+        if top is None:
             return None
         doc = Document(name, raw=body)
         doc._claim_starts = starts  # type: ignore[attr-defined]
@@ -449,8 +438,8 @@ def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpa
     parsed = fastyaml.read_ahead((b"[" + body[spans[i][0]:spans[j - 1][1]] + b"]" for i, j in bounds),
                                  window=0 if share else 2)
     try:
-        top = fastyaml.read_plain(body[:begin] + b"null" + body[end:])
-        if not isinstance(top, dict) or "claims" not in top or top["claims"] is not None:
+        top = _top_of(body[:begin] + b"null" + body[end:])
+        if top is None:
             return None
         doc = Document(name, raw=body)
         doc._flow_spans = spans  # type: ignore[attr-defined]

@@ -66,8 +66,6 @@ def load_rows(root: Path) -> Listing:
 class _Rows(ChunkWork):
     """Each claim's row, by claims file and place, as the ledger is read (a read.ChunkWork)."""
 
-    keeps_every_claim = False
-
     def __init__(self) -> None:
         self.rows: dict[str, list[tuple[int, tuple[Any, ...]]]] = {}
 
