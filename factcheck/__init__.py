@@ -6,7 +6,9 @@ ledger's folder. They are loaded when first used, so that importing factcheck co
 
 from __future__ import annotations
 
-from typing import Any
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # importing factcheck imports nothing, not even typing (see pipeline.answers)
+    from typing import Any
 
 __version__ = "0.2.0"
 __all__ = ["__version__", "list_claims", "open_ledger", "show_claim", "verify"]

@@ -1,5 +1,24 @@
-"""`python -m factcheck`."""
+"""`python -m factcheck`, and the `factcheck` command: the kept answer when there is one (see
+pipeline.answers), given before anything else is imported; else the command line."""
 
-from factcheck.cli import main
+from __future__ import annotations
 
-main()
+import os
+import sys
+
+
+def main() -> None:
+    from factcheck.pipeline import answers
+
+    question = answers.asked(sys.argv[1:])
+    if question is not None:
+        status = answers.give(question)
+        if status is not None:
+            os._exit(status)
+    from factcheck.cli import main as command_line
+
+    command_line(question)
+
+
+if __name__ == "__main__":
+    main()

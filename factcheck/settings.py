@@ -5,8 +5,6 @@ from __future__ import annotations
 import math
 import os
 
-from factcheck.errors import FactcheckError
-
 DEFAULT_LOCK_WAIT = 10.0
 DEFAULT_MAX_FILE_MIB = 256.0
 DEFAULT_PROGRESS_AFTER = 0.5
@@ -32,6 +30,8 @@ def _number(name: str, default: float, unit: str, *, positive: bool = False) -> 
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value < 0 or (positive and value == 0):
+        from factcheck.errors import FactcheckError  # here: reading a setting imports nothing (see answers)
+
         kind = "a positive number" if positive else "a number"
         raise FactcheckError(f"{name}={raw!r} is not {kind} of {unit}")
     return value
@@ -62,4 +62,6 @@ def cache_disabled() -> bool:
         return True
     if word in _FALSE:
         return False
+    from factcheck.errors import FactcheckError
+
     raise FactcheckError(f"FACTCHECK_NO_CACHE={raw!r} is not one of 1, true, yes, on or 0, false, no, off")

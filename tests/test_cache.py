@@ -83,7 +83,7 @@ def test_concurrent_runs_share_it(example: Path) -> None:
     outputs = [r.communicate(timeout=120)[0] for r in runs]
     assert [r.returncode for r in runs] == [0] * 6
     assert len({o for o in outputs}) == 1
-    assert kinds(example) == ["claims", "sources", "verify"] and not list((example / CACHE_DIR).glob(".*.tmp"))
+    assert kinds(example) == ["answers", "claims", "sources", "verify"] and not list((example / CACHE_DIR).glob(".*.tmp"))
     assert run("-C", example, "verify").exit_code == 0
 
 

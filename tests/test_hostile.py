@@ -24,7 +24,8 @@ def factcheck(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def entries(root: Path) -> dict[str, Path]:
-    """The cache's entries by kind (claims, one a claims file; sources; rows; verify)."""
+    """The cache's entries by kind (claims, one a claims file; sources; rows; verify; answers, one a command
+    line)."""
     return {path.name.split("-", 1)[0].split(".")[0]: path for path in (root / CACHE).glob("*.marshal")}
 
 
@@ -34,15 +35,15 @@ def test_cache_entries_that_are_links_are_replaced_not_written_through(tmp_path:
         assert factcheck(root, *command).returncode == 0
     outside = tmp_path / "bashrc"
     outside.write_text("export PS1='$ '\n", encoding="utf-8")
-    made = entries(root)
-    assert set(made) == {"claims", "rows", "sources", "verify"}
-    for path in made.values():
+    assert set(entries(root)) == {"answers", "claims", "rows", "sources", "verify"}
+    made = list((root / CACHE).glob("*.marshal"))  # every entry: list's and verify's answers too
+    for path in made:
         path.unlink()
         path.symlink_to(outside)
     for command in (["list"], ["verify"]):
         assert factcheck(root, *command).returncode == 0
     assert outside.read_text(encoding="utf-8") == "export PS1='$ '\n"
-    assert all(path.is_file() and not path.is_symlink() for path in made.values())
+    assert all(path.is_file() and not path.is_symlink() for path in made)
 
 
 def test_a_cache_folder_that_is_a_link_is_neither_read_nor_written(tmp_path: Path) -> None:
@@ -124,7 +125,7 @@ def test_an_old_state_replayed_onto_the_new_keys_is_a_miss(tmp_path: Path) -> No
     assert factcheck(root, "list").returncode == 0
     assert factcheck(root, "verify").returncode == 1
     new = entries(root)
-    assert set(new) == set(old) == {"claims", "rows", "sources", "verify"}
+    assert set(new) == set(old) == {"answers", "claims", "rows", "sources", "verify"}
     for kind, path in new.items():
         path.write_bytes(old[kind])  # signed by this machine, for another state of the ledger
     verified = factcheck(root, "verify")

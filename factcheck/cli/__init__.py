@@ -23,6 +23,7 @@ from factcheck.render.escape import terminal
 if TYPE_CHECKING:
     from factcheck.editing.edits import Outcome
     from factcheck.errors import Problem
+    from factcheck.pipeline.answers import Question
     from factcheck.pipeline.store import Ledger
 
 STATUSES = ("unverified", "supported", "refuted", "misleading", "conflicting", "unverifiable")
@@ -158,6 +159,12 @@ def _given_root(ctx: click.Context) -> Path | None:
 
 def _root(ctx: click.Context) -> Path:
     """The ledger's folder: the one named by -C, else this folder or the nearest parent with a ledger."""
+    root = _find_root(ctx)
+    _ROOTS_READ.add(os.path.realpath(root))
+    return root
+
+
+def _find_root(ctx: click.Context) -> Path:
     given = _given_root(ctx)
     if given is not None:
         return given
@@ -256,6 +263,7 @@ def _report_load_problems(problems: Sequence[Problem]) -> bool:
 
 _KEPT: list[object] = []  # see _exit
 _LEAVING_FAST = False  # set by main(), the console script, which ends with os._exit
+_ROOTS_READ: set[str] = set()  # the ledger folders the command read: an answer is kept for the one asked alone
 
 
 def _exit(code: int) -> NoReturn:
@@ -303,10 +311,18 @@ def cli() -> None:
     """
 
 
-def main() -> None:
-    """The console script: leaves without tearing down what it read (a large ledger takes a while to free)."""
+def main(question: Question | None = None) -> None:
+    """The console script: leaves without tearing down what it read (a large ledger takes a while to free).
+
+    With the question the command line asks (see pipeline.answers), what it prints is kept as its answer.
+    """
     global _LEAVING_FAST
     _LEAVING_FAST = True
+    recording = None
+    if question is not None:
+        from factcheck.pipeline.answers import Recording
+
+        recording = Recording(question)
     try:
         cli(prog_name="factcheck")
         code = 0
@@ -316,7 +332,9 @@ def main() -> None:
         sys.stdout.flush()
         sys.stderr.flush()
     except BrokenPipeError:
-        code = code or 1
+        code, recording = code or 1, None
+    if recording is not None:
+        recording.keep(code, next(iter(_ROOTS_READ)) if len(_ROOTS_READ) == 1 else None)
     os._exit(code)
 
 

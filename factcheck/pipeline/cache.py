@@ -23,12 +23,14 @@ import os
 import stat
 import sys
 import time
-from collections.abc import Mapping
-from pathlib import Path
-from typing import Any
 
 from factcheck import __version__
-from factcheck.ledger.ledgerfiles import SNAPSHOT_SUFFIXES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # reading an entry imports nothing more: a stored answer is given with only this (see answers)
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
 
 CACHE_DIR = ".factcheck-cache"
 FORMAT = 4
@@ -49,6 +51,8 @@ def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "",
     `digests` gives the sha256 (hex) of files already read and hashed, by name (a ledger's snapshots, as
     its sources hold them once read): they are not read again.
     """
+    from factcheck.ledger.ledgerfiles import SNAPSHOT_SUFFIXES
+
     digest = hashlib.sha256(f"{__version__}|{FORMAT}|{sys.version_info[:2]}|{extra}".encode())
     known = digests or {}
     for name in sorted(files):
@@ -86,15 +90,12 @@ def file_entry(name: str, data: bytes) -> str:
 def _secret() -> bytes | None:
     """This user's signing key, made on first use; None when it cannot be kept."""
     home = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(home) / "factcheck" / "cache-key"
+    path = os.path.join(home, "factcheck", "cache-key")
+    secret = _secret_again(path)
+    if secret is not None:
+        return secret
     try:
-        secret = path.read_bytes()
-        if len(secret) == 32:
-            return secret
-    except OSError:
-        pass
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
         secret = os.urandom(32)
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(handle, "wb") as stream:
@@ -106,9 +107,10 @@ def _secret() -> bytes | None:
         return None
 
 
-def _secret_again(path: Path) -> bytes | None:
+def _secret_again(path: str) -> bytes | None:
     try:
-        secret = path.read_bytes()
+        with open(path, "rb") as stream:
+            secret = stream.read()
     except OSError:
         return None
     return secret if len(secret) == 32 else None
@@ -120,7 +122,7 @@ def _sign(secret: bytes, entry: str, payload: bytes) -> bytes:
     return signature.digest()
 
 
-def _read_entry(path: Path) -> bytes | None:
+def _read_entry(path: str) -> bytes | None:
     """The bytes of a cache entry: a regular file, opened without following a link and without blocking."""
     try:
         handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
@@ -139,36 +141,41 @@ def _read_entry(path: Path) -> bytes | None:
         os.close(handle)
 
 
-def read(root: Path, entry: str) -> Any:
+def read(root: str | os.PathLike[str], entry: str) -> Any:
     """The cached value for a key, or None (also for an entry this machine did not sign)."""
-    path = root / CACHE_DIR / f"{entry}.marshal"
+    folder = os.path.join(root, CACHE_DIR)
     secret = _secret()
-    if secret is None:
+    if secret is None or os.path.islink(folder) or not os.path.isdir(folder):
         return None
-    folder = root / CACHE_DIR
-    if folder.is_symlink() or not folder.is_dir():
-        return None
-    data = _read_entry(path)
+    data = _read_entry(os.path.join(folder, f"{entry}.marshal"))
     if data is None:
         return None
     signature, payload = data[:32], data[32:]
     if not hmac.compare_digest(signature, _sign(secret, entry, payload)):
         return None
+    if len(payload) < 1 << 20:
+        return _loads(payload)
     from factcheck.pipeline import collecting
 
     with collecting.paused(freeze=False):  # unmarshalling makes many objects and frees none
-        try:
-            return marshal.loads(payload)
-        except (EOFError, ValueError, TypeError):
-            return None
+        return _loads(payload)
 
 
-def write(root: Path, entry: str, value: Any) -> None:
+def _loads(payload: bytes) -> Any:
+    try:
+        return marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+
+
+def write(root: str | os.PathLike[str], entry: str, value: Any) -> None:
     """Store a value under a key, keeping the few newest entries; a cache that cannot be written is skipped."""
+    from pathlib import Path
+
     from factcheck.errors import FactcheckError
     from factcheck.ledger.files import TEMP_PREFIX, TEMP_SUFFIX, write_atomic
 
-    folder = root / CACHE_DIR
+    folder = Path(root) / CACHE_DIR
     secret = _secret()
     if secret is None:
         return
