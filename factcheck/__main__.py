@@ -15,6 +15,9 @@ def main() -> None:
         status = answers.give(question)
         if status is not None:
             os._exit(status)
+    # pydantic's plugins (found by scanning every installed distribution's entry points) are not asked to
+    # watch or change how the ledger is validated; one set for this process is kept
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     from factcheck.cli import main as command_line
 
     command_line(question)
