@@ -55,7 +55,8 @@ def desk(ledger) -> Path:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("args", [("verify",), ("verify", "--format", "json"), ("list",), ("list", "--format", "csv"),
-                                  ("show", "weapons-2023"), ("verify", "weapons-2023")])
+                                  ("show", "weapons-2023"), ("verify", "weapons-2023"), ("diff",),
+                                  ("report", "--format", "html"), ("report",)])
 def test_an_answer_is_the_same_bytes_and_status_without_the_command_line(desk: Path, args: tuple[str, ...]) -> None:
     first = factcheck("-C", str(desk), *args, cwd=desk.parent)
     assert "click" in imported(first)
@@ -160,7 +161,8 @@ def test_a_ledger_with_a_link_is_never_answered(desk: Path, tmp_path: Path, monk
 
 
 @pytest.mark.parametrize("argv", [["verify", "-C", "x"], ["list", "--root=x"], ["verify", "--for-files", "claims.yaml"],
-                                  ["--help"], ["verify", "--help"], ["report"], ["claim", "add"], ["--version"],
+                                  ["--help"], ["verify", "--help"], ["report", "-o", "r.html"], ["report", "--output=r.md"],
+                                  ["diff", "--rev", "HEAD"], ["claim", "add"], ["--version"], ["fmt", "--check"],
                                   ["-v", "verify"], []])
 def test_only_reading_commands_with_the_ledger_named_first_are_questions(desk: Path, argv: list[str],
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:

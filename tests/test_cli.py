@@ -7,6 +7,7 @@ import io
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -253,3 +254,31 @@ def test_report_says_on_stderr_why_it_exits_1(example: Path) -> None:
     assert result.exit_code == 1
     assert "factcheck: the ledger has 1 error (listed in the report's problems; factcheck verify names each)" \
         in result.stderr
+
+
+def test_the_command_runs_no_pydantic_plugin_unless_asked(tmp_path: Path) -> None:
+    """An installed pydantic plugin is neither loaded nor run by `factcheck`, unless PYDANTIC_DISABLE_PLUGINS
+    is set (even empty) by whoever runs it; pydantic reads that setting from 2.7 on."""
+    import importlib.metadata
+
+    plugins = tmp_path / "site"
+    (plugins / "spy_plugin-1.0.dist-info").mkdir(parents=True)
+    (plugins / "spy_plugin-1.0.dist-info" / "METADATA").write_text("Metadata-Version: 2.1\nName: spy-plugin\nVersion: 1.0\n")
+    (plugins / "spy_plugin-1.0.dist-info" / "entry_points.txt").write_text("[pydantic]\nspy = spy_plugin:plugin\n")
+    marker = tmp_path / "loaded"
+    (plugins / "spy_plugin.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n"
+        "class Plugin:\n    def new_schema_validator(self, *args, **kwargs):\n        return None, None, None\n"
+        "plugin = Plugin()\n")
+    root = tmp_path / "desk"
+    shutil.copytree(REPO / "sources", root / "sources")
+    shutil.copy(REPO / "claims.yaml", root / "claims.yaml")
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    env["PYTHONPATH"] = os.pathsep.join([str(plugins), str(REPO)])
+    command = [sys.executable, "-m", "factcheck", "-C", str(root), "--no-cache", "verify", "-q"]
+    assert subprocess.run(command, env=env, capture_output=True).returncode == 0
+    major, minor = (int(part) for part in importlib.metadata.version("pydantic").split(".")[:2])
+    assert marker.exists() == ((major, minor) < (2, 7))
+    marker.unlink(missing_ok=True)
+    assert subprocess.run(command, env={**env, "PYDANTIC_DISABLE_PLUGINS": ""}, capture_output=True).returncode == 0
+    assert marker.exists()  # the plugin is there to be found: set, the user's setting stands

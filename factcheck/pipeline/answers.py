@@ -1,5 +1,5 @@
-"""Answers: the whole output of a command that only reads (`list`, `verify`, `show`), kept in the cache and
-given again while nothing it depends on has changed, before anything else is imported.
+"""Answers: the whole output of a command that only reads the ledger and prints (`list`, `verify`, `show`,
+`diff`, `report`), kept in the cache and given again while nothing it depends on has changed, before anything else is imported.
 
 A command line is answerable when its output goes to a file or a pipe (not a terminal: no colours, no
 progress bar), the cache is on, and the ledger is named by -C or found from this folder as the command
@@ -32,9 +32,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-COMMANDS = ("list", "verify", "show")
-# options that change which ledger is read, or that make the command read more than its ledger
-_NOT_ANSWERED = ("-C", "--root", "--no-cache", "--for-files", "-h", "--help", "--version")
+COMMANDS = ("list", "verify", "show", "diff", "report")
+# options that change which ledger is read, make the command read more than its ledger (the files named, git's
+# history) or write a file
+_NOT_ANSWERED = ("-C", "--root", "--no-cache", "--for-files", "--rev", "-o", "--output", "-h", "--help", "--version")
 _VOLATILE = {"_", "OLDPWD", "PWD", "SHLVL"}  # what a shell changes between two identical command lines
 _READ = (".yaml", ".txt", ".html", ".pdf")  # the files of claims/ and sources/ a command reads
 _LARGEST = 256 * 1024 * 1024  # a larger file is not hashed here: its ledger is not answered
