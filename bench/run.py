@@ -323,10 +323,20 @@ def measure_lsp(root: Path, size: int) -> dict[str, Any]:
 
 
 def startup(runs: int) -> dict[str, Any]:
+    started = median_of(max(runs, 5), [PYTHON, "-c", "pass"])
     click = median_of(max(runs, 5), [PYTHON, "-c", "import click"])
     helped = median_of(max(runs, 5), [PYTHON, "-m", "factcheck", "--help"])
-    return {"import click": click, "factcheck --help": helped,
+    return {"python -c pass": started, "import click": click, "factcheck --help": helped,
             "help_ratio_to_import_click": round(helped["seconds"] / click["seconds"], 2)}
+
+
+def install() -> str:
+    """How the package is installed in the Python measured: "editable" when its site-packages holds an
+    editable install's finder (which every process of that Python then loads as it starts), else "regular"."""
+    import sysconfig
+
+    site = Path(sysconfig.get_paths()["purelib"])
+    return "editable" if any(site.glob("__editable__*.pth")) else "regular"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -343,7 +353,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in options.sizes.split(",")]
     results: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version()},
+        "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
+                    "install": install()},
         "startup": startup(options.runs),
         "sizes": {str(size) if shape == "plain" else f"{size}-{shape}":
                   measure(size, options.runs, with_jsonschema=size <= 10_000 and options.only is None and shape == "plain",
@@ -451,7 +462,8 @@ def table(results: dict[str, Any]) -> str:
     loads = [f"{size['load_before'][0]:.2f}, {size['load_after'][0]:.2f}" for size in results["sizes"].values()]
     rows.append(f"{'load (1 min) before, after':<22}" + "".join(f"{load:>26}" for load in loads))
     start = results["startup"]
-    rows.append(f"\nimport click {start['import click']['seconds'] * 1000:.0f} ms; factcheck --help "
+    rows.append(f"\npython -c pass {start['python -c pass']['seconds'] * 1000:.0f} ms ({results['machine']['install']} "
+                f"install); import click {start['import click']['seconds'] * 1000:.0f} ms; factcheck --help "
                 f"{start['factcheck --help']['seconds'] * 1000:.0f} ms ({start['help_ratio_to_import_click']}x)")
     rows.append("slopes (time growth / ledger growth, 1 = linear): " + json.dumps(results["slopes"]))
     rows += [f"{'met ' if t['met'] else 'MISSED'} {t['target']}: {t['value']}" for t in results["targets"]]

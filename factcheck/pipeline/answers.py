@@ -13,12 +13,12 @@ a file changed while it ran, the command failed (exit 2), or it read another fol
 A ledger with a link where a claims file, claims/, sources/ or a source file should be is never answered.
 
 Entries are the cache's own, signed and written whole (see cache). This module imports only what Python
-starts with, hashlib, hmac and marshal, and reads only the ledger's files and the one entry.
+starts with, then, for a question, hashlib, hmac and marshal; it reads only the ledger's files and the one
+entry.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 import stat
@@ -26,10 +26,10 @@ import sys
 import time
 
 from factcheck import __version__
-from factcheck.pipeline import cache
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import hashlib
     from collections.abc import Sequence
 
 COMMANDS = ("list", "verify", "show", "diff", "report")
@@ -88,6 +88,8 @@ def _asked(argv: Sequence[str]) -> Question | None:
 def give(question: Question) -> int | None:
     """Print the kept answer to the question and give its exit status; None when there is none for the
     ledger's state now."""
+    from factcheck.pipeline import cache
+
     kept = cache.read(question.root, question.entry)
     if not (isinstance(kept, tuple) and len(kept) == 5 and kept[0] == question.state[0] and kept[1] == question.root
             and isinstance(kept[2], bytes) and isinstance(kept[3], bytes) and isinstance(kept[4], int)):
@@ -120,6 +122,8 @@ class Recording:
         now = _state(self.question.root)
         if now is None or now[1] != self.question.state[1]:
             return
+        from factcheck.pipeline import cache
+
         cache.write(self.question.root, self.question.entry,
                     (now[0], self.question.root, b"".join(self.out), b"".join(self.err), status))
 
@@ -171,6 +175,10 @@ def _found(here: str) -> str | None:
 
 def _named(argv: Sequence[str], here: str, root: str) -> str:
     """The part of an answer's name that is not the ledger: see the module's text."""
+    import hashlib
+
+    from factcheck.pipeline import cache
+
     digest = hashlib.sha256()
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for folder, subfolders, names in os.walk(package):
@@ -188,6 +196,8 @@ def _named(argv: Sequence[str], here: str, root: str) -> str:
 def _state(root: str) -> tuple[bytes, list[tuple[int, ...]]] | None:
     """The ledger's state: a digest of what its commands read (see the module's text), and each file's
     stat, by which a change while a command runs is seen; None for a ledger that is not answered."""
+    import hashlib  # here, as the cache is: a command line that asks nothing imports neither
+
     digest = hashlib.sha256()
     stats: list[tuple[int, ...]] = []
     for name in ("claims.yaml", "claims", "sources"):
@@ -230,6 +240,8 @@ def _state(root: str) -> tuple[bytes, list[tuple[int, ...]]] | None:
 def _hashed(digest: hashlib._Hash, stats: list[tuple[int, ...]], name: str, path: str, info: os.stat_result) -> bool:
     """Add a file's kind and bytes to the digest and its stat to the list; False when it is not read here (a
     link, or larger than any ledger file is read)."""
+    import hashlib
+
     if stat.S_ISLNK(info.st_mode) or info.st_size > _LARGEST:
         return False
     stats.append((info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
