@@ -210,3 +210,40 @@ def test_the_date_is_part_of_the_question(desk: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(answers.time, "strftime", lambda _format: "2099-01-01")
     later = answers.asked(["-C", str(desk), "verify"])
     assert today is not None and later is not None and today.entry != later.entry
+
+
+def test_an_old_ledger_is_answered_by_its_stats_alone_and_a_new_one_by_its_bytes(
+        desk: Path, monkeypatch: pytest.MonkeyPatch, capfdbinary: pytest.CaptureFixture[bytes]) -> None:
+    monkeypatch.setattr(os, "isatty", lambda fd: False)
+    argv = ["-C", str(desk), "verify"]
+
+    def answered(question: answers.Question | None) -> int | None:
+        assert question is not None
+        return answers.give(question)
+
+    def record(printed: str) -> None:
+        question = answers.asked(argv)
+        assert question is not None
+        stdout, stderr = sys.stdout, sys.stderr
+        try:
+            recording = answers.Recording(question)
+            print(printed)
+            recording.keep(0, str(desk))
+        finally:
+            sys.stdout, sys.stderr = stdout, stderr
+
+    # just written: every file is read for the digest, and the answer is given for the same bytes
+    record("from the new ledger")
+    capfdbinary.readouterr()
+    os.utime(desk / "sources" / "src.txt", (1, 1))  # another stat, the same bytes
+    assert answered(answers.asked(argv)) == 0
+    assert capfdbinary.readouterr().out == b"from the new ledger\n"
+    # a ledger older than the file system's time step: its stats alone are compared, and no file is read
+    monkeypatch.setattr(answers, "_RACY_NS", 0)
+    record("from the old ledger")
+    capfdbinary.readouterr()
+    monkeypatch.setattr(answers, "_digest", lambda listing: pytest.fail("a file was read"))
+    assert answered(answers.asked(argv)) == 0
+    assert capfdbinary.readouterr().out == b"from the old ledger\n"
+    os.utime(desk / "sources" / "src.txt", (2, 2))  # a stat changed: the command runs again
+    assert answered(answers.asked(argv)) is None

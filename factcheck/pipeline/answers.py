@@ -1,20 +1,24 @@
 """Answers: the whole output of a command that only reads the ledger and prints (`list`, `verify`, `show`,
-`diff`, `report`), kept in the cache and given again while nothing it depends on has changed, before anything else is imported.
+`diff`, `report`), kept in the cache and given again, before anything else is imported, while nothing it
+depends on has changed.
 
 A command line is answerable when its output goes to a file or a pipe (not a terminal: no colours, no
 progress bar), the cache is on, and the ledger is named by -C or found from this folder as the command
 line finds it. Its answer is named by everything the output can depend on besides the ledger: the tool
 (version, and the size and time of each of its files), Python, the command line, this folder, the whole
-environment but the shell's bookkeeping, today's date and the output's encoding. The answer holds the
-ledger's state (the name and kind of every entry of claims/ and sources/, and the bytes of every file
-the tool reads there, hashed), its folder, stdout, stderr and the exit status. It is given only when the
-state is the same now; otherwise the command runs, and what it printed is kept as the new answer, unless
-a file changed while it ran, the command failed (exit 2), or it read another folder than the one found here.
-A ledger with a link where a claims file, claims/, sources/ or a source file should be is never answered.
+environment but the shell's bookkeeping, today's date and the output's encoding. It holds stdout, stderr
+and the exit status, and the ledger's state it was made for: the name, kind and stat (inode, size, times)
+of every entry of the ledger's folder the tool looks at and of claims/ and sources/, as git's index keeps
+them. An answer is given when every stat is the same. A file changed within a few seconds of the command
+could change again and keep its stat (file systems' times step), so then the answer is kept with a digest
+of the bytes of every file the tool reads instead, and given when those are the same.
 
-Entries are the cache's own, signed and written whole (see cache). This module imports only what Python
-starts with, then, for a question, hashlib, hmac and marshal; it reads only the ledger's files and the one
-entry.
+The command runs when there is no answer, and what it printed is kept as the new one, unless a file
+changed while it ran, the command failed (exit 2), or it read another folder than the one found here. A
+ledger with a link where the tool reads a file or looks into a folder is never answered. Entries are the
+cache's own, signed and written whole (see cache). This module imports only what Python starts with, and
+for a question hashlib, hmac and marshal; it reads only the ledger's listing, its files when they changed
+lately, and the one entry.
 """
 
 from __future__ import annotations
@@ -29,8 +33,8 @@ from factcheck import __version__
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    import hashlib
     from collections.abc import Sequence
+    from typing import Any
 
 COMMANDS = ("list", "verify", "show", "diff", "report")
 # options that change which ledger is read, make the command read more than its ledger (the files named, git's
@@ -43,10 +47,13 @@ _NO = ("", "0", "false", "no", "off")
 
 
 class Question:
-    """An answerable command line: its entry's name, the ledger's folder, and the ledger's state now."""
+    """An answerable command line: its entry's name, the ledger's folder, its listing when asked (see
+    _listing), and the digest of its files' bytes when some of them changed too lately for their stat to
+    tell a later change (see _racy)."""
 
-    def __init__(self, entry: str, root: str, state: tuple[bytes, list[tuple[int, ...]]]) -> None:
-        self.entry, self.root, self.state = entry, root, state
+    def __init__(self, entry: str, root: str, listing: _Listing) -> None:
+        self.entry, self.root, self.listing = entry, root, listing
+        self.digest = _digest(listing) if _racy(listing) else None
 
 
 def asked(argv: Sequence[str]) -> Question | None:
@@ -79,29 +86,38 @@ def _asked(argv: Sequence[str]) -> Question | None:
     root = os.path.realpath(os.path.join(here, given)) if given is not None else _found(here)
     if root is None:
         return None
-    state = _state(root)
-    if state is None:
+    listing = _listing(root)
+    if listing is None:
         return None
-    return Question(f"answers.{argv[at]}-{_named(argv, here, root)}", root, state)
+    return Question(f"answers.{argv[at]}-{_named(argv, here, root)}", root, listing)
 
 
 def give(question: Question) -> int | None:
     """Print the kept answer to the question and give its exit status; None when there is none for the
-    ledger's state now."""
+    ledger as it is now.
+
+    An answer kept with its ledger's stats is given when every stat is the same now; one kept with a digest
+    (its ledger had just changed) when the bytes are the same.
+    """
     from factcheck.pipeline import cache
 
     kept = cache.read(question.root, question.entry)
-    if not (isinstance(kept, tuple) and len(kept) == 5 and kept[0] == question.state[0] and kept[1] == question.root
-            and isinstance(kept[2], bytes) and isinstance(kept[3], bytes) and isinstance(kept[4], int)):
+    if not (isinstance(kept, tuple) and len(kept) == 6 and kept[2] == question.root and isinstance(kept[3], bytes)
+            and isinstance(kept[4], bytes) and isinstance(kept[5], int)):
+        return None
+    if kept[1] is None:
+        if kept[0] != question.listing.stamp:
+            return None
+    elif kept[1] != (question.digest if question.digest is not None else _digest(question.listing)):
         return None
     try:
-        sys.stdout.buffer.write(kept[2])
+        sys.stdout.buffer.write(kept[3])
         sys.stdout.flush()
-        sys.stderr.buffer.write(kept[3])
+        sys.stderr.buffer.write(kept[4])
         sys.stderr.flush()
     except BrokenPipeError:
-        return kept[4] or 1
-    return kept[4]
+        return kept[5] or 1
+    return kept[5]
 
 
 class Recording:
@@ -116,16 +132,26 @@ class Recording:
 
     def keep(self, status: int, root: str | None) -> None:
         """Store the answer: when the command ran to its end (status 0 or 1) on the question's ledger, and the
-        ledger is as it was when the command began."""
+        ledger is as it was when the command began.
+
+        Every stat the same means no file changed meanwhile, unless one had changed so lately that another
+        change could leave the same stat (see _racy): then its bytes are compared as well, and the answer is
+        kept with their digest instead of the stats.
+        """
         if status not in (0, 1) or root is None or os.path.realpath(root) != self.question.root:
             return
-        now = _state(self.question.root)
-        if now is None or now[1] != self.question.state[1]:
+        now = _listing(self.question.root)
+        if now is None or now.stamp != self.question.listing.stamp:
             return
+        digest = None
+        if _racy(now):
+            digest = _digest(now)
+            if digest is None or digest != self.question.digest:
+                return
         from factcheck.pipeline import cache
 
         cache.write(self.question.root, self.question.entry,
-                    (now[0], self.question.root, b"".join(self.out), b"".join(self.err), status))
+                    (now.stamp, digest, self.question.root, b"".join(self.out), b"".join(self.err), status))
 
 
 class _Tee(io.RawIOBase):
@@ -193,73 +219,89 @@ def _named(argv: Sequence[str], here: str, root: str) -> str:
     return digest.hexdigest()
 
 
-def _state(root: str) -> tuple[bytes, list[tuple[int, ...]]] | None:
-    """The ledger's state: a digest of what its commands read (see the module's text), and each file's
-    stat, by which a change while a command runs is seen; None for a ledger that is not answered."""
-    import hashlib  # here, as the cache is: a command line that asks nothing imports neither
+class _Listing:
+    """What a ledger's commands can read: every entry of the ledger's folder they look at (claims.yaml,
+    claims/, sources/) and of claims/ and sources/, by name, with its kind and stat (`stamp`); and the paths
+    of the files they read (`files`)."""
 
-    digest = hashlib.sha256()
-    stats: list[tuple[int, ...]] = []
+    def __init__(self) -> None:
+        self.stamp: list[tuple[Any, ...]] = []
+        self.files: list[tuple[str, str, int]] = []  # name, path, size
+
+
+# A change to a file leaves the same stat only if it comes within the file system's time step of the last
+# one; a file whose last change is older than this (here, by the clock) cannot have changed unseen.
+_RACY_NS = 3_000_000_000
+
+
+def _racy(listing: _Listing) -> bool:
+    """True when an entry changed so lately that its stat may not tell a change to come."""
+    since = time.time_ns() - _RACY_NS
+    return any(entry[4] >= since or entry[5] >= since for entry in listing.stamp if len(entry) > 2)
+
+
+def _listing(root: str) -> _Listing | None:
+    """The ledger's listing (see _Listing); None for a ledger that is not answered."""
+    listing = _Listing()
     for name in ("claims.yaml", "claims", "sources"):
         path = os.path.join(root, name)
         try:
             info = os.lstat(path)
         except FileNotFoundError:
-            digest.update(f"{name}\0none\0".encode())
+            listing.stamp.append((name, "none"))
             continue
         except OSError:
             return None
-        if stat.S_ISLNK(info.st_mode):
+        if not _add(listing, name, path, info, read=name == "claims.yaml"):
             return None
-        if name == "claims.yaml":
-            if not _hashed(digest, stats, name, path, info):
-                return None
-        elif stat.S_ISDIR(info.st_mode):
-            digest.update(f"{name}/\0".encode())
+        if name != "claims.yaml" and stat.S_ISDIR(info.st_mode):
             try:
                 with os.scandir(path) as scan:
                     entries = sorted(scan, key=lambda entry: entry.name)
+                inside = [(entry, entry.stat(follow_symlinks=False)) for entry in entries]
             except OSError:
                 return None
-            for entry in entries:
-                try:
-                    inner = entry.stat(follow_symlinks=False)
-                except OSError:
+            for entry, found in inside:
+                if not _add(listing, f"{name}/{entry.name}", entry.path, found, read=entry.name.endswith(_READ)):
                     return None
-                inside = f"{name}/{entry.name}"
-                if entry.name.endswith(_READ):
-                    if not _hashed(digest, stats, inside, entry.path, inner):
-                        return None
-                else:
-                    digest.update(f"{inside}\0{stat.S_IFMT(inner.st_mode)}\0".encode())
-        else:
-            digest.update(f"{name}\0{stat.S_IFMT(info.st_mode)}\0".encode())
-    return digest.digest(), stats
+    return listing
 
 
-def _hashed(digest: hashlib._Hash, stats: list[tuple[int, ...]], name: str, path: str, info: os.stat_result) -> bool:
-    """Add a file's kind and bytes to the digest and its stat to the list; False when it is not read here (a
-    link, or larger than any ledger file is read)."""
-    import hashlib
-
-    if stat.S_ISLNK(info.st_mode) or info.st_size > _LARGEST:
+def _add(listing: _Listing, name: str, path: str, info: os.stat_result, *, read: bool) -> bool:
+    """Add an entry to the listing; False when its ledger is not answered: a link where the tool looks, or
+    a file larger than any ledger file is read."""
+    if stat.S_ISLNK(info.st_mode) and (read or "/" not in name):
         return False
-    stats.append((info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns))
-    if not stat.S_ISREG(info.st_mode):
-        digest.update(f"{name}\0{stat.S_IFMT(info.st_mode)}\0".encode())
-        return True
-    try:
-        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
-        return False
-    try:
-        data = os.read(handle, info.st_size + 1)
-    except OSError:
-        return False
-    finally:
-        os.close(handle)
-    if len(data) != info.st_size:  # changing as it is read
-        return False
-    digest.update(f"{name}\0{len(data)}\0".encode())
-    digest.update(hashlib.sha256(data).digest())
+    listing.stamp.append((name, stat.S_IFMT(info.st_mode), info.st_ino, info.st_size, info.st_mtime_ns,
+                          info.st_ctime_ns, info.st_dev))
+    if read and stat.S_ISREG(info.st_mode):
+        if info.st_size > _LARGEST:
+            return False
+        listing.files.append((name, path, info.st_size))
     return True
+
+
+def _digest(listing: _Listing) -> bytes | None:
+    """A digest of the listing's names and kinds and of the bytes of every file it reads; None when a file
+    cannot be read whole as it was listed (it is changing, or went)."""
+    import hashlib  # here, as the cache is: a command line that asks nothing imports neither
+
+    digest = hashlib.sha256()
+    for entry in listing.stamp:
+        digest.update(f"{entry[0]}\0{entry[1]}\0".encode())
+    for name, path, size in listing.files:
+        try:
+            handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        except OSError:
+            return None
+        try:
+            data = os.read(handle, size + 1)
+        except OSError:
+            return None
+        finally:
+            os.close(handle)
+        if len(data) != size:
+            return None
+        digest.update(f"{name}\0{size}\0".encode())
+        digest.update(hashlib.sha256(data).digest())
+    return digest.digest()

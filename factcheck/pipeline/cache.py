@@ -6,6 +6,8 @@ bytes (not their time stamps), the tool's version and the Python version, so any
 miss for what depends on it and nothing stale is ever served. Entries are written through a
 temporary file and a rename, so concurrent runs and a killed writer leave either a whole entry or none;
 an entry that cannot be read is ignored. Only ledgers that load without a problem are cached.
+Answers (a command's whole output, see answers) are entries too, named by their command line and given
+for the ledger's state they hold.
 
 The folder sits in the ledger, where a pull request could add files to it, so every entry is signed with
 a key kept outside the repository (in the user's cache folder): an entry this machine did not write is
