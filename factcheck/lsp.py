@@ -20,7 +20,8 @@ from typing import Any, AnyStr
 
 from factcheck.checking.verification import ChunkWork
 from factcheck.errors import Problem
-from factcheck.ledger.ledgerfiles import SOURCES_DIR, find_files, find_root
+from factcheck.ledger.folder import SOURCES_DIR
+from factcheck.ledger.ledgerfiles import find_files, find_root
 from factcheck.ledger.model import STATUSES, Claim
 from factcheck.pipeline.store import Ledger, load_files
 

@@ -25,7 +25,8 @@ claims:
         text: Azerbaijan is working on more than 800 new weapons
 """
 # what a kept answer is given with: nothing else of the package
-ANSWERING = {"factcheck", "factcheck.__main__", "factcheck.pipeline", "factcheck.pipeline.answers", "factcheck.pipeline.cache"}
+ANSWERING = {"factcheck", "factcheck.__main__", "factcheck.pipeline", "factcheck.pipeline.answers", "factcheck.pipeline.cache",
+             "factcheck.ledger", "factcheck.ledger.folder"}
 
 
 def factcheck(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

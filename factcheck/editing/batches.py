@@ -17,7 +17,7 @@ from factcheck.editing.corrections import QUANTITY_FIELDS
 from factcheck.editing.edits import Outcome, claim_data, load_for_edit, rewrite, validation_message
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.ledger.files import LedgerLock
-from factcheck.ledger.ledgerfiles import CLAIMS_FILE
+from factcheck.ledger.folder import CLAIMS_FILE
 from factcheck.ledger.model import Claim, HistoryEntry
 from factcheck.yamlio.yamledit import YamlText
 

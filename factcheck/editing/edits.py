@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 from factcheck.errors import FactcheckError, Problem, RefusedError
 from factcheck.ledger.files import LOCK_NAME, LedgerLock, write_atomic
-from factcheck.ledger.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, find_files
+from factcheck.ledger.folder import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR
+from factcheck.ledger.ledgerfiles import find_files
 from factcheck.ledger.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, RatingScale, SourceMeta
 from factcheck.ledger.validation import error_message
 from factcheck.pipeline.cache import CACHE_DIR

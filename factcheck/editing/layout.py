@@ -11,7 +11,8 @@ from typing import Any
 
 from factcheck.errors import FactcheckError
 from factcheck.ledger.files import LedgerLock, write_atomic
-from factcheck.ledger.ledgerfiles import SOURCES_DIR, Refused, as_bytes, find_files
+from factcheck.ledger.folder import SOURCES_DIR
+from factcheck.ledger.ledgerfiles import Refused, as_bytes, find_files
 from factcheck.yamlio.canonical import in_layout
 from factcheck.yamlio.yamlsrc import parse
 

@@ -20,7 +20,7 @@ from factcheck.editing.corrections import QuotePlace, quote_places
 from factcheck.editing.edits import Outcome, add_source, load_for_edit, rewrite
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.ledger.files import LedgerLock, write_atomic
-from factcheck.ledger.ledgerfiles import SOURCE_SUFFIXES, SOURCES_DIR
+from factcheck.ledger.folder import SOURCE_SUFFIXES, SOURCES_DIR
 from factcheck.ledger.model import SLUG_RE, Claim
 from factcheck.ledger.sources import SourceRecord
 from factcheck.pipeline.store import ClaimRecord, Ledger

@@ -12,13 +12,8 @@ from pathlib import Path
 
 from factcheck import settings
 from factcheck.errors import FactcheckError
-
-CLAIMS_FILE = "claims.yaml"
-CLAIMS_DIR = "claims"
-SOURCES_DIR = "sources"
-# The files of a source: its text, its metadata, and the saved page or PDF its text was derived from.
-SNAPSHOT_SUFFIXES = (".txt", ".html", ".pdf")  # read only when a command needs their bytes
-SOURCE_SUFFIXES = (".yaml", *SNAPSHOT_SUFFIXES)
+from factcheck.ledger import folder
+from factcheck.ledger.folder import CLAIMS_DIR, CLAIMS_FILE, SNAPSHOT_SUFFIXES, SOURCE_SUFFIXES, SOURCES_DIR
 
 
 @dataclass
@@ -61,22 +56,10 @@ class Refused:
 LedgerFiles = Mapping[str, "bytes | Refused"]
 
 
-def holds_ledger(folder: Path) -> bool:
-    """True when the folder holds a ledger: a claims.yaml file or a claims/ folder."""
-    return (folder / CLAIMS_FILE).is_file() or (folder / CLAIMS_DIR).is_dir()
-
-
 def find_root(start: Path) -> Path | None:
-    """The ledger that holds `start`, as git finds its repository: `start` itself, else the nearest parent
-    folder with a ledger, looking no higher than the root of the git repository `start` is in (or of the
-    file system). None when there is none."""
-    here = start.resolve()
-    for folder in (here, *here.parents):
-        if holds_ledger(folder):
-            return folder
-        if (folder / ".git").exists():
-            return None
-    return None
+    """The ledger that holds `start` (see folder.find_root); None when there is none."""
+    found = folder.find_root(start)
+    return None if found is None else Path(found)
 
 
 def check_output(root: Path, output: Path) -> None:

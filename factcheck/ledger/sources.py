@@ -10,7 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from factcheck.errors import FactcheckError, Location, Problem
-from factcheck.ledger.ledgerfiles import SOURCES_DIR, Deferred, Refused, as_bytes
+from factcheck.ledger.folder import SOURCES_DIR
+from factcheck.ledger.ledgerfiles import Deferred, Refused, as_bytes
 from factcheck.ledger.model import SLUG_RE, SourceMeta
 from factcheck.ledger.validation import schema_problems, validate_read
 from factcheck.yamlio.fastyaml import fast_parse

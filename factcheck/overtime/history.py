@@ -9,7 +9,8 @@ from pathlib import Path, PurePosixPath
 
 from factcheck.errors import FactcheckError
 from factcheck.ledger.figures import count_of
-from factcheck.ledger.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR, Refused, find_files
+from factcheck.ledger.folder import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR
+from factcheck.ledger.ledgerfiles import Refused, find_files
 from factcheck.ledger.model import Claim, HistoryEntry, Quote, phrase
 from factcheck.pipeline.store import Ledger, build_ledger
 

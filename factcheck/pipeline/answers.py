@@ -16,9 +16,9 @@ of the bytes of every file the tool reads instead, and given when those are the 
 The command runs when there is no answer, and what it printed is kept as the new one, unless a file
 changed while it ran, the command failed (exit 2), or it read another folder than the one found here. A
 ledger with a link where the tool reads a file or looks into a folder is never answered. Entries are the
-cache's own, signed and written whole (see cache). This module imports only what Python starts with, and
-for a question hashlib, hmac and marshal; it reads only the ledger's listing, its files when they changed
-lately, and the one entry.
+cache's own, signed and written whole (see cache). This module imports only what Python starts with and
+the names of the ledger's files (ledger.folder), and for a question hashlib, hmac and marshal; it reads
+only the ledger's listing, its files when they changed lately, and the one entry.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import sys
 import time
 
 from factcheck import __version__
+from factcheck.ledger.folder import CLAIMS_DIR, CLAIMS_FILE, SOURCE_SUFFIXES, SOURCES_DIR, find_root
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -41,7 +42,6 @@ COMMANDS = ("list", "verify", "show", "diff", "report")
 # history) or write a file
 _NOT_ANSWERED = ("-C", "--root", "--no-cache", "--for-files", "--rev", "-o", "--output", "-h", "--help", "--version")
 _VOLATILE = {"_", "OLDPWD", "PWD", "SHLVL"}  # what a shell changes between two identical command lines
-_READ = (".yaml", ".txt", ".html", ".pdf")  # the files of claims/ and sources/ a command reads
 _LARGEST = 256 * 1024 * 1024  # a larger file is not hashed here: its ledger is not answered
 _NO = ("", "0", "false", "no", "off")
 
@@ -83,7 +83,7 @@ def _asked(argv: Sequence[str]) -> Question | None:
     if at == len(argv) or argv[at] not in COMMANDS or any(w.startswith(_NOT_ANSWERED) for w in argv[at + 1:]):
         return None
     here = os.getcwd()
-    root = os.path.realpath(os.path.join(here, given)) if given is not None else _found(here)
+    root = os.path.realpath(os.path.join(here, given)) if given is not None else find_root(here)
     if root is None:
         return None
     listing = _listing(root)
@@ -184,21 +184,6 @@ def _teed(stream: object, kept: list[bytes]) -> io.TextIOWrapper:
                             write_through=True)
 
 
-def _found(here: str) -> str | None:
-    """The ledger that holds this folder, as ledgerfiles.find_root finds it; None when there is none or it is
-    this folder's own (the command line then reads "." and names it so)."""
-    folder = here
-    while True:
-        if os.path.isfile(os.path.join(folder, "claims.yaml")) or os.path.isdir(os.path.join(folder, "claims")):
-            return folder
-        if os.path.exists(os.path.join(folder, ".git")):
-            return None
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return None
-        folder = parent
-
-
 def _named(argv: Sequence[str], here: str, root: str) -> str:
     """The part of an answer's name that is not the ledger: see the module's text."""
     import hashlib
@@ -243,7 +228,7 @@ def _racy(listing: _Listing) -> bool:
 def _listing(root: str) -> _Listing | None:
     """The ledger's listing (see _Listing); None for a ledger that is not answered."""
     listing = _Listing()
-    for name in ("claims.yaml", "claims", "sources"):
+    for name in (CLAIMS_FILE, CLAIMS_DIR, SOURCES_DIR):
         path = os.path.join(root, name)
         try:
             info = os.lstat(path)
@@ -252,9 +237,9 @@ def _listing(root: str) -> _Listing | None:
             continue
         except OSError:
             return None
-        if not _add(listing, name, path, info, read=name == "claims.yaml"):
+        if not _add(listing, name, path, info, read=name == CLAIMS_FILE):
             return None
-        if name != "claims.yaml" and stat.S_ISDIR(info.st_mode):
+        if name != CLAIMS_FILE and stat.S_ISDIR(info.st_mode):
             try:
                 with os.scandir(path) as scan:
                     entries = sorted(scan, key=lambda entry: entry.name)
@@ -262,7 +247,7 @@ def _listing(root: str) -> _Listing | None:
             except OSError:
                 return None
             for entry, found in inside:
-                if not _add(listing, f"{name}/{entry.name}", entry.path, found, read=entry.name.endswith(_READ)):
+                if not _add(listing, f"{name}/{entry.name}", entry.path, found, read=entry.name.endswith(SOURCE_SUFFIXES)):
                     return None
     return listing
 

@@ -27,6 +27,7 @@ import sys
 import time
 
 from factcheck import __version__
+from factcheck.ledger.folder import SNAPSHOT_SUFFIXES
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # reading an entry imports nothing more: a stored answer is given with only this (see answers)
@@ -53,8 +54,6 @@ def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "",
     `digests` gives the sha256 (hex) of files already read and hashed, by name (a ledger's snapshots, as
     its sources hold them once read): they are not read again.
     """
-    from factcheck.ledger.ledgerfiles import SNAPSHOT_SUFFIXES
-
     digest = hashlib.sha256(f"{__version__}|{FORMAT}|{sys.version_info[:2]}|{extra}".encode())
     known = digests or {}
     for name in sorted(files):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from factcheck.ledger.ledgerfiles import CLAIMS_DIR, CLAIMS_FILE, Deferred, Refused
+from factcheck.ledger.folder import CLAIMS_DIR, CLAIMS_FILE
+from factcheck.ledger.ledgerfiles import Deferred, Refused
 
 SHARE_FROM_BYTES = 256 * 1024  # claims files from which a cold command reads them in two shares (about 400 claims)
 # From about this size, a second process costs less than it saves (measured on two cores: the same time at

@@ -14,13 +14,8 @@ from typing import Any, Protocol
 from pydantic import TypeAdapter, ValidationError
 
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
-from factcheck.ledger.ledgerfiles import (
-    SOURCES_DIR,
-    Deferred,
-    Refused,
-    as_bytes,
-    find_files,
-)
+from factcheck.ledger.folder import SOURCES_DIR
+from factcheck.ledger.ledgerfiles import Deferred, Refused, as_bytes, find_files
 from factcheck.ledger.model import SLUG_RE, Claim, ClaimsFileTop, Settings
 from factcheck.ledger.sources import SourceRecord, load_sources, parse_metadata, read_snapshots
 from factcheck.ledger.validation import schema_problems, validate_read
