@@ -13,17 +13,9 @@ import pytest
 
 from factcheck.pipeline import answers, cache
 from tests.conftest import REPO, meta_for
+from tests.test_precommit import GOOD
 
-CLAIM = """\
-claims:
-  - id: weapons-2023
-    text: Azerbaijan is working on more than 800 new weapons.
-    claimant: The minister
-    date: 2023-09-29
-    appearances:
-      - source: src
-        text: Azerbaijan is working on more than 800 new weapons
-"""
+CLAIM = GOOD  # one claim quoting its source word for word
 # what a kept answer is given with: nothing else of the package
 ANSWERING = {"factcheck", "factcheck.__main__", "factcheck.pipeline", "factcheck.pipeline.answers", "factcheck.pipeline.cache",
              "factcheck.ledger", "factcheck.ledger.folder"}
@@ -56,7 +48,7 @@ def desk(ledger) -> Path:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("args", [("verify",), ("verify", "--format", "json"), ("list",), ("list", "--format", "csv"),
-                                  ("show", "weapons-2023"), ("verify", "weapons-2023"), ("diff",),
+                                  ("show", "c1"), ("verify", "c1"), ("diff",),
                                   ("report", "--format", "html"), ("report",)])
 def test_an_answer_is_the_same_bytes_and_status_without_the_command_line(desk: Path, args: tuple[str, ...]) -> None:
     first = factcheck("-C", str(desk), *args, cwd=desk.parent)
@@ -248,3 +240,4 @@ def test_an_old_ledger_is_answered_by_its_stats_alone_and_a_new_one_by_its_bytes
     assert capfdbinary.readouterr().out == b"from the old ledger\n"
     os.utime(desk / "sources" / "src.txt", (2, 2))  # a stat changed: the command runs again
     assert answered(answers.asked(argv)) is None
+
