@@ -241,3 +241,10 @@ def test_an_old_ledger_is_answered_by_its_stats_alone_and_a_new_one_by_its_bytes
     os.utime(desk / "sources" / "src.txt", (2, 2))  # a stat changed: the command runs again
     assert answered(answers.asked(argv)) is None
 
+
+def test_a_closed_output_asks_nothing(desk: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "factcheck", "-C", str(desk), "verify"], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONPATH=str(REPO)),
+                          preexec_fn=lambda: os.close(1))
+    assert "Traceback" not in done.stderr
+    assert answers_kept(desk) == []

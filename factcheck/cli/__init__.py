@@ -275,8 +275,15 @@ def _exit(code: int) -> NoReturn:
     """
     if _LEAVING_FAST:
         _KEPT.append(sys._getframe(1).f_locals)
-    sys.stdout.flush()
+    _flush()
     raise SystemExit(code)
+
+
+def _flush() -> None:
+    """Flush stdout and stderr, either of which is None when the command was started with it closed."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None:
+            stream.flush()
 
 
 DRY_RUN = click.option("--dry-run", is_flag=True, help="Write nothing; show the change as a unified diff.")
@@ -329,8 +336,7 @@ def main(question: Question | None = None) -> None:
     except SystemExit as done:
         code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        _flush()
     except BrokenPipeError:
         code, recording = code or 1, None
     if recording is not None:

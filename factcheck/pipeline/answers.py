@@ -65,6 +65,8 @@ def asked(argv: Sequence[str]) -> Question | None:
 
 
 def _asked(argv: Sequence[str]) -> Question | None:
+    if not (isinstance(sys.stdout, io.TextIOWrapper) and isinstance(sys.stderr, io.TextIOWrapper)):
+        return None  # a stream closed (None) or replaced: the command line runs as it is
     if os.isatty(1) or os.isatty(2):
         return None
     if os.environ.get("FACTCHECK_NO_CACHE", "").strip().lower() not in _NO:
