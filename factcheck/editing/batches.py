@@ -77,7 +77,7 @@ def add_claims_from(root: Path, rows: list[tuple[str, dict[str, Any]]], dry_run:
     claims = [_row_claim(where, row) for where, row in rows]
     incoming = {claim.id for claim in claims}
     with LedgerLock(root):
-        ledger, _known = load_for_edit(root, keep=lambda c: c.id in incoming)
+        ledger, _known = load_for_edit(root, ids=incoming, sources=False)
         seen: dict[str, str] = {}
         for (where, _row), claim in zip(rows, claims, strict=True):
             if (there := ledger.find(claim.id)) is not None:
@@ -138,7 +138,7 @@ def set_statuses_from(root: Path, rows: list[tuple[str, dict[str, Any]]], by: st
 
     wanted_ids = {str(row.get("id") or "") for _where, row in rows}
     with LedgerLock(root):
-        ledger, _known = load_for_edit(root, keep=lambda c: c.id in wanted_ids)
+        ledger, _known = load_for_edit(root, ids=wanted_ids, sources=False)
         updated: dict[str, Claim] = {}
         entries: dict[str, list[tuple[str, dict[str, Any]]]] = {}
         for where, row in rows:

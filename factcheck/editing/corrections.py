@@ -45,7 +45,7 @@ def set_claim(root: Path, claim_id: str, assignments: Sequence[str], dry_run: bo
     if not assignments:
         raise FactcheckError("nothing to set: give FIELD=VALUE (fields: " + ", ".join(SETTABLE) + ")")
     with LedgerLock(root):
-        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id, texts=True)
+        ledger, known = load_for_edit(root, ids={claim_id}, texts=True, sources=False)
         record = ledger.require(claim_id, known.files)
         data = claim_data(record.claim)
         quantity = dict(data.get("quantity") or {})
@@ -120,7 +120,7 @@ def rename_claim(root: Path, old: str, new: str, dry_run: bool = False) -> Outco
         raise FactcheckError(f"{new!r} is not a valid claim id: use lowercase letters, digits, '.', '_' and '-', "
                              "starting with a letter or digit")
     with LedgerLock(root):
-        ledger, known = load_for_edit(root, keep=lambda c: c.id in (old, new))
+        ledger, known = load_for_edit(root, ids={old, new}, sources=False)
         record = ledger.require(old, known.files)
         if (taken := ledger.find(new)) is not None:
             raise FactcheckError(f"claim {new!r} already exists at {taken.locate('id')}; nothing was written")
@@ -134,7 +134,7 @@ def remove_claim(root: Path, claim_id: str, force: bool = False, dry_run: bool =
     """Remove a claim. One with a verdict on record (its history) is what readers and exported reviews
     depend on: it is removed only with `force`."""
     with LedgerLock(root):
-        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        ledger, known = load_for_edit(root, ids={claim_id}, sources=False)
         record = ledger.require(claim_id, known.files)
         claim = record.claim
         if claim.history and not force:
@@ -192,7 +192,7 @@ def remove_quote(root: Path, claim_id: str, number: int | None, words: str | Non
     from factcheck.checking.checks import missing_support
 
     with LedgerLock(root):
-        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        ledger, known = load_for_edit(root, ids={claim_id}, sources=False)
         record = ledger.require(claim_id, known.files)
         place = _quote_at(record.claim, number, words)
         quotes = list(getattr(record.claim, place.kind))
@@ -215,7 +215,7 @@ def replace_quote(root: Path, claim_id: str, number: int, typed: str, dry_run: b
     typos, refusing paraphrase); the stance is kept."""
     from factcheck.checking.anchor import Located, locate_forgiving
     with LedgerLock(root):
-        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        ledger, known = load_for_edit(root, ids={claim_id})
         record = ledger.require(claim_id, known.files)
         place = _quote_at(record.claim, number, None)
         old = getattr(record.claim, place.kind)[place.index]
@@ -243,7 +243,7 @@ class Fix:
 def proposed_fixes(root: Path, claim_id: str) -> list[Fix]:
     """Each quote of a claim that is not found in its source, with its closest passage."""
     from factcheck.checking.anchor import Missing, Snapshot
-    ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+    ledger, known = load_for_edit(root, ids={claim_id})
     record = ledger.require(claim_id, known.files)
     fixes = []
     for place in quote_places(record.claim):
@@ -263,7 +263,7 @@ def fix_quotes(root: Path, claim_id: str, accept: Callable[[Fix], bool], dry_run
     with LedgerLock(root):
         fixes = [fix for fix in proposed_fixes(root, claim_id) if fix.new is not None]
         chosen = [fix for fix in fixes if accept(fix)]
-        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        ledger, known = load_for_edit(root, ids={claim_id})
         record = ledger.require(claim_id, known.files)
         if not chosen:
             return Outcome(root / record.doc.path, f"{claim_id}: no quote changed" if fixes else

@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 if TYPE_CHECKING:
     from factcheck.checking.anchor import Located
+    from factcheck.yamlio.yamlsrc import Document
 
 from factcheck.errors import FactcheckError, Problem, RefusedError
 from factcheck.ledger.files import LOCK_NAME, LedgerLock, write_atomic
@@ -29,7 +30,7 @@ from factcheck.ledger.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote
 from factcheck.ledger.validation import error_message
 from factcheck.pipeline.cache import CACHE_DIR
 from factcheck.pipeline.read import ChunkWork, read
-from factcheck.pipeline.store import ClaimRecord, Ledger, build_ledger, load_ledger
+from factcheck.pipeline.store import ClaimRecord, Ledger, Skim, build_ledger, load_ledger
 from factcheck.yamlio.yamledit import Flow, FlowList, YamlText, block
 
 SIMILAR_CLAIM_SCORE = 85.0
@@ -220,7 +221,7 @@ def add_claim(root: Path, fields: dict[str, Any], dry_run: bool = False) -> Outc
     except ValidationError as exc:
         raise FactcheckError(validation_message(exc)) from None
     with LedgerLock(root):
-        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim.id, texts=True)
+        ledger, known = load_for_edit(root, ids={claim.id}, texts=True, sources=False)
         if ledger.find(claim.id) is not None:
             raise FactcheckError(f"claim {claim.id!r} already exists at {ledger.require(claim.id).locate('id')}")
         path = append_target(root)
@@ -234,7 +235,7 @@ def add_claim(root: Path, fields: dict[str, Any], dry_run: bool = False) -> Outc
 def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str | None) -> Outcome:
     """Find typed words in a source forgivingly and attach the source's own exact words to a claim."""
     with LedgerLock(root):
-        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        ledger, known = load_for_edit(root, ids={claim_id})
         record = ledger.require(claim_id, known.files)
         source = ledger.sources.get(source_id)
         if source is None or source.text is None or source.meta is None:
@@ -293,7 +294,7 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
     if note is None or not note.strip():
         raise FactcheckError("a verdict needs a note that says why (--note); it was blank, so nothing was written")
     with LedgerLock(root):
-        ledger, known = load_for_edit(root, keep=lambda c: c.id == claim_id)
+        ledger, known = load_for_edit(root, ids={claim_id}, sources=False)
         record = ledger.require(claim_id, known.files)
         day = date or dt.date.today()
         claim = record.claim
@@ -345,10 +346,23 @@ class Known:
 
 class _Gather(ChunkWork):
     """Keeps, of each chunk of claims read, those an edit works on, and notes the others (a read.ChunkWork):
-    an edit of a large ledger never holds all its claims."""
+    an edit of a large ledger never holds all its claims. An edit that names its claims by id (`ids`) has
+    the others passed over unvalidated (see store.Skim)."""
 
-    def __init__(self, keep: Callable[[Claim], bool], texts: bool) -> None:
-        self.keep, self.texts, self.known = keep, texts, Known()
+    def __init__(self, keep: Callable[[Claim], bool], texts: bool, ids: Collection[str] | None = None) -> None:
+        self.keep, self.texts, self.ids, self.known = keep, texts, ids, Known()
+
+    def skim(self) -> Skim | None:
+        if self.ids is None:
+            return None
+        ids = self.ids
+        return Skim(lambda data: data.get("id") in ids, self._passed)
+
+    def _passed(self, doc: Document, items: list[tuple[int, str, str]]) -> None:
+        for _index, claim_id, text in items:
+            self.known.files[claim_id] = doc.path
+            if self.texts:
+                self.known.texts[claim_id] = text
 
     def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Any) -> list[ClaimRecord]:
         for record in records:
@@ -370,13 +384,24 @@ class _Gather(ChunkWork):
         self.known.texts.update(theirs[1])
 
 
-def load_for_edit(root: Path, keep: Callable[[Claim], bool] = lambda claim: False,
-                  texts: bool = False) -> tuple[Ledger, Known]:
-    """The ledger with only the claims `keep` wants (and all its sources and problems), and what is known of
-    the others."""
+def load_for_edit(root: Path, keep: Callable[[Claim], bool] | None = None, texts: bool = False, *,
+                  ids: Collection[str] | None = None, sources: bool = True) -> tuple[Ledger, Known]:
+    """The ledger with only the claims `keep` wants, or those with the `ids` given, and what is known of the
+    others (their files, and with `texts` their texts).
+
+    Claims asked for by `keep` are found among all the claims, validated; with `ids`, the others are passed
+    over unvalidated (see store.Skim), and the ledger's problems are those met reading the files and the
+    claims kept. Without `sources`, for an edit that does not look at them, the sources are not read.
+    """
     from factcheck.ledger.ledgerfiles import find_files
 
-    done = read(root, find_files(root), lambda: _Gather(keep, texts), fill_cache=False)
+    if ids is not None:
+        wanted = frozenset(ids)
+        keep = lambda claim: claim.id in wanted  # noqa: E731
+    chosen = keep if keep is not None else (lambda claim: False)
+    files = find_files(root, sources=sources)
+    done = read(root, files, lambda: _Gather(chosen, texts, frozenset(ids) if ids is not None else None),
+                fill_cache=False, sources=None if sources else Ledger())
     known = done.work.known
     known.texts = {claim_id: known.texts[claim_id] for claim_id, _, _ in done.ids if claim_id in known.texts}
     return done.ledger, known  # (the texts in ledger order, however they were read)
@@ -467,7 +492,7 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     `dry_run`, which gives the change as a unified diff instead).
 
     `expect` gives, for any run of the file's claims, what the edit should make of it. With `ledger` (read
-    under the same lock: the file's problems as they are) and `touches` (the ids of the claims the edit
+    under the same lock: the problems met reading the file) and `touches` (the ids of the claims the edit
     changes or removes; none: claims are added at the end), only the run of claims the edit works on is
     edited and read back, as a document of its own (see `_in_window`); else the whole file is edited and
     read before and after."""
@@ -504,7 +529,7 @@ def rewrite(root: Path, path: Path, edit: Callable[[YamlText], str],
     before = before or build_ledger({name: raw})  # the whole file read again, before and after
     after = build_ledger({name: new_raw})
     if [r.claim for r in after.claims] != expect([r.claim for r in before.claims]) \
-            or _codes(after.problems) - _codes(old_problems):
+            or _codes(after.problems) - _codes(before.problems):
         raise FactcheckError(f"the edit of {name} would not read back as intended; nothing was written "
                              "(please report this with the file)")
     if dry_run:

@@ -83,8 +83,9 @@ def ledgers_of(paths: Iterable[Path]) -> list[Path]:
     return list(found)
 
 
-def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferred | Refused]:
-    """Read the files that make up the ledger at `root`, keyed by their path relative to it.
+def find_files(root: Path, limit: int | None = None, *, sources: bool = True) -> dict[str, bytes | Deferred | Refused]:
+    """Read the files that make up the ledger at `root`, keyed by their path relative to it; without
+    `sources`, its claims files alone.
 
     Snapshots are only found here and read when a command needs them. A file over the size limit, or a
     source file that is not a regular file (a symbolic link, the only way a file in sources/ can lead
@@ -119,11 +120,11 @@ def find_files(root: Path, limit: int | None = None) -> dict[str, bytes | Deferr
     else:
         raise FactcheckError(f"no ledger in {root}: neither {CLAIMS_FILE} nor {CLAIMS_DIR}/ exists "
                              "(name the ledger's folder with -C DIR)")
-    sources = root / SOURCES_DIR
-    if os.path.lexists(sources):
-        _real_folder(sources)
+    folder = root / SOURCES_DIR
+    if sources and os.path.lexists(folder):
+        _real_folder(folder)
         entries += [(f"{SOURCES_DIR}/{e.name}", e.path, None if e.is_file(follow_symlinks=False) else _kind(Path(e.path)))
-                    for e in _listing(sources) if e.name.endswith(SOURCE_SUFFIXES)]
+                    for e in _listing(folder) if e.name.endswith(SOURCE_SUFFIXES)]
     files: dict[str, bytes | Deferred | Refused] = {}
     for name, path, odd in entries:
         if odd is not None:

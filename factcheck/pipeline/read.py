@@ -5,7 +5,9 @@
 2. Its sources are read, then each claims file a chunk of claims at a time: from the cache when the file is
    unchanged, else parsed and validated (store).
 3. The command's work (a ChunkWork) is given each chunk as it comes: rows for `list`, checks for `verify`,
-   rendered parts for `report`, the claims with a subject for `diff`, the claims an edit changes.
+   rendered parts for `report`, the claims with a subject for `diff`, the claims an edit changes. A work
+   that keeps only a few claims (an edit) has the others passed over unvalidated, their ids and texts
+   alone given to it (store.Skim): an edit checks the claims it changes, not the whole ledger.
 4. One merge.
 
 A ledger whose claims files reach the size rule (shares.SHARE_FROM_BYTES) is read in two shares, every
@@ -29,7 +31,7 @@ from factcheck.pipeline import collecting, forked, shares
 
 if TYPE_CHECKING:
     from factcheck.ledger.model import Settings
-    from factcheck.pipeline.store import ClaimRecord, Ledger
+    from factcheck.pipeline.store import ClaimRecord, Ledger, Skim
     from factcheck.yamlio.yamlsrc import Document, Path_
 
 
@@ -49,6 +51,11 @@ class ChunkWork:
 
     def again(self, path: str) -> None:
         """The claims file at `path` is read again from its start: forget what its chunks gave."""
+
+    def skim(self) -> Skim | None:
+        """For a work that keeps only a few claims and needs no more than the ids and texts of the others: how
+        they are passed over without being validated (see store.Skim). None: every claim is validated."""
+        return None
 
     def result(self) -> Any:
         return None
@@ -100,6 +107,7 @@ class _Tracked(Generic[W]):
         self.work = work
         self.ids: dict[str, list[tuple[str, Document, Path_]]] = {}
         self.settings: list[Settings] = []
+        self.skimmed = False  # claims were passed over: the ids of a chunk did not come in the file's order
 
     def chunk(self, ledger: Ledger, records: list[ClaimRecord], settings: Settings) -> list[ClaimRecord]:
         if records:
@@ -112,7 +120,22 @@ class _Tracked(Generic[W]):
         self.ids.pop(path, None)
         self.work.again(path)
 
+    def skim(self) -> Skim | None:
+        skim = self.work.skim()
+        if skim is None:
+            return None
+        from factcheck.pipeline.store import Skim
+
+        def passed(doc: Document, items: list[tuple[int, str, str]]) -> None:
+            self.ids.setdefault(doc.path, []).extend((claim_id, doc, ("claims", index)) for index, claim_id, _ in items)
+            self.skimmed = True
+            skim.passed(doc, items)
+
+        return Skim(skim.wants, passed)
+
     def ordered(self) -> list[tuple[str, Document, Path_]]:
+        if self.skimmed:
+            return [one for _, ids in sorted(self.ids.items()) for one in sorted(ids, key=lambda one: one[2][1])]
         return [one for _, ids in sorted(self.ids.items()) for one in ids]
 
     def settled(self, ledger: Ledger) -> bool:

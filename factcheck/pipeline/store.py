@@ -89,6 +89,28 @@ class EachChunk(Protocol):
         """The claims file at `path` is read again from its start (the fast reader gave up on it halfway):
         forget what its chunks gave."""
 
+    def skim(self) -> Skim | None:
+        """How the claims it will not keep are passed over without being validated (see Skim); None: every
+        claim is validated and given to `chunk`."""
+
+
+@dataclass(frozen=True)
+class Skim:
+    """How a work that keeps only a few claims passes over the others (an edit, which changes one claim and
+    needs only the ids and texts of the rest).
+
+    `wants` is given each claim's data as the fast reader read it, before validation: True for a claim the
+    work may keep, which is validated and given to `chunk` as ever. Each other claim is given to `passed`,
+    with the other claims of its chunk the work did not want, as (its index in the file, its id, its text),
+    and is never validated. Only a claim read as a mapping with a well-formed id and a text can be passed
+    over: any other is validated, and a chunk with one that fails is read exactly, with its problems. A
+    claims file with a merge key (`<<`), which only validation finds, is validated whole, and a chunk with
+    claims passed over is never cached.
+    """
+
+    wants: Callable[[Mapping[str, Any]], bool]
+    passed: Callable[[Document, list[tuple[int, str, str]]], None]
+
 
 def load_ledger(root: Path, *, fill_cache: bool = True) -> Ledger:
     """Load the whole ledger at `root` from disk, through the cache of validated data when it can.
@@ -261,23 +283,45 @@ class _Entries:
             cache.write(self.root, self._sources_entry(files), metas)
 
 
-def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None) -> _FastRead | None:
-    """A claims file read from its cache entry; None for an entry of another shape."""
+def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None, skim: Skim | None = None) -> _FastRead | None:
+    """A claims file read from its cache entry; None for an entry of another shape. With `skim`, only the
+    claims it wants are validated again (see Skim)."""
     if not isinstance(value, dict) or not isinstance(value.get("chunks"), list):
         return None
     try:
         settings = None if value.get("settings") is None else Settings.model_validate(value["settings"])
         doc = Document(name, raw=without_bom(raw))
         read = _FastRead(doc, settings)
-        chunks = [_claim_list().validate_python(marshal.loads(chunk)) for chunk in value["chunks"]]
-    except (ValidationError, KeyError, TypeError, ValueError, EOFError):
+        chunks, base = [], 0
+        for chunk in value["chunks"]:
+            data = marshal.loads(chunk)
+            validated = _validated(data, base, len(data) if isinstance(data, list) else None, skim)
+            if validated is None:
+                return None
+            chunks.append((validated, len(data)))
+            base += len(data)
+    except (KeyError, TypeError, ValueError, EOFError):
         return None
-    for claims in chunks:  # (validated first: a work is given no chunk of an entry that then fails)
-        base = len(doc.claim_ids)  # the index in its file of the chunk's first claim
-        records = [ClaimRecord(claim, doc, ("claims", base + i)) for i, claim in enumerate(claims)]
-        doc.claim_ids.extend(record.claim.id for record in records)
-        read.records.extend(records if keep is None else keep(records, settings))
+    for (claims, passed), size in chunks:  # (validated first: a work is given no chunk of an entry that then fails)
+        doc.claim_ids.extend([None] * size)
+        _give(read, doc, claims, passed, keep, skim, settings)
     return read
+
+
+def _give(read: _FastRead, doc: Document, claims: list[tuple[int, Claim]], passed: list[tuple[int, str, str]],
+          keep: _Keep | None, skim: Skim | None, settings: Settings | None) -> None:
+    """One chunk's claims, validated (each with its index in the file), to the work; those passed over
+    unvalidated, to the skim's `passed`."""
+    for index, claim_id, _text in passed:
+        doc.claim_ids[index] = claim_id
+    if passed:
+        assert skim is not None
+        skim.passed(doc, passed)
+    records = []
+    for index, claim in claims:
+        doc.claim_ids[index] = claim.id
+        records.append(ClaimRecord(claim, doc, ("claims", index)))
+    read.records.extend(records if keep is None else keep(records, settings))
 
 
 def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share | None = None,
@@ -291,6 +335,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share 
     ledger.sources, source_problems = sources.sources, list(sources.problems)
     claim_files = sorted(name for name in files if is_claims_file(name))
     forced, settings_doc = settings, None
+    skim = each.skim() if each is not None else None
     for name in claim_files:
         part = "whole" if share is None else share.part(name)
         if part == "none":
@@ -308,10 +353,11 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share 
         if entry:
             assert entries is not None
             hit = entries.claims(name, raw)
-            fast = None if hit is None else _cached_file(raw, name, hit, keep)
-            entry = fast is None  # read: its entry is written once it is known to have no problem
+            fast = None if hit is None else _cached_file(raw, name, hit, keep, skim)
+            entry = fast is None and skim is None  # read: its entry is written once it is known to have no problem
         if fast is None:
-            fast = _claims_fast(raw, name, entry, (share.which, 2) if part == "split" and share else None, keep)
+            fast = _claims_fast(raw, name, entry, (share.which, 2) if part == "split" and share else None, keep,
+                                skim if skim is not None and b"<<" not in raw else None)
         if fast is None and part == "split":
             return None
         if fast is None and each is not None:
@@ -371,7 +417,7 @@ class _FastRead:
 
 
 def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] | None = None,
-                 keep: _Keep | None = None) -> _FastRead | None:
+                 keep: _Keep | None = None, skim: Skim | None = None) -> _FastRead | None:
     """A claims file read by the fast path, or None at the first sign that it needs the exact reader.
 
     A block list of claims is read a chunk of claims at a time: the chunks are decoded, scanned for what
@@ -385,7 +431,7 @@ def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] 
     starts = claim_starts(body)
     flow = flow_claims(body) if starts is None else None
     if flow is not None and flow[2]:
-        return _flow_claims_fast(body, name, flow, for_cache, share, keep)
+        return _flow_claims_fast(body, name, flow, for_cache, share, keep, skim)
     if starts is None:  # not a block list of the usual shape: read the file whole
         text, problem = decode(raw, name)
         if problem is not None or text is None or not is_plain(text) or share is not None:
@@ -395,7 +441,7 @@ def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] 
             return None
         doc = Document(name, raw=body)
         doc.claim_ids = [None] * len(top["claims"])
-        return _validate_fast(doc, top, [(top["claims"], 0, None)], for_cache, keep)
+        return _validate_fast(doc, top, [(top["claims"], 0, None)], for_cache, keep, skim=skim)
     every = _chunks(len(starts) - 1, share)
     bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
     # Each chunk is decoded and scanned on the reading thread as it is read (the scan looks within lines,
@@ -409,7 +455,7 @@ def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] 
         doc._claim_starts = starts  # type: ignore[attr-defined]
         doc.claim_ids = [None] * (len(starts) - 1)
         chunks = ((chunk, i, j - i) for chunk, (i, j) in zip(parsed, bounds, strict=True))
-        return _validate_fast(doc, top, chunks, for_cache, keep,
+        return _validate_fast(doc, top, chunks, for_cache, keep, skim=skim,
                               exactly=lambda i, j: _chunk_exactly(doc, body, starts, i, j))
     finally:
         parsed.close()  # stop reading ahead when the file is refused halfway
@@ -424,7 +470,8 @@ def _chunks(claims: int, share: tuple[int, int] | None) -> list[tuple[int, int]]
 
 
 def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpan]],
-                      for_cache: bool, share: tuple[int, int] | None, keep: _Keep | None) -> _FastRead | None:
+                      for_cache: bool, share: tuple[int, int] | None, keep: _Keep | None,
+                      skim: Skim | None = None) -> _FastRead | None:
     """A claims list in flow style read a chunk of claims at a time, as a block list is: each chunk is the
     text of its claims' mappings inside `[ ]`, so a file written on one line is never held as one tree."""
     begin, end, spans = flow
@@ -440,14 +487,14 @@ def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpa
         doc._flow_spans = spans  # type: ignore[attr-defined]
         doc.claim_ids = [None] * len(spans)
         chunks = ((chunk, i, j - i) for chunk, (i, j) in zip(parsed, bounds, strict=True))
-        return _validate_fast(doc, top, chunks, for_cache, keep)
+        return _validate_fast(doc, top, chunks, for_cache, keep, skim=skim)
     finally:
         parsed.close()
 
 
 def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[Any, int, int | None]],
                    for_cache: bool, keep: _Keep | None = None,
-                   exactly: Callable[[int, int], _Exact | None] | None = None) -> _FastRead | None:
+                   exactly: Callable[[int, int], _Exact | None] | None = None, skim: Skim | None = None) -> _FastRead | None:
     """Validate natively read claims, a chunk at a time; None when the file must be read whole by the exact
     reader (which says why).
 
@@ -456,7 +503,7 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
     validation) is read again by `exactly`, when given: the exact reader's data for just that chunk, so
     one mistake in a large file costs one chunk, and its problems are located as the whole file's would
     be. With `keep`, only the records it returns for each chunk are kept; it is given a chunk once the
-    chunk is read.
+    chunk is read. With `skim`, only the claims it wants are validated (see Skim).
     """
     try:
         settings = ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"}, "claims": []}).ledger
@@ -464,9 +511,12 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
         return None
     read = _FastRead(doc, settings)
     for chunk, first, expected in chunks:
-        claims = _validated(chunk, first, expected)
+        validated = _validated(chunk, first, expected, skim)
+        passed: list[tuple[int, str, str]] = []
         exact = None
-        if claims is None:  # the fast path cannot take this chunk
+        if validated is not None:
+            claims, passed = validated
+        else:  # the fast path cannot take this chunk
             exact = None if exactly is None or expected is None else exactly(first, first + expected)
             if exact is None:
                 return None
@@ -478,27 +528,45 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
                     claims.append((index, validate_read(Claim, raw_claim)))
                 except ValidationError as exc:
                     read.problems.extend(schema_problems(exc, doc, ("claims", index), Claim, claim_id=_raw_id(raw_claim)))
-        records = []
-        for index, claim in claims:
-            doc.claim_ids[index] = claim.id
-            records.append(ClaimRecord(claim, doc, ("claims", index)))
-        read.records.extend(records if keep is None else keep(records, settings))
-        if for_cache:  # (a chunk with problems is never cached: the ledger's entry is written only without any)
+        _give(read, doc, claims, passed, keep, skim, settings)
+        if for_cache and not passed:  # (a chunk with problems is never cached: the ledger's entry is written only without any)
             data = [_json_dates(raw_claim) for raw_claim in chunk] if exact is None else \
                 [claim.model_dump(mode="json", exclude_defaults=True) for _, claim in claims]
             read.chunks.append(marshal.dumps(data, MARSHAL_VERSION))
     return read
 
 
-def _validated(chunk: Any, first: int, expected: int | None) -> list[tuple[int, Claim]] | None:
-    """The chunk's claims validated, each with its index in the file; None when the fast path cannot take it
-    (refused by the native parser, items that were not where their indentation said, an invalid claim)."""
+def _validated(chunk: Any, first: int, expected: int | None,
+               skim: Skim | None = None) -> tuple[list[tuple[int, Claim]], list[tuple[int, str, str]]] | None:
+    """The chunk's claims validated, each with its index in the file, and (with `skim`) those passed over
+    unvalidated, as (index, id, text); None when the fast path cannot take the chunk (refused by the native
+    parser, items that were not where their indentation said, an invalid claim among those validated)."""
     if not isinstance(chunk, list) or (expected is not None and len(chunk) != expected):
         return None
-    try:
-        return list(enumerate(_claim_list().validate_python(chunk), first))  # in one call: a fifth quicker
+    wanted, passed = list(enumerate(chunk, first)), []
+    if skim is not None:
+        wanted = []
+        for index, data in enumerate(chunk, first):
+            glance = _glance(data)
+            if glance is None or skim.wants(data):
+                wanted.append((index, data))
+            else:
+                passed.append((index, *glance))
+    try:  # in one call: a fifth quicker
+        claims = _claim_list().validate_python(chunk if not passed else [data for _, data in wanted])
     except ValidationError:
         return None
+    return [(index, claim) for (index, _), claim in zip(wanted, claims, strict=True)], passed
+
+
+def _glance(data: Any) -> tuple[str, str] | None:
+    """The id and text of a claim as read, when it can be passed over unvalidated (see Skim); else None."""
+    if not isinstance(data, dict):
+        return None
+    claim_id, text = data.get("id"), data.get("text")
+    if not isinstance(claim_id, str) or not isinstance(text, str) or not SLUG_RE.fullmatch(claim_id):
+        return None
+    return claim_id, text
 
 
 @functools.cache

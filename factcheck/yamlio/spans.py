@@ -16,11 +16,16 @@ def claim_starts(text: bytes) -> list[int] | None:
 
     None when the list is not a block list of the usual shape. The items are found by their indentation
     alone, so a caller must check that reading the pieces gives exactly one claim per start. Those of a large
-    file are found once for the very bytes object (the settings, each share of a read and an edit all ask).
+    file are found once for the same bytes (the settings, each share of a read and an edit all ask, an edit
+    of the file's bytes read again).
     """
     known = _FOUND.get(id(text))
     if known is not None and known[0] is text:
         return known[1]
+    if len(text) >= _REMEMBER_FROM:  # the same bytes in another object: comparing costs far less than a scan
+        for seen, found in _FOUND.values():
+            if len(seen) == len(text) and seen == text:
+                return found
     starts = _claim_starts(text)
     if len(text) >= _REMEMBER_FROM:
         if len(_FOUND) >= 64:
