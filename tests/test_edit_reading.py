@@ -133,3 +133,26 @@ def test_a_large_file_s_claims_are_found_once_for_the_same_bytes(tmp_path: Path)
         moved = spans.claim_starts(other)
         assert scans.call_count == 2 and moved is not None and first is not None
         assert moved[8] == first[8] + 1 and len(moved) == len(first)
+
+
+def test_a_quote_reads_only_the_source_it_quotes(tmp_path: Path) -> None:
+    from factcheck.editing.edits import add_quote
+    from factcheck.errors import FactcheckError
+    from factcheck.ledger import ledgerfiles
+
+    generate(tmp_path, 200)
+    words = " ".join((tmp_path / "sources" / "s00003.txt").read_text(encoding="utf-8").split()[:9])
+    opened: list[str] = []
+    reading = ledgerfiles._read_up_to
+
+    def read_up_to(path: Any, limit: int) -> Any:
+        opened.append(Path(path).relative_to(tmp_path).as_posix())
+        return reading(path, limit)
+
+    with mock.patch.object(ledgerfiles, "_read_up_to", read_up_to):
+        done = add_quote(tmp_path, "c000003", "s00003", words, None)
+    assert sorted(opened) == ["claims.yaml", "sources/s00003.txt", "sources/s00003.yaml"]
+    assert done.message.startswith("added an appearance to 'c000003'")
+    with pytest.raises(FactcheckError) as missing:
+        add_quote(tmp_path, "c000003", "s0003", words, None)
+    assert "no usable source 's0003'" in str(missing.value) and "s00003, s00004" in str(missing.value)

@@ -235,11 +235,13 @@ def add_claim(root: Path, fields: dict[str, Any], dry_run: bool = False) -> Outc
 def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str | None) -> Outcome:
     """Find typed words in a source forgivingly and attach the source's own exact words to a claim."""
     with LedgerLock(root):
-        ledger, known = load_for_edit(root, ids={claim_id})
+        ledger, known = load_for_edit(root, ids={claim_id}, sources={source_id})
         record = ledger.require(claim_id, known.files)
         source = ledger.sources.get(source_id)
         if source is None or source.text is None or source.meta is None:
-            names = ", ".join(sorted(ledger.sources)) or "none"
+            from factcheck.pipeline.store import read_sources
+
+            names = ", ".join(sorted(read_sources(find_files(root), snapshots=False).sources)) or "none"
             raise FactcheckError(f"no usable source {source_id!r} (a snapshot and its metadata); sources: {names}")
         from factcheck.checking.anchor import Located, Snapshot, locate_forgiving, pin, too_short
 
@@ -385,13 +387,14 @@ class _Gather(ChunkWork):
 
 
 def load_for_edit(root: Path, keep: Callable[[Claim], bool] | None = None, texts: bool = False, *,
-                  ids: Collection[str] | None = None, sources: bool = True) -> tuple[Ledger, Known]:
+                  ids: Collection[str] | None = None, sources: bool | Collection[str] = True) -> tuple[Ledger, Known]:
     """The ledger with only the claims `keep` wants, or those with the `ids` given, and what is known of the
     others (their files, and with `texts` their texts).
 
     Claims asked for by `keep` are found among all the claims, validated; with `ids`, the others are passed
     over unvalidated (see store.Skim), and the ledger's problems are those met reading the files and the
-    claims kept. Without `sources`, for an edit that does not look at them, the sources are not read.
+    claims kept. Without `sources`, for an edit that does not look at them, the sources are not read; given
+    source ids, only those sources are.
     """
     from factcheck.ledger.ledgerfiles import find_files
 

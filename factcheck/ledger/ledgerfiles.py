@@ -6,7 +6,7 @@ import errno
 import os
 import stat
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,9 +83,10 @@ def ledgers_of(paths: Iterable[Path]) -> list[Path]:
     return list(found)
 
 
-def find_files(root: Path, limit: int | None = None, *, sources: bool = True) -> dict[str, bytes | Deferred | Refused]:
+def find_files(root: Path, limit: int | None = None, *,
+               sources: bool | Collection[str] = True) -> dict[str, bytes | Deferred | Refused]:
     """Read the files that make up the ledger at `root`, keyed by their path relative to it; without
-    `sources`, its claims files alone.
+    `sources`, its claims files alone; with source ids, the claims files and those sources' files.
 
     Snapshots are only found here and read when a command needs them. A file over the size limit, or a
     source file that is not a regular file (a symbolic link, the only way a file in sources/ can lead
@@ -124,7 +125,8 @@ def find_files(root: Path, limit: int | None = None, *, sources: bool = True) ->
     if sources and os.path.lexists(folder):
         _real_folder(folder)
         entries += [(f"{SOURCES_DIR}/{e.name}", e.path, None if e.is_file(follow_symlinks=False) else _kind(Path(e.path)))
-                    for e in _listing(folder) if e.name.endswith(SOURCE_SUFFIXES)]
+                    for e in _listing(folder) if e.name.endswith(SOURCE_SUFFIXES)
+                    and (sources is True or _source_id(e.name) in sources)]
     files: dict[str, bytes | Deferred | Refused] = {}
     for name, path, odd in entries:
         if odd is not None:
@@ -146,6 +148,11 @@ def find_files(root: Path, limit: int | None = None, *, sources: bool = True) ->
         else:
             files[name] = data
     return files
+
+
+def _source_id(name: str) -> str:
+    """The id of the source a file of sources/ belongs to: its name without the suffix."""
+    return next(name[:-len(suffix)] for suffix in SOURCE_SUFFIXES if name.endswith(suffix))
 
 
 def _read_up_to(path: str | os.PathLike[str], limit: int) -> tuple[int, bytes]:

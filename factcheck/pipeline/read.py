@@ -93,7 +93,7 @@ def read(root: Path, files: Files, make: Callable[[], W], *, fill_cache: bool = 
     with collecting.paused():
         work = make()
         if shares.claims_size(files) >= shares.SHARE_FROM_BYTES:
-            done = _in_shares(root, files, work, sources)
+            done = _in_shares(root, files, work, sources, fill_cache)
             if done is not None:
                 return done
             work = make()  # the first may have seen some chunks
@@ -159,7 +159,7 @@ def _in_one(root: Path, files: Files, work: W, fill_cache: bool, sources: Ledger
     return Read(ledger, work, tracked.ordered())
 
 
-def _in_shares(root: Path, files: Files, work: W, sources: Ledger | None) -> Read[W] | None:
+def _in_shares(root: Path, files: Files, work: W, sources: Ledger | None, fill_cache: bool = True) -> Read[W] | None:
     """The ledger read in two shares, every other chunk of each claims file, the second in a forked process
     (see store.build_share), `work` doing each one's (made before the fork, so a work can hold what both
     processes share, such as a spool); None when it cannot be read so.
@@ -200,7 +200,7 @@ def _in_shares(root: Path, files: Files, work: W, sources: Ledger | None) -> Rea
                 "work": tracked.work.result()}
 
     if sources is None:
-        sources = read_sources(files, snapshots=work.uses_snapshots, root=root)  # once, for both processes
+        sources = read_sources(files, snapshots=work.uses_snapshots, root=root, fill=fill_cache)  # once, for both
     helper = forked.start(other)
     if helper is None:
         return None

@@ -148,12 +148,12 @@ def build_ledger(files: Mapping[str, bytes | Deferred | Refused], *, each: EachC
 
 
 def read_sources(files: Mapping[str, bytes | Deferred | Refused], *, snapshots: bool = True,
-                 root: Path | None = None) -> Ledger:
+                 root: Path | None = None, fill: bool = True) -> Ledger:
     """A ledger of the sources alone, their snapshots read and decoded: for processes about to share out
     the claims, which then hold one copy of them between them (see build_share). Without `snapshots`, for
     work that does not look into them, they are left to be read when first needed. With `root`, the
-    metadata comes through its cache entry."""
-    return _read_sources(files, snapshots, _Entries(root, True) if root is not None and cache.enabled() else None)
+    metadata comes through its cache entry (written when it is missing, unless not to `fill`)."""
+    return _read_sources(files, snapshots, _Entries(root, fill) if root is not None and cache.enabled() else None)
 
 
 def _read_sources(files: Mapping[str, bytes | Deferred | Refused], snapshots: bool, entries: _Entries | None) -> Ledger:
