@@ -80,6 +80,42 @@ def test_injected_script_does_not_run(browser, tmp_path: Path) -> None:  # type:
     assert console == []
 
 
+def test_problems_are_listed_in_pieces_each_as_written(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The problems' table is written a few rows at a time, outside the template: every problem is a row, in
+    order, its message (here quoting a hostile source's own characters) shown as text, never run."""
+    import hashlib
+    from unittest import mock
+
+    from factcheck.render import html
+
+    said = [f"<script>window.__injected = {n}</script> said \u201cweapons {n}\u201d" for n in range(1, 6)]
+    snapshot = "\n".join(said) + "\n"
+    typed = [words.replace("\u201c", '"').replace("\u201d", '"') for words in said]  # found only after folding
+    claims = "".join(f"  - id: c{n}\n    text: t\n    claimant: c\n    date: 2024-01-0{n}\n    appearances:\n"
+                     f"      - source: src\n        text: {json.dumps(typed[n - 1])}\n" for n in range(1, 6))
+    (tmp_path / "claims.yaml").write_text("claims:\n" + claims)
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "src.txt").write_text(snapshot)
+    digest = hashlib.sha256(snapshot.encode()).hexdigest()
+    (tmp_path / "sources" / "src.yaml").write_text(f"title: t\npublished: 2024-01-01\nsha256: {digest}\n")
+    report = tmp_path / "report.html"
+    rows = html.problem_rows
+    with mock.patch.object(html, "problem_rows", lambda items: rows(items, every=2)):
+        # (each claim is dated after the source it appears in: four errors)
+        assert run("-C", tmp_path, "report", "--format", "html", "-o", report).exit_code == 1
+    page, console, _ = open_report(browser, report)
+    assert page.evaluate("window.__injected === undefined") and console == []
+    assert page.locator("#problems script").count() == 0
+    rows = page.locator("#problems tbody tr").all_inner_texts()
+    assert len(rows) == 9  # in five pieces
+    lines = [int(row.split(":")[1]) for row in rows]
+    assert lines == sorted(lines)
+    folded = [row for row in rows if "quote-normalized" in row]
+    assert len(folded) == 5
+    for n, row in enumerate(folded, 1):
+        assert row.startswith(f"claims.yaml:{8 + 7 * (n - 1)}:") and f"'{said[n - 1]}'" in row
+
+
 def evidence_ledger(example: Path, tmp_path: Path) -> Path:
     """The example with a misquote, a forced verdict and a verdict imported from another fact-checker."""
     claims = example / "claims.yaml"

@@ -97,20 +97,36 @@ def report(data: dict[str, Any], claims: Iterable[bytes], max_charts: int = 40,
     ledger = data["ledger"]
     title = ledger["name"] or "Ledger report"
     publisher = (ledger["publisher"] or {}).get("name")
-    marker = f"<!--claims-{token}-->"
-    # the long tables' rows are written here, as the claims are (see claims_part); the page around them by Jinja
+    marker, listed = f"<!--claims-{token}-->", f"<!--problems-{token}-->"
+    # the long tables' rows are written here, as the claims are (see claims_part, problem_rows); the page
+    # around them by Jinja
     with collecting.paused(freeze=False):  # a page of many pieces, made once
         page = _environment().get_template("report.html").render(
             report=data, charts=marks, title=title, publisher=publisher, max_charts=charts.max_charts,
             uncharted=sum(1 for s, c in zip(all_series, marks, strict=True) if len(s["claims"]) > 1 and c is None),
             rows=[Markup(_series_rows(s)) for s in all_series], steps=[Markup(_step_items(s)) for s in all_series],
             lines=[Markup(_line_items(s)) for s in all_series],
-            sources=Markup(_source_rows(data["sources"])), claims=Markup(marker))
+            sources=Markup(_source_rows(data["sources"])), claims=Markup(marker), problems=Markup(listed))
         drawn = charts.drawn(all_series, band)
     head, tail = page.split(marker)
     # pygal writes the SVG with an XML library, so every text in it is already escaped
     head = re.sub(f"<!--chart-([0-9]+)-{token}-->", lambda mark: drawn[int(mark.group(1))], head)
-    return itertools.chain((head.encode("utf-8"),), claims, (tail.encode("utf-8"),))
+    rows: Iterable[bytes] = ()
+    before, after = head, ""
+    if listed in head:  # (the table is left out when there is no problem)
+        before, after = head.split(listed)
+        rows = problem_rows(data["problems"]["items"])
+    return itertools.chain((before.encode("utf-8"),), rows, (after.encode("utf-8"),), claims, (tail.encode("utf-8"),))
+
+
+def problem_rows(items: Sequence[dict[str, Any]], every: int = 2000) -> Iterator[bytes]:
+    """The rows of the problems' table (as the report value lists them), as UTF-8, `every` rows a piece: a
+    ledger right after a new check can have half a million, which are never one string."""
+    for start in range(0, len(items), every):
+        yield "".join(
+            f'      <tr><td>{html(p["path"])}:{p["line"]}:{p["column"]}</td><td class="sev-{html(p["severity"])}">'
+            f'{html(p["severity"])}</td>\n          <td>{html(p["code"])}</td><td>{html(p["message"])}</td></tr>\n'
+            for p in items[start:start + every]).encode("utf-8")
 
 
 MATCH_WORDS = {"exact": "found exactly", "normalized": "found after folding whitespace, quotes or dashes",
