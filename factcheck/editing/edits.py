@@ -613,7 +613,8 @@ def similar_claims(texts: dict[str, str], claim: Claim) -> list[str]:
     """The claim (of `texts`, by id) that reads nearly the same as `claim`, if one does."""
     from rapidfuzz import fuzz, process
 
-    best = process.extractOne(claim.text, texts, scorer=fuzz.token_sort_ratio, processor=str.casefold)
+    best = process.extractOne(claim.text, texts, scorer=fuzz.token_sort_ratio, processor=str.casefold,
+                              score_cutoff=SIMILAR_CLAIM_SCORE)  # (a cutoff lets the scorer stop early)
     if best is None or best[1] < SIMILAR_CLAIM_SCORE:
         return []
     text, score, claim_id = best

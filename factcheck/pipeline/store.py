@@ -545,28 +545,20 @@ def _validated(chunk: Any, first: int, expected: int | None,
         return None
     wanted, passed = list(enumerate(chunk, first)), []
     if skim is not None:
-        wanted = []
+        wanted, wants, slug = [], skim.wants, SLUG_RE.fullmatch
         for index, data in enumerate(chunk, first):
-            glance = _glance(data)
-            if glance is None or skim.wants(data):
-                wanted.append((index, data))
-            else:
-                passed.append((index, *glance))
+            if type(data) is dict:  # passed over: a mapping with a well-formed id and a text, not wanted
+                claim_id, text = data.get("id"), data.get("text")
+                if type(claim_id) is str and type(text) is str and slug(claim_id) and not wants(data):
+                    passed.append((index, claim_id, text))
+                    continue
+            wanted.append((index, data))
     try:  # in one call: a fifth quicker
         claims = _claim_list().validate_python(chunk if not passed else [data for _, data in wanted])
     except ValidationError:
         return None
     return [(index, claim) for (index, _), claim in zip(wanted, claims, strict=True)], passed
 
-
-def _glance(data: Any) -> tuple[str, str] | None:
-    """The id and text of a claim as read, when it can be passed over unvalidated (see Skim); else None."""
-    if not isinstance(data, dict):
-        return None
-    claim_id, text = data.get("id"), data.get("text")
-    if not isinstance(claim_id, str) or not isinstance(text, str) or not SLUG_RE.fullmatch(claim_id):
-        return None
-    return claim_id, text
 
 
 @functools.cache
