@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -473,3 +474,30 @@ def test_show_locates_the_claim_from_the_current_folder(tmp_path: Path, monkeypa
     monkeypatch.chdir(tmp_path)
     assert run("-C", "desk", "show", "bad").stdout.split("\n", 1)[0].endswith("desk/claims/2024.yaml:8:5")
     assert json.loads(run("-C", "desk", "show", "bad", "--format", "json").stdout)["location"] == "desk/claims/2024.yaml:8:5"
+
+
+def test_verify_prints_many_problems_a_piece_at_a_time(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """verify's text is written a few lines at a time (half a million problems are never one string): the
+    same lines, in the same order, as written at once, and each piece ends a line."""
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck.render import text
+
+    generate(tmp_path, 40, findings=True)
+    monkeypatch.setenv("FACTCHECK_NO_CACHE", "1")  # (what --no-cache sets, undone after the test)
+    whole = run("-C", tmp_path, "verify")
+    pieces: list[str] = []
+    lines = text.problem_lines
+
+    def in_threes(*args: object, **kwargs: object) -> Iterator[str]:
+        for piece in lines(*args, every=3):
+            pieces.append(piece)
+            yield piece
+
+    with mock.patch.object(text, "problem_lines", in_threes):
+        again = run("-C", tmp_path, "verify")
+    assert again.exit_code == whole.exit_code == 1
+    assert again.stdout == whole.stdout == "".join(pieces)
+    assert len(pieces) == -(-whole.stdout.count("\n") // 3) > 10
+    assert all(piece.endswith("\n") and piece.count("\n") <= 3 for piece in pieces)

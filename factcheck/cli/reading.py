@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -122,14 +122,16 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
         found, sources = _from_here(_root(ctx), outcome.problems), outcome.sources
         checked = list(zip(outcome.claim_ids, _paths_from_here(_root(ctx), outcome.claim_files), strict=True))
     status = exit_status(found, strict)
-    renderers: dict[str, Callable[[], str]] = {
-        "text": lambda: text.problems(found, _styler(sys.stdout)),
+    renderers: dict[str, Callable[[], str | Iterable[str]]] = {
+        "text": lambda: text.problem_lines(found, _styler(sys.stdout)),
         "json": lambda: jsonout.verify_report(found, status == 0),
         "github": lambda: github.workflow_commands(found),
         "junit": lambda: junit.report(checked, found, {"error", "warning"} if strict else {"error"}),
         "sarif": lambda: sarif.report(found, _rules(), automation=_path_prefix(_root(ctx)) or "./"),
     }
-    click.echo(renderers[fmt](), nl=False)
+    made = renderers[fmt]()
+    for piece in [made] if isinstance(made, str) else made:
+        click.echo(piece, nl=False)
     if not quiet:
         click.echo(text.counts_line(jsonout.counts(found), len(checked), sources), err=True)
     _exit(status)

@@ -152,8 +152,10 @@ class Recording:
                 return
         from factcheck.pipeline import cache
 
-        cache.write(self.question.root, self.question.entry,
-                    (now.stamp, digest, self.question.root, b"".join(self.out), b"".join(self.err), status))
+        out, err = b"".join(self.out), b"".join(self.err)
+        self.out.clear()  # (the pieces go as soon as they are one: a large output is held twice at most)
+        self.err.clear()
+        cache.write(self.question.root, self.question.entry, (now.stamp, digest, self.question.root, out, err, status))
 
 
 class _Tee(io.RawIOBase):

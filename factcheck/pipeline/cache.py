@@ -184,8 +184,8 @@ def write(root: str | os.PathLike[str], entry: str, value: Any) -> None:
         folder.mkdir(exist_ok=True)
         _ignore_itself(folder)
         payload = marshal.dumps(value)
-        write_atomic(folder / f"{entry}.marshal", _sign(secret, entry, payload) + payload,
-                     durable=False, follow=False)  # signed: checked when read
+        # signed (checked when read), and written in two pieces: a large entry is never copied whole
+        write_atomic(folder / f"{entry}.marshal", (_sign(secret, entry, payload), payload), durable=False, follow=False)
         kind = entry.split("-", 1)[0]
         entries = sorted(folder.glob(f"{kind}-*.marshal"), key=lambda p: p.lstat().st_mtime, reverse=True)
         for old in entries[KEEP:]:

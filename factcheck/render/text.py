@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import textwrap
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import Problem
@@ -67,13 +67,18 @@ def simple_table(columns: Sequence[Sequence[str]], headers: list[str]) -> str:
     return "\n".join(lines)
 
 
-def problems(found: Iterable[Problem], style: Styler = plain) -> str:
-    """`path:line:col: severity code: message`, one line each, in the order given."""
+def problem_lines(found: Iterable[Problem], style: Styler = plain, every: int = 2000) -> Iterator[str]:
+    """`path:line:col: severity code: message`, one line each, in the order given, `every` lines a piece:
+    half a million problems (a ledger right after a new check) are printed without ever being one string."""
     lines = []
     for p in found:
         severity = style(p.severity, p.severity)
-        lines.append(f"{terminal(str(p.location), one_line=True)}: {severity} {p.code}: {terminal(p.message, one_line=True)}")
-    return "\n".join(lines) + ("\n" if lines else "")
+        lines.append(f"{terminal(str(p.location), one_line=True)}: {severity} {p.code}: {terminal(p.message, one_line=True)}\n")
+        if len(lines) == every:
+            yield "".join(lines)
+            lines = []
+    if lines:
+        yield "".join(lines)
 
 
 def counts_line(counts: dict[str, int], claims: int, sources: int) -> str:
