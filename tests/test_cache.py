@@ -289,3 +289,18 @@ def test_a_claims_folder_read_in_two_shares_reads_whole_files_through_their_entr
         assert shared.problems == alone.problems and shared.claim_ids == alone.claim_ids
     assert read.call_count == 0  # (in this process: its share of the files came from their entries)
     assert len([k for k in kinds(tmp_path) if k == "claims"]) == 12  # each share wrote its own files'
+
+
+def test_an_entry_whose_settings_no_longer_validate_is_a_miss(tmp_path: Path) -> None:
+    """An entry of this machine's that the models no longer take (here, settings with a field they do not
+    know) is read as a miss: the file is read again, never a traceback."""
+    from bench.generate import generate
+    from factcheck.pipeline import cache
+    from factcheck.pipeline.store import load_ledger
+
+    generate(tmp_path, 30)
+    raw = (tmp_path / "claims.yaml").read_bytes()
+    cache.write(tmp_path, cache.file_entry("claims.yaml", raw), {"settings": {"no-such-setting": 1}, "chunks": []})
+    assert cache.read(tmp_path, cache.file_entry("claims.yaml", raw)) is not None
+    ledger = load_ledger(tmp_path, fill_cache=False)
+    assert len(ledger.claims) == 30 and not ledger.problems

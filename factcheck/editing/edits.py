@@ -352,7 +352,8 @@ class _Gather(ChunkWork):
     the others passed over unvalidated (see store.Skim)."""
 
     def __init__(self, keep: Callable[[Claim], bool], texts: bool, ids: Collection[str] | None = None) -> None:
-        self.keep, self.texts, self.ids, self.known = keep, texts, ids, Known()
+        self.keep: Callable[[Claim], bool] = keep if ids is None else (lambda claim: claim.id in ids)
+        self.texts, self.ids, self.known = texts, ids, Known()
 
     def skim(self) -> Skim | None:
         if self.ids is None:
@@ -398,16 +399,16 @@ def load_for_edit(root: Path, keep: Callable[[Claim], bool] | None = None, texts
     """
     from factcheck.ledger.ledgerfiles import find_files
 
-    if ids is not None:
-        wanted = frozenset(ids)
-        keep = lambda claim: claim.id in wanted  # noqa: E731
-    chosen = keep if keep is not None else (lambda claim: False)
-    files = find_files(root, sources=sources)
-    done = read(root, files, lambda: _Gather(chosen, texts, frozenset(ids) if ids is not None else None),
+    wanted = frozenset(ids) if ids is not None else None
+    done = read(root, find_files(root, sources=sources), lambda: _Gather(keep or _none, texts, wanted),
                 fill_cache=False, sources=None if sources else Ledger())
     known = done.work.known
     known.texts = {claim_id: known.texts[claim_id] for claim_id, _, _ in done.ids if claim_id in known.texts}
     return done.ledger, known  # (the texts in ledger order, however they were read)
+
+
+def _none(claim: Claim) -> bool:
+    return False
 
 
 @dataclass(frozen=True)

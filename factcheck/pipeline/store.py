@@ -300,7 +300,7 @@ def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None, skim: Sk
                 return None
             chunks.append((validated, len(data)))
             base += len(data)
-    except (KeyError, TypeError, ValueError, EOFError):
+    except (ValidationError, KeyError, TypeError, ValueError, EOFError):
         return None
     for (claims, passed), size in chunks:  # (validated first: a work is given no chunk of an entry that then fails)
         doc.claim_ids.extend([None] * size)
