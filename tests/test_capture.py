@@ -426,11 +426,14 @@ def site() -> Iterator[str]:
         "/huge": (200, {"Content-Type": "text/html"}, b"<html>" + b"x" * (2 * 1024 * 1024)),
     }
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    server.daemon_threads = False  # so that server_close waits for every answer (the slow page's too): a
+    # thread left running would keep a later test's read path from forking
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+    thread.join()
 
 
 @pytest.fixture(autouse=True)
