@@ -29,6 +29,19 @@ def test_open_verify_list_and_show_the_example(example: Path) -> None:
     assert shown["id"] == rows[0].id and shown["appearances"][0]["match"]["kind"] in ("exact", "normalized")
 
 
+def test_a_claim_is_an_immutable_value_with_a_changed_copy_and_its_plain_data(example: Path) -> None:
+    from factcheck.ledger import model
+
+    claim = factcheck.open_ledger(example).claims[0].claim
+    with pytest.raises(AttributeError):
+        claim.status = "refuted"  # type: ignore[misc]
+    changed = model.replace(claim, status="refuted")
+    assert (changed.status, claim.status, changed.id) == ("refuted", "unverified", claim.id)
+    data = model.as_data(changed)
+    assert data["status"] == "refuted" and data["date"] == claim.date.isoformat() and "review" not in data
+    assert model.accept(model.Claim, data) == changed
+
+
 def test_problems_come_back_located_and_a_missing_ledger_is_an_error(ledger, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = ledger("claims:\n  - id: c1\n    text: T\n    claimant: C\n    date: 2024-13-01\n")
     problems = factcheck.verify(root).problems

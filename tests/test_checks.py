@@ -355,8 +355,9 @@ def test_mistakes_in_both_shares_are_found_as_the_exact_reader_finds_them(tmp_pa
 def test_what_a_verdict_lacks(status: str, stances: list[str], note: str | None, lack: str | None) -> None:
     from factcheck.checking.checks import missing_support
     from factcheck.ledger.model import Claim
+    from factcheck.ledger.validation import checked
 
-    claim = Claim.model_validate({
+    claim = checked(Claim, {
         "id": "c1", "text": "t", "claimant": "c", "date": "2023-09-29", "status": status, "note": note,
         "evidence": [{"source": "s", "text": "w", "stance": stance} for stance in stances]})
     assert missing_support(claim) == lack

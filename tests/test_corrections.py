@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from factcheck.ledger.model import replace
 from factcheck.pipeline.store import load_ledger
 from tests.conftest import run
 
@@ -240,7 +241,7 @@ def test_an_edit_that_does_not_read_back_as_meant_is_refused(example: Path, wher
 
     ledger = load_ledger(example)
     before = snapshot(example)
-    meant = ledger.require(WEAPONS).claim.model_copy(update={"text": "Changed."})
+    meant = replace(ledger.require(WEAPONS).claim, text="Changed.")
 
     def edit(text):  # type: ignore[no-untyped-def]
         target = "az-military-products-2024" if where == "another claim" else WEAPONS

@@ -54,12 +54,11 @@ def test_an_edit_validates_only_the_claims_it_changes_and_reads_no_source(tmp_pa
 
     generate(tmp_path, 300)
     validated: list[int] = []
-    adapter = store._claim_list()
+    valid_each = store.valid_each
 
-    class Counting:
-        def validate_python(self, data: Any) -> Any:
-            validated.append(len(data))
-            return adapter.validate_python(data)
+    def counting(kind: Any, items: list[Any]) -> Any:
+        validated.append(len(items))
+        return valid_each(kind, items)
 
     opened: list[str] = []
     reading = ledgerfiles._read_up_to
@@ -68,7 +67,7 @@ def test_an_edit_validates_only_the_claims_it_changes_and_reads_no_source(tmp_pa
         opened.append(Path(path).relative_to(tmp_path).as_posix())
         return reading(path, limit)
 
-    with mock.patch.object(store, "_claim_list", lambda: Counting()), \
+    with mock.patch.object(store, "valid_each", counting), \
             mock.patch.object(ledgerfiles, "_read_up_to", read_up_to):
         set_status(tmp_path, "c000010", "unverifiable", "No record settles it", "A. Editor", dt.date(2026, 1, 2), False)
     # the claim as read, and its window before and after the edit: never the 299 others

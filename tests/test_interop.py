@@ -12,6 +12,7 @@ import pytest
 
 from factcheck.exchange.interop import check_scale
 from factcheck.ledger.model import RatingScale
+from factcheck.ledger.validation import checked
 from factcheck.pipeline.store import load_ledger
 from tests.conftest import REPO, meta_for, run
 
@@ -82,7 +83,7 @@ def test_a_scale_whose_numbers_and_labels_disagree_is_refused(tmp_path: Path, sc
 
 
 def test_a_scale_may_run_the_other_way_when_it_says_so() -> None:
-    reversed_scale = RatingScale.model_validate({
+    reversed_scale = checked(RatingScale, {
         "best": 1, "worst": 5, "supported": {"value": 1, "label": "True"}, "refuted": {"value": 5, "label": "False"},
         "misleading": {"value": 4, "label": "Misleading"}, "conflicting": {"value": 3, "label": "Mixed"}})
     assert check_scale(reversed_scale) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from factcheck.editing import layout
 from factcheck.errors import FactcheckError
-from factcheck.ledger import model
+from factcheck.ledger import model, rules
 from tests.conftest import REPO, run
 
 EXAMPLES = int(os.environ.get("FACTCHECK_FUZZ_EXAMPLES", "120"))
@@ -149,15 +150,17 @@ def test_the_example_ledger_is_found_in_layout_as_the_round_trip_finds_it() -> N
     assert fast(raw, "claims") == laid_out(raw, "claims") == raw.decode("utf-8")
 
 
-def test_the_key_orders_are_the_models() -> None:
-    assert list(model.Claim.model_fields) == layout.CLAIM_FIELDS
-    assert list(model.Settings.model_fields) == layout.SETTINGS_FIELDS
-    assert list(model.Publisher.model_fields) == layout.PUBLISHER_FIELDS
-    assert list(model.SourceMeta.model_fields) == layout.SOURCE_FIELDS
-    assert list(model.Original.model_fields) == layout.ORIGINAL_FIELDS
-    assert layout.ORDERS["quantity"] == list(model.Quantity.model_fields)
-    assert layout.ORDERS["appearances"] == layout.ORDERS["evidence"] == list(model.Evidence.model_fields)
-    assert layout.ORDERS["history"] == list(model.HistoryEntry.model_fields)
+@pytest.mark.parametrize("fields_of", [model.field_names, lambda kind: list(getattr(rules, kind.__name__).model_fields)],
+                         ids=["values", "rules"])
+def test_the_key_orders_are_the_models(fields_of: Any) -> None:
+    assert list(fields_of(model.Claim)) == layout.CLAIM_FIELDS
+    assert list(fields_of(model.Settings)) == layout.SETTINGS_FIELDS
+    assert list(fields_of(model.Publisher)) == layout.PUBLISHER_FIELDS
+    assert list(fields_of(model.SourceMeta)) == layout.SOURCE_FIELDS
+    assert list(fields_of(model.Original)) == layout.ORIGINAL_FIELDS
+    assert layout.ORDERS["quantity"] == list(fields_of(model.Quantity))
+    assert layout.ORDERS["appearances"] == layout.ORDERS["evidence"] == list(fields_of(model.Evidence))
+    assert layout.ORDERS["history"] == list(fields_of(model.HistoryEntry))
 
 
 def test_fmt_rewrites_only_the_claims_out_of_layout(tmp_path: Path) -> None:

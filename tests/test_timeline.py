@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.ledger.model import Quantity
+from factcheck.ledger.model import Quantity, replace
 from factcheck.overtime.timeline import Interval, Point, allowed_values, change_between, comparability, describe_change
 from tests.conftest import run
 
@@ -169,7 +169,7 @@ def test_figure_counts_are_the_points_of_each_series(tmp_path: Path) -> None:
     subject_claims = [i for i, r in enumerate(ledger.claims) if r.claim.subject]
     for i in subject_claims[::7]:  # some claims with a subject and no figure
         record = ledger.claims[i]
-        ledger.claims[i] = ClaimRecord(record.claim.model_copy(update={"quantity": None}), record.doc, record.path)
+        ledger.claims[i] = ClaimRecord(replace(record.claim, quantity=None), record.doc, record.path)
     counts = figure_counts(ledger)
     series = build_series(ledger)
     assert list(sorted(counts)) == [one.subject for one in series]

@@ -11,14 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from factcheck.editing.corrections import QUANTITY_FIELDS
-from factcheck.editing.edits import Outcome, claim_data, load_for_edit, rewrite, validation_message
+from factcheck.editing.edits import Outcome, claim_data, load_for_edit, rewrite
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.ledger.files import LedgerLock
 from factcheck.ledger.folder import CLAIMS_FILE
-from factcheck.ledger.model import Claim, HistoryEntry
+from factcheck.ledger.model import Claim, HistoryEntry, as_data, replace
+from factcheck.ledger.validation import Invalid, checked
 from factcheck.yamlio.yamledit import YamlText
 
 
@@ -124,9 +123,9 @@ def _row_claim(where: str, row: dict[str, Any]) -> Claim:
     if isinstance(fields.get("tags"), str):
         fields["tags"] = [tag.strip() for tag in fields["tags"].split(",") if tag.strip()]
     try:
-        return Claim.model_validate(fields)
-    except ValidationError as exc:
-        raise FactcheckError(f"{where}: {validation_message(exc)}; nothing was written") from None
+        return checked(Claim, fields)
+    except Invalid as exc:
+        raise FactcheckError(f"{where}: {exc}; nothing was written") from None
 
 
 def set_statuses_from(root: Path, rows: list[tuple[str, dict[str, Any]]], by: str | None, force: bool,
@@ -157,24 +156,23 @@ def set_statuses_from(root: Path, rows: list[tuple[str, dict[str, Any]]], by: st
             try:
                 day = row.get("date") or dt.date.today()
                 day = parse_date(day) if isinstance(day, str) else day
-                entry = HistoryEntry.model_validate({"date": day, "status": row.get("status"), "note": note, "by": who})
-            except (ValueError, ValidationError) as exc:
-                message = validation_message(exc) if isinstance(exc, ValidationError) else str(exc)
-                raise FactcheckError(f"{where}: {message}; nothing was written") from None
+                entry = checked(HistoryEntry, {"date": day, "status": row.get("status"), "note": note, "by": who})
+            except ValueError as exc:  # (an Invalid entry, or a date that does not read)
+                raise FactcheckError(f"{where}: {exc}; nothing was written") from None
             if entry.date < claim.date or (claim.history and entry.date < claim.history[-1].date):
                 raise FactcheckError(f"{where}: the entry would be dated {entry.date.isoformat()}, before the claim or "
                                      "its last entry; nothing was written")
-            candidate = claim.model_copy(update={"status": entry.status, "history": [*claim.history, entry]})
+            candidate = replace(claim, status=entry.status, history=[*claim.history, entry])
             lack = missing_support(candidate)
             if lack is not None:
                 if not force:
                     raise RefusedError(f"{where}: status {entry.status!r} of {claim_id!r} needs {lack}; pass --force; "
                                        "nothing was written")
-                entry = entry.model_copy(update={"forced": True})
-                candidate = claim.model_copy(update={"status": entry.status, "history": [*claim.history, entry]})
+                entry = replace(entry, forced=True)
+                candidate = replace(claim, status=entry.status, history=[*claim.history, entry])
             updated[claim_id] = candidate
             entries.setdefault(record.doc.path, []).append(
-                (claim_id, {k: v for k, v in entry.model_dump(mode="python").items() if v is not None}))
+                (claim_id, as_data(entry, dates="dates", leave_out="none")))
         final = {claim_id: updated[claim_id].status for claim_id in updated}
 
         def edit(text: YamlText, changes: list[tuple[str, dict[str, Any]]]) -> str:

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
-
-from factcheck.editing.edits import Outcome, claim_data, load_for_edit, rewrite, similar_claims, validation_message
+from factcheck.editing.edits import Outcome, claim_data, load_for_edit, rewrite, similar_claims
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.ledger.files import LedgerLock
-from factcheck.ledger.model import SLUG_RE, Claim
+from factcheck.ledger.model import SLUG_RE, Claim, Quote, replace
+from factcheck.ledger.validation import Invalid, checked
 from factcheck.pipeline.store import ClaimRecord, Ledger
 from factcheck.yamlio.yamledit import Flow, YamlText
 
@@ -124,7 +123,7 @@ def rename_claim(root: Path, old: str, new: str, dry_run: bool = False) -> Outco
         record = ledger.require(old, known.files)
         if (taken := ledger.find(new)) is not None:
             raise FactcheckError(f"claim {new!r} already exists at {taken.locate('id')}; nothing was written")
-        updated = record.claim.model_copy(update={"id": new})
+        updated = replace(record.claim, id=new)
         diff = rewrite(root, root / record.doc.path, lambda text: text.replace_claim_value(old, "id", new),
                        lambda claims: [updated if c.id == old else c for c in claims], dry_run, ledger=ledger, touches=[old])
     return Outcome(root / record.doc.path, f"renamed claim {old!r} to {new!r}", (), diff)
@@ -197,7 +196,7 @@ def remove_quote(root: Path, claim_id: str, number: int | None, words: str | Non
         place = _quote_at(record.claim, number, words)
         quotes = list(getattr(record.claim, place.kind))
         removed = quotes.pop(place.index)
-        updated = record.claim.model_copy(update={place.kind: quotes})
+        updated = replace(record.claim, **{place.kind: quotes})
         lack = missing_support(updated)
         if lack is not None and not force and missing_support(record.claim) is None:
             raise RefusedError(f"without it, status {record.claim.status!r} would lack {lack}; pass --force, or "
@@ -278,8 +277,8 @@ def fix_quotes(root: Path, claim_id: str, accept: Callable[[Fix], bool], dry_run
             assert isinstance(found, Found)
             new = _pinned(old, snapshot, fix.new, found.start, found.end, False)
             quotes = list(getattr(updated, fix.place.kind))
-            quotes[fix.place.index] = type(old).model_validate(new)
-            updated = updated.model_copy(update={fix.place.kind: quotes})
+            quotes[fix.place.index] = _quote(type(old), new, claim_id)
+            updated = replace(updated, **{fix.place.kind: quotes})
             replacements.append((fix.place, new))
 
         def edit(text: YamlText) -> str:
@@ -325,8 +324,8 @@ def _replace(root: Path, record: ClaimRecord, place: QuotePlace, new: dict[str, 
              ledger: Ledger) -> str:
     claim = record.claim
     quotes = list(getattr(claim, place.kind))
-    quotes[place.index] = type(quotes[place.index]).model_validate(new)
-    updated = claim.model_copy(update={place.kind: quotes})
+    quotes[place.index] = _quote(type(quotes[place.index]), new, claim.id)
+    updated = replace(claim, **{place.kind: quotes})
     return rewrite(root, root / record.doc.path,
                    lambda text: text.replace_list_item(claim.id, place.kind, place.index, new),
                    lambda claims: [updated if c.id == claim.id else c for c in claims],
@@ -352,9 +351,20 @@ def _assignment(text: str) -> tuple[str, str, str]:
 
 def _validated(data: dict[str, Any], claim_id: str) -> Claim:
     try:
-        return Claim.model_validate(data)
-    except ValidationError as exc:
-        raise FactcheckError(f"{claim_id}: {validation_message(exc)}; nothing was written") from None
+        return checked(Claim, data)
+    except Invalid as exc:
+        raise FactcheckError(f"{claim_id}: {exc}; nothing was written") from None
+
+
+QUOTE = TypeVar("QUOTE", bound=Quote)
+
+
+def _quote(kind: type[QUOTE], data: dict[str, Any], claim_id: str) -> QUOTE:
+    """A quote's new mapping as a quote (or evidence) like the one it replaces."""
+    try:
+        return checked(kind, data)
+    except Invalid as exc:
+        raise FactcheckError(f"{claim_id}: {exc}; nothing was written") from None
 
 
 def _described(field: str, before: Claim, after: Claim) -> str:

@@ -16,8 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
 if TYPE_CHECKING:
     from factcheck.checking.anchor import Located
     from factcheck.yamlio.yamlsrc import Document
@@ -26,8 +24,20 @@ from factcheck.errors import FactcheckError, Problem, RefusedError
 from factcheck.ledger.files import LOCK_NAME, LedgerLock, write_atomic
 from factcheck.ledger.folder import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR
 from factcheck.ledger.ledgerfiles import find_files
-from factcheck.ledger.model import SLUG_RE, Claim, Evidence, HistoryEntry, Quote, RatingScale, SourceMeta
-from factcheck.ledger.validation import error_message
+from factcheck.ledger.model import (
+    SLUG_RE,
+    Claim,
+    Evidence,
+    HistoryEntry,
+    Quote,
+    RatingScale,
+    Record,
+    SourceMeta,
+    as_data,
+    field_names,
+    replace,
+)
+from factcheck.ledger.validation import Invalid, checked
 from factcheck.pipeline.cache import CACHE_DIR
 from factcheck.pipeline.read import ChunkWork, read
 from factcheck.pipeline.store import ClaimRecord, Ledger, Skim, build_ledger, load_ledger
@@ -167,11 +177,11 @@ def add_source(root: Path, snapshot: bytes, source_id: str, meta: dict[str, Any]
     fields = {"sha256": hashlib.sha256(snapshot).hexdigest(), **{k: v for k, v in meta.items() if v not in (None, [])}}
     fields.setdefault("retrieved", dt.date.today())
     try:
-        validated = SourceMeta.model_validate(fields)
-    except ValidationError as exc:
-        raise FactcheckError(validation_message(exc)) from None
-    ordered = {name: value.model_dump(exclude_none=True) if isinstance(value, BaseModel) else value
-               for name in SourceMeta.model_fields if (value := getattr(validated, name)) not in (None, [])}
+        validated = checked(SourceMeta, fields)
+    except Invalid as exc:
+        raise FactcheckError(str(exc)) from None
+    ordered = {name: as_data(value, dates="dates", leave_out="none") if isinstance(value, Record) else value
+               for name in field_names(SourceMeta) if (value := getattr(validated, name)) not in (None, [])}
     _require_ledger(root)
     sources = root / SOURCES_DIR
     snapshot_path, meta_path = sources / f"{source_id}.txt", sources / f"{source_id}.yaml"
@@ -217,9 +227,9 @@ def _holds_exactly(path: Path, data: bytes) -> bool:
 def add_claim(root: Path, fields: dict[str, Any], dry_run: bool = False) -> Outcome:
     """Append a claim; warn when an existing claim reads nearly the same."""
     try:
-        claim = Claim.model_validate(fields)
-    except ValidationError as exc:
-        raise FactcheckError(validation_message(exc)) from None
+        claim = checked(Claim, fields)
+    except Invalid as exc:
+        raise FactcheckError(str(exc)) from None
     with LedgerLock(root):
         ledger, known = load_for_edit(root, ids={claim.id}, texts=True, sources=False)
         if ledger.find(claim.id) is not None:
@@ -264,14 +274,17 @@ def add_quote(root: Path, claim_id: str, source_id: str, typed: str, stance: str
         if suffix:
             values["suffix"] = suffix
         key = "appearances" if stance is None else "evidence"
-        quote: Quote = Quote(**values) if stance is None else Evidence(**values, stance=stance)
         if stance is not None:
             values["stance"] = stance
+        try:
+            quote: Quote = checked(Quote, values) if stance is None else checked(Evidence, values)
+        except Invalid as exc:
+            raise FactcheckError(str(exc)) from None
         existing = getattr(record.claim, key)
         if any(q.source == quote.source and q.text == quote.text for q in existing):
             raise RefusedError(f"claim {claim_id!r} already quotes these words of {source_id!r}; nothing was written")
         path = root / record.doc.path
-        updated = record.claim.model_copy(update={key: [*existing, quote]})
+        updated = replace(record.claim, **{key: [*existing, quote]})
         rewrite(root, path, lambda yaml_text: yaml_text.append_to_claim_list(claim_id, key, values),
                  lambda claims: [updated if c.id == claim_id else c for c in claims], ledger=ledger, touches=[claim_id])
     kind = "an appearance" if stance is None else f"{stance} evidence"
@@ -310,14 +323,17 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
         if claim.history and status == claim.status and note.strip() == (claim.history[-1].note or "").strip():
             raise FactcheckError(f"{claim_id!r} is already {status!r} with that note; to record it again, give a "
                                  "note that says what is new; nothing was written")
-        entry = HistoryEntry.model_validate({"date": day, "status": status, "note": note, "by": by})
-        updated = claim.model_copy(update={"status": status, "history": [*claim.history, entry]})
+        try:
+            entry = checked(HistoryEntry, {"date": day, "status": status, "note": note, "by": by})
+        except Invalid as exc:
+            raise FactcheckError(str(exc)) from None
+        updated = replace(claim, status=entry.status, history=[*claim.history, entry])
         from factcheck.checking.checks import missing_support
 
         lack = missing_support(updated)
         if lack is not None and force:  # recorded as forced, so the history never passes it off as supported
-            entry = entry.model_copy(update={"forced": True})
-            updated = claim.model_copy(update={"status": status, "history": [*claim.history, entry]})
+            entry = replace(entry, forced=True)
+            updated = replace(claim, status=entry.status, history=[*claim.history, entry])
         if lack is not None and not force:
             raise RefusedError(f"status {status!r} needs {lack}; add it first (factcheck quote {claim_id} SOURCE "
                                "WORDS --stance ...) or pass --force; nothing was written")
@@ -325,7 +341,7 @@ def set_status(root: Path, claim_id: str, status: str, note: str | None, by: str
             raise FactcheckError("who gives the verdict is not known: pass --by NAME, or set git's user name "
                                  "(git config user.name \"A. Editor\"); nothing was written")
         path = root / record.doc.path
-        entry_data = {k: v for k, v in entry.model_dump(mode="python").items() if v is not None}
+        entry_data = as_data(entry, dates="dates", leave_out="none")
 
         def edit(yaml_text: YamlText) -> str:
             step = YamlText(yaml_text.set_claim_value(claim_id, "status", status), yaml_text.path)
@@ -432,7 +448,8 @@ def import_claims(root: Path, read: Callable[[RatingScale], list[dict[str, Any]]
         for record in ledger.claims:
             claim = record.claim
             known.add({"text": claim.text, "claimant": claim.claimant, "date": claim.date,
-                       "review": claim.review.model_dump() if claim.review else None}, claim.id, claim.id)
+                       "review": as_data(claim.review, dates="dates", leave_out="nothing") if claim.review else None},
+                      claim.id, claim.id)
         new, present = [], []
         for fields in incoming:
             there = known.find(fields)
@@ -442,9 +459,9 @@ def import_claims(root: Path, read: Callable[[RatingScale], list[dict[str, Any]]
                 present.append((fields["id"], there))
                 continue
             try:
-                claim = Claim.model_validate(fields)
-            except ValidationError as exc:
-                raise FactcheckError(f"imported claim {fields['id']!r}: {validation_message(exc)}") from None
+                claim = checked(Claim, fields)
+            except Invalid as exc:
+                raise FactcheckError(f"imported claim {fields['id']!r}: {exc}") from None
             new.append(claim)
             ids.add(claim.id)
         return ImportPlan(new, present)
@@ -476,7 +493,7 @@ def append_target(root: Path) -> Path:
 
 
 def claim_data(claim: Claim) -> dict[str, Any]:
-    data = claim.model_dump(mode="python", exclude_none=True)
+    data = as_data(claim, dates="dates", leave_out="none")
     data = {key: value for key, value in data.items() if value != []}
     if "tags" in data:
         data["tags"] = FlowList(data["tags"])  # written `tags: [a, b]`, as the ledger's own claims are
@@ -622,10 +639,3 @@ def similar_claims(texts: dict[str, str], claim: Claim) -> list[str]:
     return [f"claim {claim_id!r} reads nearly the same ({score:.0f}% similar): {text!r}"]
 
 
-def validation_message(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors(include_url=False):
-        where = ".".join(str(p) for p in error["loc"] if "[" not in str(p))
-        message = error_message(error)
-        parts.append(f"{where}: {message}" if where else message)
-    return "; ".join(parts)

@@ -21,7 +21,7 @@ from factcheck.editing.edits import Outcome, add_source, load_for_edit, rewrite
 from factcheck.errors import FactcheckError, RefusedError
 from factcheck.ledger.files import LedgerLock, write_atomic
 from factcheck.ledger.folder import SOURCE_SUFFIXES, SOURCES_DIR
-from factcheck.ledger.model import SLUG_RE, Claim
+from factcheck.ledger.model import SLUG_RE, Claim, replace
 from factcheck.ledger.sources import SourceRecord
 from factcheck.pipeline.store import ClaimRecord, Ledger
 from factcheck.yamlio.yamledit import YamlText
@@ -276,9 +276,9 @@ def _quoting(root: Path, source_id: str) -> Ledger:
 
 
 def _with_source(claim: Claim, old: str, new: str) -> Claim:
-    update = {kind: [q.model_copy(update={"source": new}) if q.source == old else q for q in getattr(claim, kind)]
+    update = {kind: [replace(q, source=new) if q.source == old else q for q in getattr(claim, kind)]
               for kind in ("appearances", "evidence")}
-    return claim.model_copy(update=update)
+    return replace(claim, **update)
 
 
 def remove_source(root: Path, source_id: str, dry_run: bool = False) -> Outcome:

@@ -1,17 +1,22 @@
-"""The ledger's files as pydantic models (extra fields forbidden). No I/O."""
+"""The ledger's values as immutable structs: claims with their quotes, figures and verdicts, the sources'
+metadata, the ledger's settings. What every command holds; no I/O, no pydantic.
+
+`accept` takes plain data (as the fast reader or the cache gives it) as one of these values when it is
+certainly valid, with msgspec, at C speed and with no schema to build first. Whatever it refuses goes to the
+files' rules (rules.py, pydantic), which take it after all (a month for a date, `null` for an empty list, a
+date written as text) or find and word every error; the tests hold the two to the same values.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import math
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, StringConstraints, WithJsonSchema
+import msgspec
 
-from factcheck.ledger.figures import format_number, phrase_of
-from factcheck.ledger.typed import PartialDate, parse_date
-from factcheck.yamlio.yamlsrc import BadDate, YamlBool
+from factcheck.ledger.figures import phrase_of
 
 SLUG_PATTERN = "^[a-z0-9][a-z0-9._-]{0,127}$"
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9._-]{0,127}")  # use with fullmatch: "$" would let a final newline in
@@ -26,326 +31,240 @@ BOUNDS: tuple[str, ...] = Bound.__args__  # type: ignore[attr-defined]
 Stance = Literal["supports", "refutes", "context"]
 STANCES: tuple[str, ...] = Stance.__args__  # type: ignore[attr-defined]
 
-
-def _boolean_word(value: YamlBool) -> ValueError:
-    return ValueError(
-        f"{value.raw!r} is read by YAML as a true/false value, not as text; put it in quotes if it is meant as text"
-    )
-
-
-def _as_date(value: Any) -> Any:
-    if isinstance(value, YamlBool):
-        raise _boolean_word(value)
-    if isinstance(value, BadDate):
-        raise ValueError(f"{value.raw!r} is not a real date ({value.reason})")
-    if isinstance(value, dt.datetime):
-        raise ValueError(f"{getattr(value, 'raw', value)!s} is a date and time; write the date alone, as YYYY-MM-DD")
-    if isinstance(value, dt.date):
-        return dt.date(value.year, value.month, value.day)
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            raise ValueError(f"{value!r} is not a date; write it as YYYY-MM-DD") from None
-    raise ValueError(f"must be a date (YYYY-MM-DD), not a {kind_of(value)}")
+# What `accept` holds each field to. Python's patterns, unlike pydantic's, let "$" match before a final
+# newline: \Z ends them instead.
+Slug = Annotated[str, msgspec.Meta(pattern=r"\A[a-z0-9][a-z0-9._-]{0,127}\Z")]
+Text = Annotated[str, msgspec.Meta(pattern=NOT_BLANK_PATTERN)]
+Sha256 = Annotated[str, msgspec.Meta(pattern=r"\A[0-9a-f]{64}\Z")]
 
 
-# Spellings YAML 1.2 reads as numbers and YAML 1.1 as text, or as another number (0o17, 1.5e3, +.5, 017,
-# 1_000, 0b101): every reader of the ledger must take a figure the same way, so they are refused in words.
-_OTHER_NUMBER = re.compile(r"[-+]?(?:0o[0-7_]+|0b[01_]+|0[0-9_]+|[0-9][0-9_]*_[0-9_]*"
-                           r"|(?:[0-9][0-9_]*)?\.?[0-9_]*[eE][-+]?[0-9]+|\.[0-9_]+)")
+class Record(msgspec.Struct, frozen=True, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """A value of the ledger: immutable, its fields named when it is made, unknown fields refused."""
 
 
-def _as_number(value: Any) -> Any:
-    if isinstance(value, YamlBool):
-        raise ValueError(f"{value.raw!r} is read by YAML as a true/false value; write a number")
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        shown = getattr(value, "raw", value)
-        if isinstance(shown, str) and _OTHER_NUMBER.fullmatch(shown.strip()):
-            raise ValueError(f"{shown!r} is a number to some YAML readers and text to others (YAML 1.1); "
-                             "write it in plain digits, with a point for decimals")
-        raise ValueError(f"must be a number, not {shown!r}{_as_digits(shown)}")
-    if isinstance(value, float) and not math.isfinite(value):
+def _finite(*values: float | None) -> None:
+    """A figure is a finite number (YAML can write .inf and .nan)."""
+    if not all(value is None or math.isfinite(value) for value in values):
         raise ValueError("must be a finite number")
-    return int(value) if isinstance(value, int) else float(value)
 
 
-def _as_digits(shown: Any) -> str:
-    """How to write a figure typed in words ("1.2 billion", "4th", "AZN 300 million") in the YAML."""
-    if not isinstance(shown, str):
-        return ""
-    from factcheck.ledger.typed import read_figure
-
-    try:
-        figure = read_figure(shown)
-    except ValueError:
-        return ""
-    digits = format_number(figure.value)
-    if figure.ordinal:
-        return f"; a position is written in digits with ordinal: true (value: {digits}, ordinal: true)"
-    unit = f", with unit: {figure.unit}" if figure.unit else ""
-    return f"; write it in plain digits: {digits}{unit}"
+def _flag(value: bool | None) -> None:
+    """A flag is written `true`, or left out (the rules word why)."""
+    if value is False:
+        raise ValueError("write true, or leave the field out")
 
 
-def _as_positive_int(value: Any) -> Any:
-    number = _as_number(value)
-    if not isinstance(number, int) or number <= 0:
-        raise ValueError(f"must be a whole number of days above 0, not {number!r}")
-    return number
-
-
-def _as_list(value: Any) -> Any:
-    if value is None:
-        return []
-    return value
-
-
-def kind_of(value: Any) -> str:
-    if isinstance(value, dict):
-        return "mapping"
-    if isinstance(value, list):
-        return "list"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, dt.date):
-        return "date"
-    return type(value).__name__
-
-
-# Text fields are checked by pydantic's core alone, with no Python call per value: a ledger of 100,000
-# claims holds about a million of them. What the exact reader keeps as written where text belongs (a
-# number, a date) is turned back into its characters before validation (see validation.validate_read).
-Text = Annotated[str, StringConstraints(pattern=NOT_BLANK_PATTERN), WithJsonSchema({"type": "string", "pattern": "\\S"})]
-FreeText = str
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN), WithJsonSchema({"type": "string", "pattern": SLUG_PATTERN})]
-Date = Annotated[dt.date, BeforeValidator(_as_date)]
-
-
-def _as_claim_date(value: Any) -> Any:
-    """A day, or a month (2021-07) or a year (2021) when no day is known: kept as given, never a day invented."""
-    if isinstance(value, str) and _PARTIAL_DATE.fullmatch(value.strip()):
-        return parse_date(value, partial=True)
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999 \
-            and str(getattr(value, "raw", value)).strip() == str(value):
-        return PartialDate(value)
-    return _as_date(value)
-
-
-def _claim_date_out(value: dt.date) -> Any:
-    return value.isoformat() if isinstance(value, PartialDate) else value
-
-
-_PARTIAL_DATE = re.compile(r"\d{4}(?:-\d{1,2})?")
-ClaimDate = Annotated[dt.date, BeforeValidator(_as_claim_date), PlainSerializer(_claim_date_out),
-                      WithJsonSchema({"anyOf": [{"type": "string", "format": "date"},
-                                                {"type": "string", "pattern": "^[0-9]{4}(-[0-9]{2})?$"},
-                                                {"type": "integer", "minimum": 1000, "maximum": 9999}],
-                                      "description": "A day (YYYY-MM-DD), or a month (YYYY-MM) or year (YYYY) when "
-                                                     "no day is known."})]
-
-
-def _as_flag(value: Any) -> Any:
-    """`true`, the one word a flag field takes (written `true`, whichever reader read it)."""
-    if isinstance(value, YamlBool):
-        if value.raw == "true":
-            return True
-        raise ValueError(f"{value.raw!r}: write true, or leave the field out")
-    return value
-
-
-Flag = Annotated[Literal[True], BeforeValidator(_as_flag)]
-Number = Annotated[float, BeforeValidator(_as_number)]
-Sha256 = Annotated[str, StringConstraints(pattern=SHA256_PATTERN), WithJsonSchema({"type": "string", "pattern": SHA256_PATTERN})]
-TextList = Annotated[list[Text], BeforeValidator(_as_list)]
-
-
-class _Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Quantity(_Record):
+class Quantity(Record, frozen=True, kw_only=True):
     """A stated figure with the bound the words put on it ("more than 800")."""
 
-    value: Number = Field(description="The figure as a number, in plain digits: 800 for \"more than 800\".",
-                          examples=[800, 2.5])
-    bound: Bound = Field(description="What the words put around the figure: exactly, about, more-than, at-least, "
-                                     "fewer-than or at-most.")
-    unit: Text | None = Field(default=None, description="What is counted, as the claim words it: weapons, "
-                                                        "military products.", examples=["new weapons"])
-    ordinal: Flag | None = Field(
-        default=None, description="Set (true) when the figure is a position, not an amount: the 4th edition. A "
-                                  "position gets no percentage and no rate, and reads \"4th\".")
+    value: float
+    bound: Bound
+    unit: Text | None = None
+    ordinal: bool | None = None  # true for a position (the 4th edition), not an amount: never false
+
+    def __post_init__(self) -> None:
+        _finite(self.value)
+        _flag(self.ordinal)
 
 
-class Quote(_Record):
+class Quote(Record, frozen=True, kw_only=True):
     """Verbatim words of a source; prefix/suffix pin one of several occurrences."""
 
-    source: Slug = Field(description="The id of the source: sources/<id>.txt holds its words, sources/<id>.yaml "
-                                     "its metadata.", examples=["azernews-2023-09-29"])
-    text: Text = Field(description="The source's own words, exactly as the snapshot has them (verify checks it); "
-                                   "an ellipsis (..., \u2026) leaves out words within one paragraph.")
-    prefix: FreeText | None = Field(default=None, description="The words just before the quote, when the same "
-                                                              "words occur more than once in the source.")
-    suffix: FreeText | None = Field(default=None, description="The words just after the quote, when the same words "
-                                                              "occur more than once in the source.")
+    source: Slug
+    text: Text
+    prefix: str | None = None
+    suffix: str | None = None
 
 
-class Evidence(Quote):
+class Evidence(Quote, frozen=True, kw_only=True):
     """A quote that bears on whether a claim is true."""
 
-    stance: Stance = Field(description="How the quote bears on the claim: supports, refutes, or context.")
+    stance: Stance
 
 
-class HistoryEntry(_Record):
+class HistoryEntry(Record, frozen=True, kw_only=True):
     """One status change, as the log records it."""
 
-    date: Date = Field(description="When the verdict was given (YYYY-MM-DD); entries are kept oldest first.")
-    status: Status = Field(description="The verdict this entry gave.")
-    note: FreeText | None = Field(default=None, description="Why: the reason for the verdict, shown with it in "
-                                                            "every report.")
-    by: FreeText | None = Field(default=None, description="Who gave the verdict.")
-    forced: Flag | None = Field(
-        default=None, description="Set (true) when the verdict was given with --force, lacking the evidence "
-                                  "verify asks of it.")
+    date: dt.date
+    status: Status
+    note: str | None = None
+    by: str | None = None
+    forced: bool | None = None  # true when the verdict was given lacking its evidence: never false
+
+    def __post_init__(self) -> None:
+        _flag(self.forced)
 
 
-class Review(_Record):
+class Review(Record, frozen=True, kw_only=True):
     """Another fact-checker's verdict on the claim, as their ClaimReview published it: who, their own words
     and number, where and when. Kept as they gave it; the claim's status is what the ledger reads it as."""
 
-    by: Text = Field(description="The reviewer: the ClaimReview's author.")
-    label: Text | None = Field(default=None, description="The rating's own words (alternateName), exactly.")
-    value: Number | None = Field(default=None, description="The rating's number (ratingValue).")
-    best: Number | None = Field(default=None, description="The best rating of the review's own scale.")
-    worst: Number | None = Field(default=None, description="The worst rating of the review's own scale.")
-    url: Text | None = Field(default=None, description="The review's own address.")
-    identifier: Text | None = Field(default=None, description="The review's identifier, when it gives one.")
-    date: ClaimDate | None = Field(default=None, description="When the review was published.")
+    by: Text
+    label: Text | None = None
+    value: float | None = None
+    best: float | None = None
+    worst: float | None = None
+    url: Text | None = None
+    identifier: Text | None = None
+    date: dt.date | None = None  # a day, or a month or year (typed.PartialDate) when no day is known
+
+    def __post_init__(self) -> None:
+        _finite(self.value, self.best, self.worst)
 
 
-class Claim(_Record):
+class Claim(Record, frozen=True, kw_only=True):
     """One claim of the ledger with where it appeared and the evidence on it."""
 
-    id: Slug = Field(description="The claim's id: lower-case letters, digits, '.', '_' and '-', unique in the "
-                                 "ledger.", examples=["minister-weapons-2023"])
-    text: Text = Field(description="The claim in one sentence, in the ledger's words.")
-    claimant: Text = Field(description="Who made the claim.")
-    date: ClaimDate = Field(description="When the claim was made: YYYY-MM-DD, or YYYY-MM or YYYY when no day is "
-                                        "known.", examples=["2023-09-29", "2021-07"])
-    subject: Slug | None = Field(default=None, description="What the figure is about: claims with one subject are "
-                                                           "compared over time by diff.", examples=["defence-output"])
-    quantity: Quantity | None = Field(default=None, description="The claim's figure with its bound and unit.",
-                                      examples=[{"value": 800, "bound": "more-than", "unit": "weapons"}])
-    measure: Text | None = Field(default=None, description="What exactly the figure counts, so that claims counting "
-                                                           "different things are not compared.")
-    status: Status = Field(default="unverified", description="The verdict. Set it with factcheck status, which "
-                                                             "records why in the history; verify checks the "
-                                                             "evidence each verdict needs.")
-    appearances: Annotated[list[Quote], BeforeValidator(_as_list)] = Field(
-        default_factory=list, description="Where the claim was made: the source's own words (factcheck quote).")
-    evidence: Annotated[list[Evidence], BeforeValidator(_as_list)] = Field(
-        default_factory=list, description="Quotes that bear on whether the claim is true, each with its stance.")
-    tags: TextList = Field(default_factory=list, description="Free labels, for list --tag.")
-    note: FreeText | None = Field(default=None, description="A note on the claim, for the desk.")
-    history: Annotated[list[HistoryEntry], BeforeValidator(_as_list)] = Field(
-        default_factory=list, description="Every verdict given, oldest first (factcheck status appends to it).")
-    appearance_urls: TextList = Field(default_factory=list, description="Addresses where the claim appeared when "
-                                                                        "no snapshot is held (imported reviews).")
-    review: Review | None = Field(
-        default=None, description="The verdict of the fact-checker this claim was imported from, as they gave it.")
+    id: Slug
+    text: Text
+    claimant: Text
+    date: dt.date  # a day, or a month or year (typed.PartialDate) when no day is known
+    subject: Slug | None = None
+    quantity: Quantity | None = None
+    measure: Text | None = None
+    status: Status = "unverified"
+    appearances: list[Quote] = msgspec.field(default_factory=list)
+    evidence: list[Evidence] = msgspec.field(default_factory=list)
+    tags: list[Text] = msgspec.field(default_factory=list)
+    note: str | None = None
+    history: list[HistoryEntry] = msgspec.field(default_factory=list)
+    appearance_urls: list[Text] = msgspec.field(default_factory=list)
+    review: Review | None = None
 
 
-class Publisher(_Record):
+class Publisher(Record, frozen=True, kw_only=True):
     """Who publishes the ledger's reviews."""
 
-    name: Text = Field(description="The publisher's name, credited as the author of exported reviews.")
-    url: Text | None = Field(default=None, description="The publisher's address.")
+    name: Text
+    url: Text | None = None
 
 
-class Rating(_Record):
+class Rating(Record, frozen=True, kw_only=True):
     """How one verdict is published in ClaimReview: a number on the scale (none for no number) and a label."""
 
-    value: Number | None = Field(default=None, description="The number of this verdict on the scale (none: "
-                                                           "published with words only).")
-    label: Text = Field(description="The words published for this verdict (alternateName).")
+    value: float | None = None
+    label: Text
+
+    def __post_init__(self) -> None:
+        _finite(self.value)
 
 
-class RatingScale(_Record):
+class RatingScale(Record, frozen=True, kw_only=True):
     """The numeric scale of exported reviews and its direction; by default 1 = false ... 5 = true."""
 
-    best: Number = Field(default=5, description="The best rating (bestRating).")
-    worst: Number = Field(default=1, description="The worst rating (worstRating).")
-    supported: Rating = Field(default=Rating(value=5, label="True"), description="How supported is published.")
-    misleading: Rating = Field(default=Rating(value=2, label="Misleading"), description="How misleading is published.")
-    conflicting: Rating = Field(default=Rating(value=3, label="Mixed"), description="How conflicting is published.")
-    refuted: Rating = Field(default=Rating(value=1, label="False"), description="How refuted is published.")
-    unverifiable: Rating = Field(default=Rating(value=None, label="Unverifiable"),
-                                 description="How unverifiable is published.")
+    best: float = 5  # (the rules' defaults, as they give them: whole numbers here, floats in the ratings)
+    worst: float = 1
+    supported: Rating = Rating(value=5.0, label="True")
+    misleading: Rating = Rating(value=2.0, label="Misleading")
+    conflicting: Rating = Rating(value=3.0, label="Mixed")
+    refuted: Rating = Rating(value=1.0, label="False")
+    unverifiable: Rating = Rating(value=None, label="Unverifiable")
+
+    def __post_init__(self) -> None:
+        _finite(self.best, self.worst)
 
 
-class Settings(_Record):
+class Settings(Record, frozen=True, kw_only=True):
     """The optional top-level `ledger:` mapping of claims.yaml."""
 
-    name: Text | None = Field(default=None, description="The ledger's name, the title of its reports.")
-    publisher: Publisher | None = Field(default=None, description="Who publishes the ledger's reviews.")
-    review_base_url: Text | None = Field(default=None, description="The address of published reviews: a claim's "
-                                                                   "review is this plus its id.",
-                                         examples=["https://example.org/fact-checks/"])
-    rating_scale: RatingScale | None = Field(default=None, description="How verdicts are published as ClaimReview "
-                                                                       "ratings.")
-    stale_after_days: Annotated[int, BeforeValidator(_as_positive_int),
-                                WithJsonSchema({"type": "integer", "minimum": 1})] | None = Field(
-        default=None, description="Days without a verdict change after which verify warns (stale).")
-    about_band: Annotated[float, BeforeValidator(_as_number), Field(gt=0, lt=1),
-                          WithJsonSchema({"type": "number", "exclusiveMinimum": 0, "exclusiveMaximum": 1})] | None = Field(
-        default=None, description="How far 'about' reaches either side of a figure, as a fraction (0.1: 10%).")
+    name: Text | None = None
+    publisher: Publisher | None = None
+    review_base_url: Text | None = None
+    rating_scale: RatingScale | None = None
+    stale_after_days: Annotated[int, msgspec.Meta(gt=0)] | None = None
+    about_band: Annotated[float, msgspec.Meta(gt=0, lt=1)] | None = None
 
 
-class Original(_Record):
-    """The file a snapshot's text was derived from (an HTML page, a PDF), kept beside it byte for byte as
-    `sources/<id>.html` or `sources/<id>.pdf`."""
+class Original(Record, frozen=True, kw_only=True):
+    """The file a snapshot's text was derived from (an HTML page, a PDF), kept beside it byte for byte."""
 
-    format: Literal["html", "pdf"] = Field(description="What the original is: an HTML page or a PDF.")
-    sha256: Sha256 = Field(description="The sha256 of the original's bytes; verify checks that it was not altered.")
-    extractor: Text = Field(description="The library and version that derived the text from the original, as "
-                                        "'trafilatura 2.3.1' or 'pypdf 7.1.1'.")
-    pages: list[int] | None = Field(default=None, description="For a PDF: where each page begins in the text, as "
-                                                              "character offsets (the first is 0).")
-    fetched_from: Text | None = Field(default=None, description="The address it was fetched from, after redirects.")
-    fetched_at: Text | None = Field(default=None, description="When it was fetched, in UTC (ISO 8601).")
+    format: Literal["html", "pdf"]
+    sha256: Sha256
+    extractor: Text
+    pages: list[int] | None = None
+    fetched_from: Text | None = None
+    fetched_at: Text | None = None
 
 
-class SourceMeta(_Record):
+class SourceMeta(Record, frozen=True, kw_only=True):
     """The metadata of one snapshot, `sources/<id>.yaml`."""
 
-    title: Text | None = Field(default=None, description="The document's title.")
-    publisher: Text | None = Field(default=None, description="Who published the document.")
-    authors: TextList = Field(default_factory=list, description="Who wrote it.")
-    url: Text | None = Field(default=None, description="Where it was published.")
-    archive_url: Text | None = Field(default=None, description="An archived copy (web.archive.org, archive.today).")
-    published: Date | None = Field(default=None, description="When it was published (YYYY-MM-DD); a claim that "
-                                                             "appears in it cannot be dated later.")
-    retrieved: Date | None = Field(default=None, description="When the snapshot was taken (YYYY-MM-DD).")
-    language: Text | None = Field(default=None, description="Its language, as a code.", examples=["en"])
-    sha256: Sha256 = Field(description="The sha256 of the snapshot's bytes, written by factcheck source add; "
-                                       "verify checks that the snapshot was not altered.")
-    note: FreeText | None = Field(default=None, description="A note on the source.")
-    original: Original | None = Field(default=None, description="The saved page or PDF the text was derived from, "
-                                                                "when the source was added from one.")
+    title: Text | None = None
+    publisher: Text | None = None
+    authors: list[Text] = msgspec.field(default_factory=list)
+    url: Text | None = None
+    archive_url: Text | None = None
+    published: dt.date | None = None
+    retrieved: dt.date | None = None
+    language: Text | None = None
+    sha256: Sha256
+    note: str | None = None
+    original: Original | None = None
 
 
-class ClaimsFile(_Record):
-    """The whole of a claims file, as editors and JSON Schema validators see it."""
+RECORD = TypeVar("RECORD", bound=Record)
+RECORDS: dict[str, type[Record]] = {kind.__name__: kind for kind in (
+    Quantity, Quote, Evidence, HistoryEntry, Review, Claim, Publisher, Rating, RatingScale, Settings, Original,
+    SourceMeta)}
 
-    ledger: Settings | None = Field(default=None, description="The ledger's settings (optional).")
-    claims: list[Claim] = Field(description="The claims, each with where it appeared and the evidence on it.")
+
+def accept(kind: type[RECORD], data: Any) -> RECORD | None:
+    """`data` as a `kind` when it is certainly valid; None when the rules must decide (see rules.py).
+
+    Only what the rules take as the very same value is accepted: text where text belongs, numbers (not
+    true/false) where figures do, days as dates or YYYY-MM-DD text, lists as lists. The rest, whether invalid or
+    written another way they allow, is theirs."""
+    try:
+        return msgspec.convert(data, kind)
+    except msgspec.ValidationError:
+        return None
 
 
-class ClaimsFileTop(_Record):
-    """The top of a claims file: settings and the raw list of claims, each validated on its own."""
+def accept_each(kind: type[RECORD], items: list[Any]) -> list[RECORD | None]:
+    """`accept` of each item of a list, in one call when all are valid."""
+    try:
+        return list(msgspec.convert(items, list[kind]))  # type: ignore[valid-type]
+    except msgspec.ValidationError:
+        return [accept(kind, item) for item in items]
 
-    ledger: Settings | None = None
-    claims: Annotated[list[Any], BeforeValidator(_as_list)]
+
+def replace(record: RECORD, /, **changes: Any) -> RECORD:
+    """The record with some fields changed (not checked: give what the rules would take)."""
+    return msgspec.structs.replace(record, **changes)
+
+
+def field_names(kind: type[Record] | Record) -> tuple[str, ...]:
+    """The names of a kind's fields, in the order the files write them."""
+    return kind.__struct_fields__
+
+
+def as_data(value: Any, *, dates: Literal["text", "dates"] = "text",
+            leave_out: Literal["defaults", "none", "nothing"] = "defaults") -> Any:
+    """A value as plain data (mappings, lists, text, numbers), as a claims file would hold it.
+
+    `dates`: as ISO text (a month or a year as written), or as the dates themselves (for YAML to write).
+    `leave_out`: the fields at their default (what the file need not say), those that are None, or nothing."""
+    if dates == "text" and leave_out == "defaults":
+        return msgspec.to_builtins(value, enc_hook=_date_text)
+    if isinstance(value, Record):
+        assert leave_out != "defaults", "a record's defaults are left out as text only"
+        found = {}
+        for name in value.__struct_fields__:
+            field = getattr(value, name)
+            if field is not None or leave_out == "nothing":
+                found[name] = as_data(field, dates=dates, leave_out=leave_out)
+        return found
+    if isinstance(value, list):
+        return [as_data(item, dates=dates, leave_out=leave_out) for item in value]
+    if isinstance(value, dt.date) and dates == "text":
+        return value.isoformat()
+    return value
+
+
+def _date_text(value: Any) -> Any:
+    if isinstance(value, dt.date):  # a month or a year (typed.PartialDate), written as given
+        return value.isoformat()
+    raise TypeError(f"cannot write a {type(value).__name__}")
 
 
 def phrase(quantity: Quantity) -> str:

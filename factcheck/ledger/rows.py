@@ -35,4 +35,10 @@ def row_values(claim: Claim) -> Row:
     return Row(claim.id, claim.date.isoformat(), claim.status, claim.claimant, claim.subject,
                phrase_of(quantity.value, quantity.bound, quantity.unit, bool(quantity.ordinal)) if quantity else None,
                claim.measure, sorted(sources), list(claim.tags), claim.text,
-               claim.review.model_dump(mode="json", exclude_none=True) if claim.review is not None else None)
+               _review(claim) if claim.review is not None else None)
+
+
+def _review(claim: Claim) -> dict[str, Any]:
+    from factcheck.ledger.model import as_data  # (a listing from the cache needs no models)
+
+    return as_data(claim.review, leave_out="none")  # type: ignore[no-any-return]

@@ -1,10 +1,11 @@
-"""The JSON Schema of the ledger's files, generated from the models, for editors and other validators."""
+"""The JSON Schema of the ledger's files, generated from their rules (rules.py), for editors and other validators."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from factcheck.ledger.model import BOUNDS, STANCES, STATUSES, ClaimsFile, SourceMeta
+from factcheck.ledger.model import BOUNDS, STANCES, STATUSES
+from factcheck.ledger.rules import ClaimsFile, SourceMeta
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 KINDS = ("claims", "source")

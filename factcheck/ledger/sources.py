@@ -7,13 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
-
 from factcheck.errors import FactcheckError, Location, Problem
 from factcheck.ledger.folder import SOURCES_DIR
 from factcheck.ledger.ledgerfiles import Deferred, Refused, as_bytes
 from factcheck.ledger.model import SLUG_RE, SourceMeta
-from factcheck.ledger.validation import schema_problems, validate_read
+from factcheck.ledger.validation import valid
 from factcheck.yamlio.fastyaml import fast_parse
 from factcheck.yamlio.yamlsrc import Document, parse, without_bom
 
@@ -167,8 +165,8 @@ def load_sources(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
             record.snapshot_path, record.snapshot = name, data
             if contents is not None and name in contents:
                 record.read = contents[name]
-        elif suffix == "yaml" and cached is not None:
-            record.meta, record.meta_path = SourceMeta.model_validate(cached[stem]), name
+        elif suffix == "yaml" and cached is not None and (meta := valid(SourceMeta, cached.get(stem))) is not None:
+            record.meta, record.meta_path = meta, name
             record.meta_doc = Document(name, cached[stem], raw=without_bom(as_bytes(data)))
         elif suffix == "yaml":
             data = as_bytes(data)
@@ -176,12 +174,10 @@ def load_sources(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
                 fast = fast_parse(data, name)
             else:
                 fast = Document(name, parsed[name], raw=without_bom(data)) if name in parsed else None
-            if fast is not None and isinstance(fast.data, dict):
-                try:
-                    record.meta, record.meta_doc, record.meta_path = SourceMeta.model_validate(fast.data), fast, name
-                    continue
-                except ValidationError:
-                    pass
+            meta = valid(SourceMeta, fast.data) if fast is not None and isinstance(fast.data, dict) else None
+            if meta is not None:
+                record.meta, record.meta_doc, record.meta_path = meta, fast, name
+                continue
             doc = parse(data, name)
             record.meta_doc, record.meta_path = doc, name
             problems.extend(Problem(p.code, p.severity, p.message, p.location, source=stem) for p in doc.problems)
@@ -193,10 +189,8 @@ def load_sources(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
                     doc.locate(()), source=stem,
                 ))
                 continue
-            try:
-                record.meta = validate_read(SourceMeta, doc.data)
-            except ValidationError as exc:
-                problems.extend(schema_problems(exc, doc, (), SourceMeta, source_id=stem))
+            record.meta, found = _meta_exactly(doc, stem)
+            problems.extend(found)
     for record in sources.values():
         problems.extend(_original_problems(record))
         if record.meta_path is None:
@@ -214,6 +208,20 @@ def load_sources(files: Mapping[str, bytes | Deferred | Refused], cached: dict[s
 
 
 ORIGINAL_FORMATS = ("html", "pdf")
+
+
+def _meta_exactly(doc: Document, stem: str) -> tuple[SourceMeta | None, list[Problem]]:
+    """A source's metadata read by the exact reader, validated by the rules: the metadata, or the located
+    problems that keep them from taking it."""
+    from pydantic import ValidationError
+
+    from factcheck.ledger import rules
+    from factcheck.ledger.validation import schema_problems, validate_read
+
+    try:
+        return rules.to_record(validate_read(rules.SourceMeta, doc.data)), []
+    except ValidationError as exc:
+        return None, list(schema_problems(exc, doc, (), rules.SourceMeta, source_id=stem))
 
 
 def _original_problems(record: SourceRecord) -> list[Problem]:

@@ -1,23 +1,81 @@
-"""Validate data read from YAML with the models, and turn pydantic's errors into located problems.
+"""Data read from YAML as the ledger's values, and the rules' errors as located problems.
 
-The exact reader keeps plain scalars as written (see yamlsrc): `validate_read` gives a number or date
-written where text belongs its characters before validation, and `schema_problems` words each remaining
-error for a person and places it at the node at fault.
+`validated` takes plain data from the fast reader or the cache: accepted at once when it is certainly valid
+(model.accept, no pydantic), else as the rules take it (rules.py, pydantic imported then), else None, and
+the file is read exactly to learn why. The exact reader keeps plain scalars as written (see yamlsrc):
+`validate_read` gives a number or date written where text belongs its characters before validation, and
+`schema_problems` words each remaining error for a person and places it at the node at fault.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any, TypeVar
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from factcheck.errors import Problem
-from factcheck.ledger.model import NOT_BLANK_PATTERN, SLUG_PATTERN, kind_of
+from factcheck.ledger.model import NOT_BLANK_PATTERN, RECORD, SLUG_PATTERN, accept, accept_each
 from factcheck.yamlio.yamlsrc import Document, Path_, YamlBool
 
-MODEL = TypeVar("MODEL", bound=BaseModel)
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
+MODEL = TypeVar("MODEL", bound="BaseModel")
+
+
+def valid(kind: type[RECORD], data: Any) -> RECORD | None:
+    """`data` as a `kind` when it is valid: accepted at once (model.accept) or taken by the rules; None when
+    the rules refuse it (read it exactly to learn where and why)."""
+    found = accept(kind, data)
+    return found if found is not None else _by_the_rules(kind, data)
+
+
+def valid_each(kind: type[RECORD], items: list[Any]) -> list[RECORD] | None:
+    """`valid` of each item of a list; None when the rules refuse any."""
+    found = accept_each(kind, items)
+    taken = [one if one is not None else _by_the_rules(kind, item) for one, item in zip(found, items, strict=True)]
+    return None if any(one is None for one in taken) else taken  # type: ignore[return-value]
+
+
+class Invalid(ValueError):
+    """What a command was given is not valid: the rules' errors, worded (see `checked`)."""
+
+
+def checked(kind: type[RECORD], data: Any) -> RECORD:
+    """`data` given to a command (a new claim, a verdict, a source's metadata) as a `kind`; Invalid, with
+    every error the rules find, worded, when it is not valid."""
+    found = accept(kind, data)
+    if found is not None:
+        return found
+    from pydantic import ValidationError
+
+    from factcheck.ledger import rules
+
+    try:
+        return rules.validate(kind, data)
+    except ValidationError as exc:
+        raise Invalid(validation_message(exc)) from None
+
+
+def validation_message(exc: ValidationError) -> str:
+    """Each of pydantic's errors, with the field at fault: "quantity.bound: ...; date: ..."."""
+    parts = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in error["loc"] if "[" not in str(p))
+        message = error_message(error)
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)
+
+
+def _by_the_rules(kind: type[RECORD], data: Any) -> RECORD | None:
+    from pydantic import ValidationError
+
+    from factcheck.ledger import rules
+
+    try:
+        return rules.validate(kind, data)
+    except ValidationError:
+        return None
 
 
 def validate_read(model: type[MODEL], data: Any) -> MODEL:
@@ -27,6 +85,8 @@ def validate_read(model: type[MODEL], data: Any) -> MODEL:
     is the claimant "1984"). Each value refused as not text but kept with its characters is replaced by
     them, in place, and the data validated again; a true/false word is left to be refused.
     """
+    from pydantic import ValidationError
+
     for _ in range(_MAX_REPAIRS):
         try:
             return model.model_validate(data)
@@ -151,6 +211,8 @@ def error_message(error: Any) -> str:
         if isinstance(value, YamlBool):
             return (f"{value.raw!r} is read by YAML as a true/false value, not as text; "
                     "put it in quotes if it is meant as text")
+        from factcheck.ledger.rules import kind_of
+
         return "is empty; write the text" if value is None else f"must be text, not a {kind_of(value)}"
     if kind == "string_pattern_mismatch":
         pattern = (error.get("ctx") or {}).get("pattern")
@@ -191,6 +253,8 @@ def _known_fields_hint(model: type[BaseModel], loc: Path_) -> str:
 
 
 def _inner_model(annotation: Any) -> type[BaseModel] | None:
+    from pydantic import BaseModel
+
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in getattr(annotation, "__args__", ()) or ():

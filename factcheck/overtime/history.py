@@ -11,7 +11,7 @@ from factcheck.errors import FactcheckError
 from factcheck.ledger.figures import count_of
 from factcheck.ledger.folder import CLAIMS_DIR, CLAIMS_FILE, SOURCES_DIR
 from factcheck.ledger.ledgerfiles import Refused, find_files
-from factcheck.ledger.model import Claim, HistoryEntry, Quote, phrase
+from factcheck.ledger.model import Claim, HistoryEntry, Quote, SourceMeta, field_names, phrase
 from factcheck.pipeline.store import Ledger, build_ledger
 
 
@@ -210,7 +210,7 @@ def diff_ledgers(old: Ledger, new: Ledger, before: str, after: str) -> LedgerDif
         if a.digest != b.digest:
             source_changes.append(SourceChange(source_id, "re-snapshotted (sha256 changed)", a.digest, b.digest))
         elif a.meta != b.meta:
-            fields = [name for name in type(a.meta or b.meta).model_fields  # type: ignore[union-attr]
+            fields = [name for name in field_names(SourceMeta)
                       if getattr(a.meta, name, None) != getattr(b.meta, name, None)]
             source_changes.append(SourceChange(source_id, "metadata changed: " + ", ".join(fields), None, None))
     return LedgerDiff(
@@ -257,7 +257,7 @@ def _history_changes(old: Claim, new: Claim) -> list[FieldChange]:
     """Entries added at the end, in words; an entry that was rewritten or removed, field by field, old and new."""
     found: list[FieldChange] = []
     for number, (before, after) in enumerate(zip(old.history, new.history, strict=False), 1):
-        for name in type(before).model_fields:
+        for name in field_names(before):
             a, b = getattr(before, name), getattr(after, name)
             if a != b:
                 found.append(FieldChange(f"history entry {number} rewritten: {name}", _shown(a), _shown(b)))

@@ -12,7 +12,7 @@ from typing import Any
 
 from factcheck.errors import FactcheckError, did_you_mean
 from factcheck.ledger.figures import difference, format_number, product, tidy
-from factcheck.ledger.model import Quantity, Settings, phrase
+from factcheck.ledger.model import Quantity, Settings, phrase, replace
 from factcheck.pipeline.read import ChunkWork, read
 from factcheck.pipeline.store import ClaimRecord, Ledger
 
@@ -344,7 +344,7 @@ def _step(before: Point, after: Point, q_before: Quantity | None, q_after: Quant
         converted = _in_unit(after.value, after.unit, before.unit)
         if converted is not None:
             after_value = converted
-            q_after = q_after.model_copy(update={"value": converted, "unit": before.unit})
+            q_after = replace(q_after, value=converted, unit=before.unit)
             warnings = [w for w in warnings if w.kind != "unit"]
             warnings.insert(0, Difference("unit", f"{after.figure} is {format_number(converted)} {before.unit}, "
                                                   "compared in that unit", False))

@@ -171,7 +171,8 @@ def _in_shares(root: Path, files: Files, work: W, sources: Ledger | None, fill_c
     its claims, every claim's id by place, the claims its work kept (as data) and its work's result.
     """
     from factcheck.ledger.ledgerfiles import as_bytes
-    from factcheck.ledger.model import Claim
+    from factcheck.ledger.model import Claim, as_data
+    from factcheck.ledger.validation import valid
     from factcheck.pipeline.store import ClaimRecord, Share, build_share, file_settings, read_sources
     from factcheck.yamlio.yamlsrc import Document, without_bom
 
@@ -195,7 +196,7 @@ def _in_shares(root: Path, files: Files, work: W, sources: Ledger | None, fill_c
         documents = {doc.path: doc for ids in tracked.ids.values() for _, doc, _ in ids[:1]}
         return {"ids": {path: doc.claim_ids for path, doc in documents.items()},
                 "problems": [p.as_row() for p in ledger.problems if shares.is_claims_file(p.location.path)],
-                "kept": [(r.doc.path, r.path[1], r.claim.model_dump(mode="json", exclude_defaults=True))
+                "kept": [(r.doc.path, r.path[1], as_data(r.claim))
                          for r in ledger.claims],
                 "work": tracked.work.result()}
 
@@ -228,8 +229,11 @@ def _in_shares(root: Path, files: Files, work: W, sources: Ledger | None, fill_c
     ids: list[tuple[str, Document, Path_]] = [(claim_id, doc, ("claims", index)) for _, doc in sorted(documents.items())
            for index, claim_id in enumerate(doc.claim_ids) if claim_id is not None]
     ledger.problems.extend(Problem.from_row(p) for p in theirs["problems"])
-    ledger.claims.extend(ClaimRecord(Claim.model_validate(data), documents[path], ("claims", index))
-                         for path, index, data in theirs["kept"])
+    for path, index, data in theirs["kept"]:
+        claim = valid(Claim, data)
+        if claim is None:  # (it was valid in the other process)
+            return None
+        ledger.claims.append(ClaimRecord(claim, documents[path], ("claims", index)))
     ledger.claims.sort(key=lambda record: (record.doc.path, record.path[1]))
     tracked.work.merge(theirs["work"])
     return Read(ledger, tracked.work, ids)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import marshal
 import pickle
 from collections.abc import Callable, Iterable, Mapping
@@ -11,14 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from pydantic import TypeAdapter, ValidationError
-
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
 from factcheck.ledger.folder import SOURCES_DIR
 from factcheck.ledger.ledgerfiles import Deferred, Refused, as_bytes, find_files
-from factcheck.ledger.model import SLUG_RE, Claim, ClaimsFileTop, Settings
+from factcheck.ledger.model import SLUG_RE, Claim, Settings, as_data
 from factcheck.ledger.sources import SourceRecord, load_sources, parse_metadata, read_snapshots
-from factcheck.ledger.validation import schema_problems, validate_read
+from factcheck.ledger.validation import valid, valid_each
 from factcheck.pipeline import cache, collecting, forked
 from factcheck.pipeline.shares import is_claims_file
 from factcheck.yamlio import fastyaml
@@ -223,13 +220,10 @@ def file_settings(files: Mapping[str, bytes | Deferred | Refused]) -> tuple[bool
         if not is_claims_file(name) or not isinstance(raw, bytes) or not (raw.startswith(b"ledger") or b"\nledger" in raw):
             continue
         top = _top(without_bom(raw))
-        if top is None:
+        settings = None if top is None else _settings_of(top)
+        if settings is None:
             return False, None
-        try:
-            found.append(ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"},
-                                                      "claims": []}).ledger)
-        except ValidationError:
-            return False, None
+        found.append(settings[0])
     if len(found) > 1:
         return False, None
     return True, found[0] if found else None
@@ -246,6 +240,18 @@ def _top(body: bytes) -> dict[str, Any] | None:
     if flow is None or not flow[2]:
         return None
     return _top_of(body[:flow[0]] + b"null" + body[flow[1]:])
+
+
+def _settings_of(top: dict[str, Any]) -> tuple[Settings | None] | None:
+    """The settings (`ledger:`) of a claims file's top-level mapping read by the fast path, in a tuple (the
+    settings, or None when it gives none); None when the mapping is not valid (read it exactly)."""
+    if not set(top) <= {"ledger", "claims"}:
+        return None
+    given = top.get("ledger")
+    if given is None:
+        return (None,)
+    settings = valid(Settings, given)
+    return None if settings is None else (settings,)
 
 
 def _top_of(rest: bytes) -> dict[str, Any] | None:
@@ -266,7 +272,7 @@ class _Entries:
 
     def keep_claims(self, name: str, raw: bytes, settings: Settings | None, chunks: list[bytes]) -> None:
         if self.fill:
-            dumped = None if settings is None else settings.model_dump(mode="json", exclude_defaults=True)
+            dumped = None if settings is None else as_data(settings)
             cache.write(self.root, cache.file_entry(name, raw), {"settings": dumped, "chunks": chunks})
 
     def _sources_entry(self, files: Mapping[str, bytes | Deferred | Refused]) -> str:
@@ -278,7 +284,7 @@ class _Entries:
 
     def keep_sources(self, files: Mapping[str, bytes | Deferred | Refused], ledger: Ledger) -> None:
         if self.fill:
-            metas = {source.id: source.meta.model_dump(mode="json", exclude_defaults=True)
+            metas = {source.id: as_data(source.meta)
                      for source in ledger.sources.values() if source.meta is not None}
             cache.write(self.root, self._sources_entry(files), metas)
 
@@ -289,7 +295,9 @@ def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None, skim: Sk
     if not isinstance(value, dict) or not isinstance(value.get("chunks"), list):
         return None
     try:
-        settings = None if value.get("settings") is None else Settings.model_validate(value["settings"])
+        settings = None if value.get("settings") is None else valid(Settings, value["settings"])
+        if settings is None and value.get("settings") is not None:
+            return None
         doc = Document(name, raw=without_bom(raw))
         read = _FastRead(doc, settings)
         chunks, base = [], 0
@@ -300,7 +308,7 @@ def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None, skim: Sk
                 return None
             chunks.append((validated, len(data)))
             base += len(data)
-    except (ValidationError, KeyError, TypeError, ValueError, EOFError):
+    except (KeyError, TypeError, ValueError, EOFError):
         return None
     for (claims, passed), size in chunks:  # (validated first: a work is given no chunk of an entry that then fails)
         doc.claim_ids.extend([None] * size)
@@ -376,8 +384,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share 
             doc.data = None  # the models hold it all now: the native tree would only take memory
             read = ledger.claims[first:]
             if entry:
-                dumped = [record.claim.model_dump(mode="json", exclude_defaults=True) for record in read]
-                chunks = [marshal.dumps(dumped, MARSHAL_VERSION)]
+                chunks = [marshal.dumps([as_data(record.claim) for record in read], MARSHAL_VERSION)]
             if each is not None:
                 ledger.claims[first:] = each.chunk(ledger, read, forced or declared or ledger.settings)
         if entry and not any(p.location.path == name for p in ledger.problems):
@@ -505,11 +512,11 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
     be. With `keep`, only the records it returns for each chunk are kept; it is given a chunk once the
     chunk is read. With `skim`, only the claims it wants are validated (see Skim).
     """
-    try:
-        settings = ClaimsFileTop.model_validate({**{k: v for k, v in top.items() if k != "claims"}, "claims": []}).ledger
-    except ValidationError:
+    found = _settings_of(top)
+    if found is None:
         return None
-    read = _FastRead(doc, settings)
+    read = _FastRead(doc, found[0])
+    settings = found[0]
     for chunk, first, expected in chunks:
         validated = _validated(chunk, first, expected, skim)
         passed: list[tuple[int, str, str]] = []
@@ -522,16 +529,12 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
                 return None
             items, problems = exact
             read.problems.extend(problems)
-            claims = []
-            for index, raw_claim in items:
-                try:
-                    claims.append((index, validate_read(Claim, raw_claim)))
-                except ValidationError as exc:
-                    read.problems.extend(schema_problems(exc, doc, ("claims", index), Claim, claim_id=_raw_id(raw_claim)))
+            claims, found_problems = _claims_exactly(doc, items)
+            read.problems.extend(found_problems)
         _give(read, doc, claims, passed, keep, skim, settings)
         if for_cache and not passed:  # (a chunk with problems is never cached: the ledger's entry is written only without any)
             data = [_json_dates(raw_claim) for raw_claim in chunk] if exact is None else \
-                [claim.model_dump(mode="json", exclude_defaults=True) for _, claim in claims]
+                [as_data(claim) for _, claim in claims]
             read.chunks.append(marshal.dumps(data, MARSHAL_VERSION))
     return read
 
@@ -553,17 +556,28 @@ def _validated(chunk: Any, first: int, expected: int | None,
                     passed.append((index, claim_id, text))
                     continue
             wanted.append((index, data))
-    try:  # in one call: a fifth quicker
-        claims = _claim_list().validate_python(chunk if not passed else [data for _, data in wanted])
-    except ValidationError:
+    claims = valid_each(Claim, chunk if not passed else [data for _, data in wanted])
+    if claims is None:
         return None
     return [(index, claim) for (index, _), claim in zip(wanted, claims, strict=True)], passed
 
 
+def _claims_exactly(doc: Document, items: list[tuple[int, Any]]) -> tuple[list[tuple[int, Claim]], list[Problem]]:
+    """Claims read by the exact reader, each with its index in the file, validated by the rules: those they
+    take, and the located problems of those they refuse."""
+    from pydantic import ValidationError
 
-@functools.cache
-def _claim_list() -> TypeAdapter[list[Claim]]:
-    return TypeAdapter(list[Claim])
+    from factcheck.ledger import rules
+    from factcheck.ledger.validation import schema_problems, validate_read
+
+    claims: list[tuple[int, Claim]] = []
+    problems: list[Problem] = []
+    for index, raw_claim in items:
+        try:
+            claims.append((index, rules.to_record(validate_read(rules.Claim, raw_claim))))
+        except ValidationError as exc:
+            problems.extend(schema_problems(exc, doc, ("claims", index), rules.Claim, claim_id=_raw_id(raw_claim)))
+    return claims, problems
 
 
 _Exact = tuple[list[tuple[int, Any]], list[Problem]]  # claims read exactly, each with its index; the problems met
@@ -610,13 +624,18 @@ def _load_claims_file(doc: Document, ledger: Ledger) -> Settings | None:
             "schema", "error", f"the file is {shown}; a claims file is a mapping with a 'claims:' list", doc.locate(()),
         ))
         return None
+    from pydantic import ValidationError
+
+    from factcheck.ledger import rules
+    from factcheck.ledger.validation import schema_problems, validate_read
+
     top = {key: value for key, value in data.items() if key != "claims"}
     top["claims"] = []
     settings: Settings | None = None
     try:
-        settings = validate_read(ClaimsFileTop, top).ledger
+        settings = rules.to_record(validate_read(rules.ClaimsFileTop, top).ledger)
     except ValidationError as exc:
-        ledger.problems.extend(schema_problems(exc, doc, (), ClaimsFileTop))
+        ledger.problems.extend(schema_problems(exc, doc, (), rules.ClaimsFileTop))
     if "claims" not in data:
         ledger.problems.append(Problem("schema", "error", "the file has no 'claims:' list", doc.locate(())))
         return settings
@@ -626,14 +645,9 @@ def _load_claims_file(doc: Document, ledger: Ledger) -> Settings | None:
     if not isinstance(claims, list):
         ledger.problems.append(Problem("schema", "error", "'claims' must be a list of claims", doc.locate(("claims",))))
         return settings
-    for index, raw in enumerate(claims):
-        path: Path_ = ("claims", index)
-        try:
-            claim = validate_read(Claim, raw)
-        except ValidationError as exc:
-            ledger.problems.extend(schema_problems(exc, doc, path, Claim, claim_id=_raw_id(raw)))
-            continue
-        ledger.claims.append(ClaimRecord(claim, doc, path))
+    found, problems = _claims_exactly(doc, list(enumerate(claims)))
+    ledger.problems.extend(problems)
+    ledger.claims.extend(ClaimRecord(claim, doc, ("claims", index)) for index, claim in found)
     return settings
 
 

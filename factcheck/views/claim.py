@@ -6,7 +6,7 @@ import bisect
 from typing import Any
 
 from factcheck.checking.anchor import Found, Missing, Snapshot
-from factcheck.ledger.model import Quote, phrase
+from factcheck.ledger.model import Quote, as_data, phrase
 from factcheck.pipeline.store import ClaimRecord, Ledger
 
 
@@ -14,7 +14,7 @@ def claim_view(ledger: Ledger, record: ClaimRecord) -> dict[str, Any]:
     """The claim's fields and, for every quote, where it is in its snapshot."""
     claim = record.claim
     snapshots: dict[str, Snapshot] = {}
-    view: dict[str, Any] = claim.model_dump(mode="json", exclude_none=True)
+    view: dict[str, Any] = as_data(claim, leave_out="none")
     view["location"] = str(record.locate())
     if claim.quantity is not None:
         view["figure"] = phrase(claim.quantity)
@@ -24,7 +24,7 @@ def claim_view(ledger: Ledger, record: ClaimRecord) -> dict[str, Any]:
 
 
 def _quote_view(ledger: Ledger, snapshots: dict[str, Snapshot], quote: Quote) -> dict[str, Any]:
-    view: dict[str, Any] = quote.model_dump(mode="json", exclude_none=True)
+    view: dict[str, Any] = as_data(quote, leave_out="none")
     source = ledger.sources.get(quote.source)
     if source is not None and source.meta is not None:
         meta = source.meta

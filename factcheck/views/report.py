@@ -17,7 +17,7 @@ from factcheck.checking.anchor import Found, Missing, Snapshot
 from factcheck.checking.options import Options, Progress
 from factcheck.checking.verification import ChunkWork
 from factcheck.errors import SEVERITIES, Problem
-from factcheck.ledger.model import STATUSES, Claim, Settings, phrase
+from factcheck.ledger.model import STATUSES, Claim, Settings, as_data, phrase
 from factcheck.ledger.sources import SourceRecord
 from factcheck.overtime.timeline import DEFAULT_ABOUT_BAND, build_series, series_data
 from factcheck.pipeline import collecting
@@ -157,7 +157,7 @@ def build_report(settings: Settings, sources: Mapping[str, SourceRecord], by_sta
         "generated_on": (today or dt.date.today()).isoformat(),
         "ledger": {
             "name": settings.name,
-            "publisher": settings.publisher.model_dump(mode="json") if settings.publisher else None,
+            "publisher": as_data(settings.publisher, leave_out="nothing") if settings.publisher else None,
         },
         "counts": {"claims": sum(by_status.values()), "sources": len(sources), "by_status": by_status},
         "problems": {
@@ -227,7 +227,7 @@ def verdict(claim: Claim) -> dict[str, Any] | None:
         rated = f"rated {review.label!r}" if review.label else "rated with no words"
         return {"status": claim.status, "date": review.date.isoformat() if review.date else None, "by": review.by,
                 "reason": f"imported: {rated} by {review.by}", "forced": False,
-                "imported": review.model_dump(mode="json", exclude_none=True)}
+                "imported": as_data(review, leave_out="none")}
     if claim.status != "unverified":
         return {"status": claim.status, "date": None, "by": None, "reason": claim.note, "forced": False,
                 "imported": None}
