@@ -164,7 +164,9 @@ def test_the_usual_ledgers_are_accepted_whole(tmp_path: Path) -> None:
     assert _agree(model.Settings, example["ledger"]) is not None
 
 
-def test_a_valid_ledger_is_read_and_checked_without_pydantic_and_one_with_a_month_with_it(tmp_path: Path) -> None:
+def test_a_valid_ledger_is_read_and_checked_without_pydantic_or_pyyaml(tmp_path: Path) -> None:
+    """Neither is imported for a plain, valid ledger; the rules for a claim dated by its month, PyYAML for a file
+    the fast reader leaves to the exact one (a tab)."""
     import shutil
 
     root = tmp_path / "desk"
@@ -178,9 +180,18 @@ def test_a_valid_ledger_is_read_and_checked_without_pydantic_and_one_with_a_mont
         assert done.returncode == 0, done.stdout + done.stderr
         return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines() if "|" in line}
 
-    assert {"pydantic", "factcheck.ledger.rules"} & modules(text) == set()
+    def pyyaml(loaded: set[str]) -> bool:  # (loaded lazily: its own name is not printed, its parts are)
+        return any(name.startswith("yaml.") for name in loaded)
+
+    plain = modules(text)
+    assert {"pydantic", "factcheck.ledger.rules"} & plain == set() and not pyyaml(plain)
     assert "    date: 2023-09-29\n" in text
-    assert {"pydantic", "factcheck.ledger.rules"} <= modules(text.replace("    date: 2023-09-29\n", "    date: 2023-09\n", 1))
+    by_month = modules(text.replace("    date: 2023-09-29\n", "    date: 2023-09\n", 1))
+    assert {"pydantic", "factcheck.ledger.rules"} <= by_month and not pyyaml(by_month)
+    measure = "    measure: new weapon designs under development\n"
+    assert measure in text
+    tabbed = modules(text.replace(measure, measure.replace("weapon designs", "weapon\tdesigns", 1)))
+    assert pyyaml(tabbed)  # a tab in the file: the exact reader (PyYAML) reads it
 
 
 def test_what_a_command_is_given_is_refused_with_every_error_worded() -> None:

@@ -103,20 +103,24 @@ class Formats(click.Choice):  # type: ignore[type-arg]
 def as_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     """An option's day (YYYY-MM-DD, month and day may be one digit; a date-time; "July 20, 2021"), as a
     datetime.date."""
+    if value is None:
+        return None
     from factcheck.ledger.typed import parse_date
 
     try:
-        return None if value is None else parse_date(value)
+        return parse_date(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param=param) from None
 
 
 def as_claim_date(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     """A claim's date as `as_date` reads it, or a month (2021-07) or a year (2021) when no day is known."""
+    if value is None:
+        return None
     from factcheck.ledger.typed import parse_date
 
     try:
-        return None if value is None else parse_date(value, partial=True)
+        return parse_date(value, partial=True)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param=param) from None
 
@@ -124,10 +128,12 @@ def as_claim_date(_ctx: click.Context, param: click.Parameter, value: str | None
 def as_figure(_ctx: click.Context, param: click.Parameter, value: str | None) -> Any:
     """An option's figure typed as people write it (1000, 1,000, 2.5, 1.2 billion, AZN 300 million, 4th), as a
     typed.Figure."""
+    if value is None:
+        return None
     from factcheck.ledger.typed import read_figure
 
     try:
-        return None if value is None else read_figure(value)
+        return read_figure(value)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param=param) from None
 

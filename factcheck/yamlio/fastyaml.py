@@ -100,12 +100,12 @@ def read_ahead(pieces: Iterable[bytes], window: int = 2) -> Generator[Any, None,
     `window` of 0 each piece is read here, when it is asked for: where every core is busy already (two
     processes sharing the work), a second thread only contends for the interpreter.
     """
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
     if window == 0:
         yield from (read_plain(piece) for piece in pieces)
         return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
     pieces = iter(pieces)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="factcheck-yaml") as pool:
         pending = deque(pool.submit(read_plain, piece) for piece in itertools.islice(pieces, window))

@@ -4,21 +4,43 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
+import importlib.util
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
-
-import yaml
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from factcheck.errors import Location, Problem
 from factcheck.yamlio.positions import block_positions
 from factcheck.yamlio.spans import claim_starts, flow_claims
 
-try:  # libyaml's parser when present: the same events, several times faster
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+def _lazily(name: str) -> ModuleType:
+    """The module `name`, loaded when first used (importlib's LazyLoader): PyYAML is needed only by the exact
+    reader, and a ledger the fast reader takes whole never loads it."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    assert spec is not None and spec.loader is not None, f"{name} is not installed"
+    spec.loader = importlib.util.LazyLoader(spec.loader)
+    module = sys.modules[name] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+if TYPE_CHECKING:
+    import yaml
+else:
+    yaml = _lazily("yaml")
+
+
+@functools.cache
+def _loader() -> Any:
+    """libyaml's parser when present: the same events, several times faster."""
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 Path_ = tuple[str | int, ...]
 
@@ -172,7 +194,7 @@ def parse(raw: bytes, path: str, *, typed: bool = True) -> Document:
     try:
         # The event stream, not PyYAML's composer: aliases keep their own position, nesting costs no
         # recursion, and no constructor ever runs.
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=_loader()):
             if not builder.feed(event):
                 break
     except yaml.MarkedYAMLError as exc:
@@ -250,7 +272,7 @@ def node_positions(raw: bytes, value_at: Path_) -> tuple[Any, dict[Path_, tuple[
     has read. None when the text does not parse.
     """
     try:
-        root = yaml.compose(raw, Loader=_Loader)
+        root = yaml.compose(raw, Loader=_loader())
     except yaml.YAMLError:
         return None
     if root is None:
@@ -280,7 +302,10 @@ def _text_location(path: str, text: str, index: int) -> Location:
     return Location(path, before.count("\n") + 1, len(before) - (before.rfind("\n") + 1) + 1)
 
 
-_RESOLVER = yaml.resolver.Resolver()
+@functools.cache
+def _resolver() -> Any:
+    return yaml.resolver.Resolver()
+
 _STANDARD_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 
@@ -377,7 +402,7 @@ class _Builder:
             return
         tag = event.tag
         if tag in (None, "!"):
-            tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)  # type: ignore[no-untyped-call]
+            tag = _resolver().resolve(yaml.ScalarNode, event.value, event.implicit)
         self._emit(self._value(tag, event.value, event), event)
 
     def _emit(self, value: Any, event: yaml.Event | None) -> None:
