@@ -148,7 +148,9 @@ def decode(raw: bytes, path: str) -> tuple[str | None, Problem | None]:
 # What YAML does not allow in a file, as libyaml and PyYAML refuse it: C0 controls but tab, line feed and
 # carriage return, DEL, C1 controls but NEL, surrogates and the noncharacters U+FFFE and U+FFFF. Both readers
 # refuse them here, at their line and column, before any parser sees the text.
-_UNPRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# (Written as the characters refused, not as the complement of those allowed: the same set, and a class of a
+# few small ranges compiles in a fraction of a millisecond where the complement took 14 ms.)
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 _CONTROL_NAMES = {0x07: "BEL", 0x08: "BACKSPACE", 0x0B: "VERTICAL TAB", 0x0C: "FORM FEED", 0x1B: "ESC", 0x7F: "DEL"}
 
 
