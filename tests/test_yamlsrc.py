@@ -119,3 +119,15 @@ def test_node_positions_are_the_positions_parse_gives(text: str) -> None:
     assert found is not None and not exact.problems
     assert found == (exact.data[0]["id"], exact.positions, exact.key_positions)
     assert node_positions(b"- id: [\n", (0, "id")) is None
+
+
+def test_the_characters_refused_are_exactly_those_yaml_does_not_print() -> None:
+    """YAML 1.1's printable set (c-printable), every code point held to it."""
+    from factcheck.yamlio.yamlsrc import unprintable
+
+    def printable(point: int) -> bool:
+        return point in (0x09, 0x0A, 0x0D, 0x85) or 0x20 <= point <= 0x7E or 0xA0 <= point <= 0xD7FF \
+            or 0xE000 <= point <= 0xFFFD or 0x10000 <= point <= 0x10FFFF
+
+    refused = [point for point in range(0x110000) if (unprintable(chr(point)) is None) != printable(point)]
+    assert refused == []
