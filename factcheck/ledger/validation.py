@@ -1,10 +1,11 @@
 """Data read from YAML as the ledger's values, and the rules' errors as located problems.
 
-`validated` takes plain data from the fast reader or the cache: accepted at once when it is certainly valid
+`valid` takes plain data from the fast reader or the cache: accepted at once when it is certainly valid
 (model.accept, no pydantic), else as the rules take it (rules.py, pydantic imported then), else None, and
-the file is read exactly to learn why. The exact reader keeps plain scalars as written (see yamlsrc):
-`validate_read` gives a number or date written where text belongs its characters before validation, and
-`schema_problems` words each remaining error for a person and places it at the node at fault.
+the file is read exactly to learn why; `checked` takes what a command is given, or says every error. The
+exact reader keeps plain scalars as written (see yamlsrc): `validate_read` gives a number or date written
+where text belongs its characters before validation, and `schema_problems` words each remaining error for
+a person and places it at the node at fault.
 """
 
 from __future__ import annotations

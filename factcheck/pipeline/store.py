@@ -295,8 +295,9 @@ def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None, skim: Sk
     if not isinstance(value, dict) or not isinstance(value.get("chunks"), list):
         return None
     try:
-        settings = None if value.get("settings") is None else valid(Settings, value["settings"])
-        if settings is None and value.get("settings") is not None:
+        given = value.get("settings")
+        settings = None if given is None else valid(Settings, given)
+        if given is not None and settings is None:
             return None
         doc = Document(name, raw=without_bom(raw))
         read = _FastRead(doc, settings)
@@ -515,8 +516,8 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
     found = _settings_of(top)
     if found is None:
         return None
-    read = _FastRead(doc, found[0])
     settings = found[0]
+    read = _FastRead(doc, settings)
     for chunk, first, expected in chunks:
         validated = _validated(chunk, first, expected, skim)
         passed: list[tuple[int, str, str]] = []
