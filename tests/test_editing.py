@@ -111,6 +111,21 @@ def test_claim_add_appends_and_keeps_every_other_byte(example: Path) -> None:
     assert claim.claimant == "no" and claim.quantity is not None and claim.quantity.value == 30
 
 
+@pytest.mark.parametrize(("given", "written"), [("2021-07", "2021-07"), ("2021", "'2021'")])
+def test_claim_add_of_a_month_or_a_year_writes_it_as_given_never_a_day(example: Path, given: str, written: str) -> None:
+    before = (example / "claims.yaml").read_text(encoding="utf-8")
+    result = run("-C", example, "claim", "add", "--id", "dated-loosely", "--text", "A claim dated loosely.",
+                 "--claimant", "c", "--date", given)
+    assert result.exit_code == 0, result.stderr
+    added = only_insertions(before, (example / "claims.yaml").read_text(encoding="utf-8"))
+    assert f"    date: {written}" in added
+    assert run("-C", example, "status", "dated-loosely", "unverifiable", "--note", "No record", "--by", "A. Editor",
+               "--date", "2024-01-02").exit_code == 0
+    claim = load_ledger(example).require("dated-loosely").claim
+    assert claim.date.isoformat() == given and claim.status == "unverifiable"
+    assert f"    date: {written}\n" in (example / "claims.yaml").read_text(encoding="utf-8")
+
+
 def test_claim_add_warns_about_a_near_duplicate(example: Path) -> None:
     result = run("-C", example, "claim", "add", "--id", "again", "--text",
                  "More than 1000 military products are made in Azerbaijan.", "--claimant", "x", "--date", "2024-01-01")

@@ -217,3 +217,10 @@ def test_a_flag_that_is_not_true_is_a_located_problem(ledger: Any, flag: str) ->
     problems = [p for p in json.loads(done.stdout)["problems"] if p["severity"] == "error"]
     assert done.exit_code == 1 and [(p["code"], p["line"]) for p in problems] == [("schema", 6)]
     assert problems[0]["message"].startswith("quantity.ordinal: ")
+
+
+@pytest.mark.parametrize("date", [PartialDate(2021, 7), PartialDate(2021), "2021-07", 2021])
+def test_a_month_or_a_year_stays_one_as_data_and_as_text(date: Any) -> None:
+    claim = checked(model.Claim, {"id": "c1", "text": "t", "claimant": "c", "date": date})
+    assert type(claim.date) is PartialDate and claim.date.isoformat() == str(date)
+    assert model.as_data(claim)["date"] == model.as_data(claim, dates="dates", leave_out="none")["date"] == str(date)

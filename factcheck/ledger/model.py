@@ -242,7 +242,8 @@ def as_data(value: Any, *, dates: Literal["text", "dates"] = "text",
             leave_out: Literal["defaults", "none", "nothing"] = "defaults") -> Any:
     """A value as plain data (mappings, lists, text, numbers), as a claims file would hold it.
 
-    `dates`: as ISO text (a month or a year as written), or as the dates themselves (for YAML to write).
+    `dates`: as ISO text, or as the dates themselves (for YAML to write); a month or a year is its text
+    either way.
     `leave_out`: the fields at their default (what the file need not say), those that are None, or nothing."""
     if dates == "text" and leave_out == "defaults":
         return msgspec.to_builtins(value, enc_hook=_date_text)
@@ -256,8 +257,8 @@ def as_data(value: Any, *, dates: Literal["text", "dates"] = "text",
         return found
     if isinstance(value, list):
         return [as_data(item, dates=dates, leave_out=leave_out) for item in value]
-    if isinstance(value, dt.date) and dates == "text":
-        return value.isoformat()
+    if isinstance(value, dt.date) and (dates == "text" or type(value) is not dt.date):
+        return value.isoformat()  # (a month or a year, typed.PartialDate, is written as given, never as a day)
     return value
 
 

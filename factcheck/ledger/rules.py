@@ -118,6 +118,8 @@ Date = Annotated[dt.date, BeforeValidator(_as_date)]
 
 def _as_claim_date(value: Any) -> Any:
     """A day, or a month (2021-07) or a year (2021) when no day is known: kept as given, never a day invented."""
+    if isinstance(value, PartialDate):  # (as a command reads `--date 2021-07`): not made the month's first day
+        return value
     if isinstance(value, str) and _PARTIAL_DATE.fullmatch(value.strip()):
         return parse_date(value, partial=True)
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999 \
