@@ -354,6 +354,21 @@ def install() -> str:
     return "editable" if any(site.glob("__editable__*.pth")) else "regular"
 
 
+def compiled() -> str:
+    """Compile the package the measured Python imports to bytecode, as `pip install` leaves an installed
+    package: "compiled", or "source" when its folder cannot be written.
+
+    Run from a clone (or an editable install), `python -m factcheck` imports the clone's sources. Where
+    Python writes no bytecode itself (PYTHONDONTWRITEBYTECODE, a read-only folder), each run would then
+    compile every module again, about 0.1 s, which no installed package pays and the baseline, PyYAML from
+    site-packages, does not pay either.
+    """
+    done = subprocess.run([PYTHON, "-c", "import compileall, sys, factcheck; "
+                           "sys.exit(0 if compileall.compile_dir(factcheck.__path__[0], quiet=2) else 1)"],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return "compiled" if done.returncode == 0 else "source"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000,100000", help="claims per ledger, comma-separated")
@@ -369,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, Any] = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(), "python": platform.python_version(),
-                    "install": install()},
+                    "install": install(), "bytecode": compiled()},
         "startup": startup(options.runs),
         "sizes": {str(size) if shape == "plain" else f"{size}-{shape}":
                   measure(size, options.runs, with_jsonschema=size <= 10_000 and options.only is None and shape == "plain",
@@ -477,8 +492,10 @@ def table(results: dict[str, Any]) -> str:
     loads = [f"{size['load_before'][0]:.2f}, {size['load_after'][0]:.2f}" for size in results["sizes"].values()]
     rows.append(f"{'load (1 min) before, after':<22}" + "".join(f"{load:>26}" for load in loads))
     start = results["startup"]
-    rows.append(f"\npython -c pass {start['python -c pass']['seconds'] * 1000:.0f} ms ({results['machine']['install']} "
-                f"install); import click {start['import click']['seconds'] * 1000:.0f} ms; factcheck --help "
+    machine = results["machine"]
+    rows.append(f"\npython -c pass {start['python -c pass']['seconds'] * 1000:.0f} ms ({machine['install']} install, "
+                f"{machine.get('bytecode', 'source')}); import click {start['import click']['seconds'] * 1000:.0f} ms; "
+                f"factcheck --help "
                 f"{start['factcheck --help']['seconds'] * 1000:.0f} ms ({start['help_ratio_to_import_click']}x)")
     rows.append("slopes (time growth / ledger growth, 1 = linear): " + json.dumps(results["slopes"]))
     rows += [f"{'met ' if t['met'] else 'MISSED'} {t['target']}: {t['value']}" for t in results["targets"]]
