@@ -214,6 +214,31 @@ def test_a_long_ledger_is_read_in_chunks_exactly_as_the_exact_reader_reads_it(tm
     assert _summary(fast) == _summary(exact) and len(fast.claims) == 300
 
 
+@pytest.mark.parametrize(("chunk", "claims"), [(100, 300), (40, 300), (7, 300), (300, 300), (1000, 3)])
+def test_a_file_split_between_two_shares_gives_each_as_many_claims(tmp_path: Path, chunk: int, claims: int) -> None:
+    """Each share reads every other chunk of a large claims file: the chunks come in an even number, about
+    equal, so that neither process reads a chunk more than the other (300 claims in chunks of at most 100
+    are four of 75, not three of 100, two of them for one process; 300 in chunks of at most
+    7 are 44 of 6 or 7, not 43 of 7, 22 of them for one process)."""
+    from unittest import mock
+
+    from bench.generate import generate
+    from factcheck.ledger.ledgerfiles import find_files
+    from factcheck.pipeline import shares, store
+
+    generate(tmp_path, claims)
+    files = {name: data.read() if hasattr(data, "read") else data for name, data in find_files(tmp_path).items()}
+    plan = shares.plan(files)
+    assert plan["claims.yaml"] is None  # read by both shares
+    with mock.patch.object(store, "CHUNK", chunk):
+        read = [store.build_share(files, store.Share(which, plan)) for which in (0, 1)]
+    assert all(share is not None for share in read)
+    counts = [len(share.claims) for share in read if share is not None]
+    assert sum(counts) == claims and abs(counts[0] - counts[1]) <= chunk // 2
+    ids = sorted(r.claim.id for share in read if share is not None for r in share.claims)
+    assert ids == sorted(r.claim.id for r in store.build_ledger(files).claims)
+
+
 def test_a_mistake_in_a_long_file_is_read_exactly_in_its_chunk_only(tmp_path: Path) -> None:
     """A chunk the fast path cannot take is read again by the exact reader alone: the problems, their
     locations and messages, and every claim are those of the whole file read exactly."""

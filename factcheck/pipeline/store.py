@@ -471,10 +471,13 @@ def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] 
 
 def _chunks(claims: int, share: tuple[int, int] | None) -> list[tuple[int, int]]:
     """The chunks a file of `claims` claims is read in: of CHUNK claims, or, for a file split between
-    shares, of fewer, so that each share has as many claims as the other (a file of 3,000 claims is read in
-    two chunks of 1,500, not 2,000 and 1,000)."""
-    size = CHUNK if share is None else max(1, min(CHUNK, -(-claims // share[1])))
-    return [(i, min(i + size, claims)) for i in range(0, claims, size)]
+    shares, as many chunks of CHUNK or fewer as make a multiple of the shares, about equal, so that each
+    share has as many claims as the other (3,000 claims are read in two chunks of 1,500, not 2,000 and
+    1,000; 10,000 in six of 1,667, not five of 2,000, three of them for one share)."""
+    if share is None:
+        return [(i, min(i + CHUNK, claims)) for i in range(0, claims, CHUNK)]
+    count = min(claims, -(-max(1, -(-claims // CHUNK)) // share[1]) * share[1])
+    return [(claims * n // count, claims * (n + 1) // count) for n in range(count)]
 
 
 def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpan]],
