@@ -347,3 +347,29 @@ def test_a_claim_changed_a_character_at_a_time_is_located_as_the_composer_locate
     from_lines, composed = _both_ways(text)
     if from_lines is not None:
         assert from_lines == composed, text
+
+
+_CHARACTERS = st.text(alphabet=st.one_of(st.characters(codec="utf-8", exclude_categories=("Cs",)),
+                                         st.sampled_from([*CONTROLS, "\t", "é", "—", "\U0001f600"])), max_size=60)
+
+
+@settings(max_examples=2000)
+@example("\x01claims: []")
+@example("\ufffe")
+@example("\x85a")
+@given(_CHARACTERS)
+def test_the_fast_readers_byte_scan_finds_what_its_text_scan_finds(text: str) -> None:
+    """The fast reader scans a chunk's bytes for what needs the exact reader, looking only past the
+    printable ASCII: it refuses exactly the texts whose characters the scan of the text refuses, wherever
+    the character is (the first one too)."""
+    from factcheck.yamlio import fastyaml
+    from factcheck.yamlio.yamlsrc import unprintable
+
+    data = text.encode("utf-8")
+    refused = "\t" in text or "\x00" in text or any(brk in text for brk in "\x85\u2028\u2029") \
+        or unprintable(text) is not None
+    assert fastyaml._plain_characters(text) is not refused
+    assert fastyaml._plain_bytes(data) is not refused
+    assert fastyaml._plain_bytes(data + b"\xff") is False  # not UTF-8
+    if refused:
+        assert fastyaml.read_plain(data) is fastyaml._REFUSED and not fastyaml.is_plain(text)
