@@ -106,6 +106,27 @@ def test_quote_matching_never_fails_or_lies(snapshot: str, quote: str) -> None:
         assert 0 <= found.start <= found.end <= len(snapshot)
         if found.kind == "exact" and len(found.spans) == 1:
             assert snapshot[found.start:found.end] == quote.strip()
+        assert found.repeated() is (found.fits > 1)  # (asked first: it must not need the count)
+
+
+@settings(max_examples=BUDGET, deadline=2_000)
+@given(st.text(alphabet=st.one_of(st.characters(), st.sampled_from(" \t\u200b\u3000\u00a0\u0301eE1")), max_size=12))
+def test_a_quote_has_no_visible_characters_exactly_when_folding_leaves_none(quote: str) -> None:
+    from factcheck.checking.anchor import Missing, Snapshot, fold
+
+    found = Snapshot("text " + quote).find(quote)
+    invisible = isinstance(found, Missing) and found.reason.startswith("the quote has no visible characters")
+    assert invisible is (bool(quote.strip()) and not fold(quote.strip()).strip())
+
+
+@settings(max_examples=BUDGET, deadline=2_000)
+@given(st.text(alphabet="ab \n\u2019", max_size=30), st.text(alphabet="ab \u2019", min_size=1, max_size=4))
+def test_a_quote_is_repeated_exactly_when_its_words_occur_twice(snapshot: str, quote: str) -> None:
+    from factcheck.checking.anchor import Found, Snapshot
+
+    found = Snapshot(snapshot).find(quote)
+    if isinstance(found, Found) and found.kind == "exact":
+        assert found.repeated() is (snapshot.count(quote.strip()) > 1)
 
 
 def _loaded(claims: bytes, meta: bytes) -> tuple[Any, ...]:

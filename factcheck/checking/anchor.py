@@ -46,6 +46,7 @@ def fold(text: str) -> str:
 
 # What folding changes: runs of two or more whitespace characters, and non-ASCII characters (with the
 # combining marks after them, and an ASCII letter before such marks). Everything between is copied.
+_VISIBLE_ASCII = re.compile(r"[0-9A-Za-z]")
 _CHANGES = re.compile(r"\s{2,}|[^\x00-\x7f]")
 _ONE_SPACE = str.maketrans(dict.fromkeys("\t\n\r\x0b\x0c\x1c\x1d\x1e\x1f", " "))
 
@@ -254,6 +255,15 @@ class Found:
         say which place it means."""
         return self.occurrences if self._fits is None else self._fits
 
+    def repeated(self) -> bool:
+        """`fits > 1`, known without counting every place: for a quote found where it first occurs, whether
+        the words occur again after it (as `str.count` counts, without overlapping)."""
+        if self._fits is None and self._occurrences is None:
+            assert self._counted_in is not None
+            text, words = self._counted_in
+            return text.find(words, self.start + len(words)) >= 0
+        return self.fits > 1
+
     def __repr__(self) -> str:
         return f"Found({self.kind!r}, {self.start}, {self.end}, {self.spans!r})"
 
@@ -298,7 +308,8 @@ class Snapshot:
         quote = quote.strip()
         if not quote:
             return Missing("the quote is empty")
-        if not fold(quote).strip():
+        if not quote.isascii() and not _VISIBLE_ASCII.search(quote) and not fold(quote).strip():
+            # (folding keeps every ASCII letter and digit, and a stripped ASCII quote is not blank)
             return Missing("the quote has no visible characters (only spaces or invisible ones such as U+200B)")
         if not prefix and not suffix:  # the common case, in two C calls
             at = self.text.find(quote)

@@ -197,7 +197,7 @@ def check_quotes_found(ctx: Context) -> Iterator[Problem]:
         "A quote occurs in more than one place of its source and no prefix/suffix says which it means.")
 def check_quotes_ambiguous(ctx: Context) -> Iterator[Problem]:
     for ref, result in zip(ctx.quotes, ctx.resolved, strict=True):
-        if isinstance(result, Found) and not result.omitted and result.fits > 1:
+        if isinstance(result, Found) and not result.omitted and result.repeated():
             quote = ref.quote
             given = "its prefix/suffix fit" if quote.prefix or quote.suffix else "nothing says which"
             yield problem(

@@ -108,7 +108,7 @@ def reextract_source(root: Path, source_id: str, check: bool = False, force: boo
                 if quote.source != source_id:
                     continue
                 was, now = before.find(quote.text, quote.prefix, quote.suffix), after.find(quote.text, quote.prefix, quote.suffix)
-                if isinstance(was, Found) and not (isinstance(now, Found) and now.fits <= 1):
+                if isinstance(was, Found) and not (isinstance(now, Found) and not now.repeated()):
                     broken.append(f"{claim_record.claim.id} quote {place.number}: {quote.text!r}")
         text_path = f"{SOURCES_DIR}/{source_id}.txt"
         diff = "".join(difflib.unified_diff(old.splitlines(keepends=True), derived.text.splitlines(keepends=True),
