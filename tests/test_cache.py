@@ -306,3 +306,29 @@ def test_an_entry_whose_settings_no_longer_validate_is_a_miss(tmp_path: Path) ->
     assert cache.read(tmp_path, cache.file_entry("claims.yaml", raw)) is not None
     ledger = load_ledger(tmp_path, fill_cache=False)
     assert len(ledger.claims) == 30 and not ledger.problems
+
+
+def test_a_cold_verify_reads_and_hashes_each_snapshot_once(example: Path) -> None:
+    """The cache key and the check of each snapshot against its metadata's sha256 share one read and one
+    hash of its bytes; a snapshot changed since is still caught (as the test above shows, warm)."""
+    import hashlib
+
+    from factcheck.checking.options import Options
+    from factcheck.checking.verification import verify_ledger
+    from factcheck.ledger import ledgerfiles
+
+    snapshots = sorted(p.read_bytes() for p in (example / "sources").glob("*.txt"))
+    hashed: list[bytes] = []
+    real = hashlib.sha256
+
+    def counting(data: bytes = b"", **kwargs: object) -> object:
+        hashed.append(bytes(data))
+        return real(data, **kwargs)
+
+    with mock.patch.object(hashlib, "sha256", counting), \
+            mock.patch.object(ledgerfiles, "_read_up_to", wraps=ledgerfiles._read_up_to) as reads:
+        outcome = verify_ledger(example, Options())
+    assert not [p for p in outcome.problems if p.severity == "error"]
+    assert sorted(data for data in hashed if data in snapshots) == snapshots
+    read_snapshots = [call for call in reads.call_args_list if str(call.args[0]).endswith(".txt")]
+    assert len(read_snapshots) == len(snapshots)

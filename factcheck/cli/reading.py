@@ -27,7 +27,7 @@ from factcheck.cli import (
     cli,
     examples,
 )
-from factcheck.errors import FactcheckError
+from factcheck.errors import FactcheckError, Problem
 from factcheck.render.escape import terminal
 
 SUMMARY_BYTES = 1_000_000  # under GitHub's 1 MiB for a step's summary, with room for a diff appended
@@ -107,7 +107,7 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
     """Run every check; print the problems, each at its file:line:column."""
     from factcheck.api import verify as verify_ledger
     from factcheck.checking.options import exit_status
-    from factcheck.render import github, jsonout, junit, sarif, text
+    from factcheck.render import jsonout, text
 
     checked: list[tuple[str, str]]  # each claim's id and the file that holds it, from the current folder
     if for_files:
@@ -125,9 +125,9 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
     renderers: dict[str, Callable[[], str | Iterable[str]]] = {
         "text": lambda: text.problem_lines(found, _styler(sys.stdout)),
         "json": lambda: jsonout.verify_report(found, status == 0),
-        "github": lambda: github.workflow_commands(found),
-        "junit": lambda: junit.report(checked, found, {"error", "warning"} if strict else {"error"}),
-        "sarif": lambda: sarif.report(found, _rules(), automation=_path_prefix(_root(ctx)) or "./"),
+        "github": lambda: _ci_format("github", found, checked, strict, ctx),
+        "junit": lambda: _ci_format("junit", found, checked, strict, ctx),
+        "sarif": lambda: _ci_format("sarif", found, checked, strict, ctx),
     }
     made = renderers[fmt]()
     for piece in [made] if isinstance(made, str) else made:
@@ -135,6 +135,23 @@ def verify(ctx: click.Context, claim_ids: tuple[str, ...], fmt: str, strict: boo
     if not quiet:
         click.echo(text.counts_line(jsonout.counts(found), len(checked), sources), err=True)
     _exit(status)
+
+
+def _ci_format(fmt: str, found: list[Problem], checked: list[tuple[str, str]], strict: bool,
+               ctx: click.Context) -> str | Iterable[str]:
+    """verify's problems in one of the CI formats, its renderer imported only when asked for (JUnit's brings
+    in an XML library)."""
+    if fmt == "github":
+        from factcheck.render import github
+
+        return github.workflow_commands(found)
+    if fmt == "junit":
+        from factcheck.render import junit
+
+        return junit.report(checked, found, {"error", "warning"} if strict else {"error"})
+    from factcheck.render import sarif
+
+    return sarif.report(found, _rules(), automation=_path_prefix(_root(ctx)) or "./")
 
 
 def _rules() -> list[tuple[str, str, str]]:

@@ -22,22 +22,30 @@ class Deferred:
 
     path: str | os.PathLike[str]
     _kept: bytes | None = field(default=None, compare=False, repr=False)
+    _digest: str | None = field(default=None, compare=False, repr=False)
 
     def read(self) -> bytes:
-        """The file's bytes: those kept by `peek` (once), or read now."""
+        """The file's bytes: those kept by `sha256` (once), or read now."""
+        return self.read_hashed()[0]
+
+    def read_hashed(self) -> tuple[bytes, str | None]:
+        """`read`, with the sha256 of the bytes (hex) when `sha256` gave it for these very bytes."""
         if self._kept is not None:
-            data, self._kept = self._kept, None
-            return data
+            data, digest, self._kept, self._digest = self._kept, self._digest, None, None
+            return data, digest
         try:
-            return _read_up_to(self.path, sys.maxsize)[1]  # its size was checked when it was found
+            return _read_up_to(self.path, sys.maxsize)[1], None  # its size was checked when it was found
         except OSError as exc:
             raise FactcheckError(f"{self.path}: cannot read: {exc.strerror}") from None
 
-    def peek(self) -> bytes:
-        """The file's bytes, read now and kept for the next `read`: a cache key and the check that follows
-        it see the very same bytes, read once."""
-        self._kept = self.read()
-        return self._kept
+    def sha256(self) -> str:
+        """The sha256 (hex) of the file's bytes, read now and kept, with it, for the next `read`: a cache key
+        and the check of the snapshot that follows see the very same bytes, read and hashed once."""
+        import hashlib
+
+        data = self.read()
+        self._kept, self._digest = data, hashlib.sha256(data).hexdigest()
+        return self._digest
 
 
 def as_bytes(data: bytes | Deferred) -> bytes:

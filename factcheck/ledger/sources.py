@@ -69,12 +69,12 @@ class SourceRecord:
 Content = tuple[str | None, str | None, Problem | None]  # a snapshot's digest, its text (if UTF-8), its problem
 
 
-def snapshot_content(raw: bytes | None, path: str | None, source_id: str) -> Content:
-    """A snapshot's sha256, its text (None when it is not UTF-8) and the located encoding problem; the
-    bytes themselves are not kept."""
+def snapshot_content(raw: bytes | None, path: str | None, source_id: str, digest: str | None = None) -> Content:
+    """A snapshot's sha256 (`digest`, when it is known already), its text (None when it is not UTF-8) and
+    the located encoding problem; the bytes themselves are not kept."""
     if raw is None:
         return None, None, None
-    digest = hashlib.sha256(raw).hexdigest()
+    digest = digest or hashlib.sha256(raw).hexdigest()
     try:
         return digest, raw.decode("utf-8"), None
     except UnicodeDecodeError as exc:
@@ -96,12 +96,12 @@ def _read_content(data: bytes | Deferred | None, path: str | None, source_id: st
     """`snapshot_content` of a snapshot read now if it was deferred; a snapshot that cannot be read (no
     permission, an I/O error) is a located problem of its own, not the end of the run."""
     try:
-        raw = data.read() if isinstance(data, Deferred) else data
+        raw, digest = data.read_hashed() if isinstance(data, Deferred) else (data, None)
     except FactcheckError as exc:
         why = str(exc).rsplit(": cannot read: ", 1)[-1]
         return None, None, Problem("source-unsafe", "error", f"the snapshot cannot be read ({why}); it was not checked",
                                    Location(path or f"{SOURCES_DIR}/{source_id}.txt"), source=source_id)
-    return snapshot_content(raw, path, source_id)
+    return snapshot_content(raw, path, source_id, digest)
 
 
 def parse_metadata(files: Mapping[str, bytes | Deferred | Refused]) -> dict[str, Any]:

@@ -63,15 +63,15 @@ def key(files: Mapping[str, Any], *, snapshots: bool = False, extra: str = "",
             digest.update(f"{name}\0{known[name]}\0".encode())
             continue
         data = files[name]
-        peek = getattr(data, "peek", None)
-        if peek is not None and not isinstance(data, bytes):
+        sha256 = getattr(data, "sha256", None)
+        if sha256 is not None and not isinstance(data, bytes):  # a file not read yet (ledgerfiles.Deferred)
             from factcheck.errors import FactcheckError
 
             try:
-                data = peek()
+                digest.update(f"{name}\0{sha256()}\0".encode())
             except FactcheckError:  # unreadable: verify reports it, and a later readable state is another key
                 digest.update(f"{name}\0unreadable\0".encode())
-                continue
+            continue
         if isinstance(data, bytes):
             digest.update(f"{name}\0{hashlib.sha256(data).hexdigest()}\0".encode())
         else:
