@@ -394,3 +394,42 @@ def test_the_fast_readers_byte_scan_finds_what_its_text_scan_finds(text: str) ->
     assert fastyaml._plain_bytes(data + b"\xff") is False  # not UTF-8
     if refused:
         assert fastyaml.read_plain(data) is fastyaml._REFUSED and not fastyaml.is_plain(text)
+
+
+_METADATA = st.one_of(yamlish(), st.text(max_size=60), st.sampled_from([
+    "---\ntitle: a\n", "title: a\n...\n", "%YAML 1.2\n---\ntitle: a\n", "title: |\n  x\n\n  y\n", "note: |2\n   x\n",
+    "title: a\rurl: b\n", "- a\n- b\n", "", "# only a comment\n", "title: [a,\n b]\n", "\ufefftitle: x\n",
+    "title: a\n  b\n", "title: a\nurl:\n", "title: {a: 1,\nb: 2}\n", "? title\n: a\n", "title: 'a\n\n  b'\n",
+    "sha256: 00ff\npublished: 2024-09-24\n", "title: a\ntitle: b\n", "title: a #c\n#d\n"]))
+
+
+@st.composite
+def _plain_metadata(draw: st.DrawFn) -> str:
+    """A source's metadata as people write it: fields, comments, blank lines, block and quoted text."""
+    lines = []
+    for key in draw(st.lists(st.sampled_from(["title", "publisher", "url", "published", "sha256", "note", "authors"]),
+                             max_size=6, unique=True)):
+        value = draw(st.one_of(st.text(alphabet="abc é1-:#'\"", max_size=12).map(json.dumps),
+                               st.sampled_from(["plain words", "2024-09-24", "[a, b]", "|\n  two\n\n  lines",
+                                                ">-\n  folded\n   more", "'it''s'", "12", "-1.5", "~", "a #c",
+                                                "\n  - x\n  - y", "x\n  continued"])))
+        lines.append(f"{key}: {value}")
+        lines += draw(st.sampled_from([[], [""], ["# a comment"], ["  # indented comment"]]))
+    return "\n".join(lines) + draw(st.sampled_from(["\n", "", "\n\n"]))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.one_of(st.lists(st.one_of(_METADATA, _plain_metadata()), min_size=2, max_size=6),
+                 st.lists(_plain_metadata(), min_size=2, max_size=4)))
+def test_source_metadata_read_together_is_what_each_file_gives_alone(texts: list[str]) -> None:
+    """Small files read together as the items of one list (sources' metadata) give each file's own data, and
+    never take a file the fast reader sends to the exact reader when it is read alone."""
+    from factcheck.yamlio.fastyaml import fast_parse, read_together
+
+    pieces = [text.encode("utf-8", errors="surrogatepass") for text in texts]
+    together = read_together(pieces)
+    if together is None:
+        return
+    alone = [fast_parse(piece, f"sources/s{n}.yaml") for n, piece in enumerate(pieces)]
+    assert all(doc is not None for doc in alone)
+    assert together == [doc.data for doc in alone if doc is not None]

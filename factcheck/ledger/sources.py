@@ -12,7 +12,7 @@ from factcheck.ledger.folder import SOURCES_DIR
 from factcheck.ledger.ledgerfiles import Deferred, Refused, as_bytes
 from factcheck.ledger.model import SLUG_RE, SourceMeta
 from factcheck.ledger.validation import valid
-from factcheck.yamlio.fastyaml import fast_parse
+from factcheck.yamlio.fastyaml import fast_parse, read_together
 from factcheck.yamlio.yamlsrc import Document, parse, without_bom
 
 
@@ -106,13 +106,17 @@ def _read_content(data: bytes | Deferred | None, path: str | None, source_id: st
 
 def parse_metadata(files: Mapping[str, bytes | Deferred | Refused]) -> dict[str, Any]:
     """The data of each source metadata file the fast reader takes, by name: `load_sources`'s `parsed`.
-    The names it leaves out are read by the exact reader."""
+    The names it leaves out are read by the exact reader. The files are read together when they can be
+    (see fastyaml.read_together), else one by one."""
+    metadata = {name: data for name, data in files.items() if _is_source_file(name, ".yaml") and isinstance(data, bytes)}
+    together = read_together(list(metadata.values())) if len(metadata) > 1 else None
+    if together is not None:
+        return dict(zip(metadata, together, strict=True))
     parsed = {}
-    for name, data in files.items():
-        if _is_source_file(name, ".yaml") and isinstance(data, bytes):
-            fast = fast_parse(data, name)
-            if fast is not None:
-                parsed[name] = fast.data
+    for name, data in metadata.items():
+        fast = fast_parse(data, name)
+        if fast is not None:
+            parsed[name] = fast.data
     return parsed
 
 

@@ -169,6 +169,8 @@ def _read_sources(files: Mapping[str, bytes | Deferred | Refused], snapshots: bo
             parsed = parse_metadata({name: files[name] for name in names[0::2]})
             made = helper()
             parsed = None if made is forked.FAILED else {**parsed, **pickle.loads(made)}  # from this program's fork
+        if parsed is None and cached is None:
+            parsed = parse_metadata(files)  # (together, when they can be: see parse_metadata)
         ledger = Ledger()
         found, problems = load_sources(files, cached, parsed=parsed, contents=contents)
         ledger.sources.update(found)

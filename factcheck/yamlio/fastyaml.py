@@ -114,6 +114,31 @@ def read_plain(data: bytes) -> Any:
     return read_native(text) if _plain_tokens(text) else _REFUSED
 
 
+# A block scalar (`|`, `>`) sends the files to be read one by one: the native parser reads an empty one as ""
+# in a file of its own but as a line break as an item of a list.
+_BLOCK_SCALAR = re.compile(r"(?:^|[ \t:-])[|>][-+0-9]*[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def read_together(pieces: list[bytes]) -> list[Any] | None:
+    """The data of each of several small YAML files (a source's metadata: a few lines each), read by one
+    call of the native parser as the items of one block list, each file's lines indented under its `- `;
+    None unless every file is plain (scanned as they are, not indented) and the list reads as one item a
+    file. A thousand files take about half the time they take one by one."""
+    if yaml_rs is None or not pieces:
+        return None
+    joined = b"\n".join(without_bom(piece) for piece in pieces)
+    if b"\r" in joined or not _plain_bytes(joined):  # (a lone \r breaks a line the indenting would not see)
+        return None
+    text = joined.decode("utf-8")
+    if not _plain_tokens(text) or _BLOCK_SCALAR.search(text):  # (each file starts a line: a marker at its start is seen)
+        return None
+    listed = b"".join(b"- " + without_bom(piece).replace(b"\n", b"\n  ") + b"\n" for piece in pieces)
+    items = read_native(listed.decode("utf-8"))
+    if not isinstance(items, list) or len(items) != len(pieces):
+        return None
+    return items
+
+
 def read_ahead(pieces: Iterable[bytes], window: int = 2) -> Generator[Any, None, None]:
     """`read_plain` of each piece, in order, read on a second thread a few pieces ahead of the caller.
 
