@@ -368,7 +368,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share 
             entry = fast is None and skim is None  # read: its entry is written once it is known to have no problem
         if fast is None:
             fast = _claims_fast(raw, name, entry, (share.which, 2) if part == "split" and share else None, keep,
-                                skim if skim is not None and b"<<" not in raw else None)
+                                skim if skim is not None and b"<<" not in raw else None, ahead=share is None)
         if fast is None and part == "split":
             return None
         if fast is None and each is not None:
@@ -427,13 +427,14 @@ class _FastRead:
 
 
 def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] | None = None,
-                 keep: _Keep | None = None, skim: Skim | None = None) -> _FastRead | None:
+                 keep: _Keep | None = None, skim: Skim | None = None, ahead: bool = True) -> _FastRead | None:
     """A claims file read by the fast path, or None at the first sign that it needs the exact reader.
 
     A block list of claims is read a chunk of claims at a time: the chunks are decoded, scanned for what
     would need the exact reader and parsed on a second thread, while this one validates each chunk as it
-    comes, so only a few chunks' native trees are alive at once (in a share, with the other share's
-    process on the other core, each chunk is parsed on this thread).
+    comes, so only a few chunks' native trees are alive at once. Not `ahead` (in a share, with the other
+    share's process on the other core), each chunk is parsed on this thread. `share`: the share of a file
+    split between two (see Share), which reads every other chunk.
     """
     if not fastyaml.available():
         return None
@@ -441,7 +442,7 @@ def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] 
     starts = claim_starts(body)
     flow = flow_claims(body) if starts is None else None
     if flow is not None and flow[2]:
-        return _flow_claims_fast(body, name, flow, for_cache, share, keep, skim)
+        return _flow_claims_fast(body, name, flow, for_cache, share, keep, skim, ahead)
     if starts is None:  # not a block list of the usual shape: read the file whole
         text, problem = decode(raw, name)
         if problem is not None or text is None or not is_plain(text) or share is not None:
@@ -456,7 +457,7 @@ def _claims_fast(raw: bytes, name: str, for_cache: bool, share: tuple[int, int] 
     bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
     # Each chunk is decoded and scanned on the reading thread as it is read (the scan looks within lines,
     # and chunks are whole lines), so the file's text is never held whole; a share reads only its own.
-    parsed = fastyaml.read_ahead((body[starts[i]:starts[j]] for i, j in bounds), window=0 if share else 2)
+    parsed = fastyaml.read_ahead((body[starts[i]:starts[j]] for i, j in bounds), window=2 if ahead else 0)
     try:
         top = _top_of(body[:starts[0]] + body[starts[-1]:])
         if top is None:
@@ -484,14 +485,14 @@ def _chunks(claims: int, share: tuple[int, int] | None) -> list[tuple[int, int]]
 
 def _flow_claims_fast(body: bytes, name: str, flow: tuple[int, int, list[FlowSpan]],
                       for_cache: bool, share: tuple[int, int] | None, keep: _Keep | None,
-                      skim: Skim | None = None) -> _FastRead | None:
+                      skim: Skim | None = None, ahead: bool = True) -> _FastRead | None:
     """A claims list in flow style read a chunk of claims at a time, as a block list is: each chunk is the
     text of its claims' mappings inside `[ ]`, so a file written on one line is never held as one tree."""
     begin, end, spans = flow
     every = _chunks(len(spans), share)
     bounds = [b for n, b in enumerate(every) if share is None or n % share[1] == share[0]]
     parsed = fastyaml.read_ahead((b"[" + body[spans[i][0]:spans[j - 1][1]] + b"]" for i, j in bounds),
-                                 window=0 if share else 2)
+                                 window=2 if ahead else 0)
     try:
         top = _top_of(body[:begin] + b"null" + body[end:])
         if top is None:
