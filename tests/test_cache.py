@@ -332,3 +332,23 @@ def test_a_cold_verify_reads_and_hashes_each_snapshot_once(example: Path) -> Non
     assert sorted(data for data in hashed if data in snapshots) == snapshots
     read_snapshots = [call for call in reads.call_args_list if str(call.args[0]).endswith(".txt")]
     assert len(read_snapshots) == len(snapshots)
+
+
+def test_each_kind_keeps_its_newest_entries_and_old_strays_go(tmp_path: Path) -> None:
+    from factcheck.ledger.files import TEMP_PREFIX, TEMP_SUFFIX
+    from factcheck.pipeline import cache
+
+    folder = tmp_path / CACHE_DIR
+    for n in range(5):
+        cache.write(tmp_path, f"verify-{n:064x}", {"n": n})
+        os.utime(folder / f"verify-{n:064x}.marshal", (1_000_000 + n, 1_000_000 + n))
+    cache.write(tmp_path, "claims.aa-" + "0" * 64, [1])
+    old, fresh = folder / f"{TEMP_PREFIX}old{TEMP_SUFFIX}", folder / f"{TEMP_PREFIX}fresh{TEMP_SUFFIX}"
+    old.write_bytes(b"half")
+    fresh.write_bytes(b"half")
+    os.utime(old, (1_000_000, 1_000_000))
+    cache.write(tmp_path, f"verify-{9:064x}", {"n": 9})
+    kept = sorted(p.name for p in folder.glob("verify-*"))
+    assert kept == [f"verify-{n:064x}.marshal" for n in (3, 4, 9)]  # the newest three
+    assert cache.read(tmp_path, "claims.aa-" + "0" * 64) == [1]  # another kind keeps its own
+    assert not old.exists() and fresh.exists()  # a writer killed ten minutes ago; one that may still be writing

@@ -186,13 +186,18 @@ def write(root: str | os.PathLike[str], entry: str, value: Any) -> None:
         payload = marshal.dumps(value)
         # signed (checked when read), and written in two pieces: a large entry is never copied whole
         write_atomic(folder / f"{entry}.marshal", (_sign(secret, entry, payload), payload), durable=False, follow=False)
-        kind = entry.split("-", 1)[0]
-        entries = sorted(folder.glob(f"{kind}-*.marshal"), key=lambda p: p.lstat().st_mtime, reverse=True)
-        for old in entries[KEEP:]:
-            old.unlink(missing_ok=True)
-        for stray in folder.glob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-            if time.time() - stray.lstat().st_mtime > 600:  # a writer killed ten minutes ago or more
-                stray.unlink(missing_ok=True)
+        # (one listing of the folder, matched by prefix and suffix: a glob pattern is a regex compiled anew)
+        kind, now = entry.split("-", 1)[0] + "-", time.time()
+        entries: list[tuple[float, str]] = []
+        with os.scandir(folder) as listing:
+            for found in listing:
+                if found.name.startswith(kind) and found.name.endswith(".marshal"):
+                    entries.append((found.stat(follow_symlinks=False).st_mtime, found.path))
+                elif found.name.startswith(TEMP_PREFIX) and found.name.endswith(TEMP_SUFFIX) \
+                        and now - found.stat(follow_symlinks=False).st_mtime > 600:  # a writer killed 10 minutes ago
+                    Path(found.path).unlink(missing_ok=True)
+        for _, old in sorted(entries, reverse=True)[KEEP:]:
+            Path(old).unlink(missing_ok=True)
     except (OSError, FactcheckError):
         return
 
