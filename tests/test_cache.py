@@ -352,3 +352,27 @@ def test_each_kind_keeps_its_newest_entries_and_old_strays_go(tmp_path: Path) ->
     assert kept == [f"verify-{n:064x}.marshal" for n in (3, 4, 9)]  # the newest three
     assert cache.read(tmp_path, "claims.aa-" + "0" * 64) == [1]  # another kind keeps its own
     assert not old.exists() and fresh.exists()  # a writer killed ten minutes ago; one that may still be writing
+
+
+def test_a_claims_file_read_from_its_entry_gives_the_claims_it_read(tmp_path: Path) -> None:
+    """Each claims file's entry keeps its chunks of claims (MessagePack; marshal for what MessagePack cannot
+    hold, such as a figure written as an integer beyond 64 bits) and gives back the very same claims."""
+    from factcheck.pipeline import cache, store
+
+    example = tmp_path / "ledger"
+    subprocess.run(["git", "init", "-q", str(example)], check=True)
+    (example / "sources").mkdir()
+    (example / "claims").mkdir()
+    for name, value in [("a", "800"), ("b", "100000000000000000000000000000")]:
+        claims = "".join(
+            f"  - id: {name}{n}\n    text: Claim {n} of 2024-01-0{n}\n    claimant: Someone\n    date: 2024-01-0{n}\n"
+            f"    quantity: {{value: {value}, bound: about, unit: AZN}}\n"
+            f"    history: [{{date: 2024-02-0{n}, status: unverified, note: read}}]\n" for n in (1, 2))
+        (example / "claims" / f"{name}.yaml").write_text("claims:\n" + claims, encoding="utf-8")
+    cold = load_ledger(example)
+    entries = [cache.read(example, p.name[:-len(".marshal")]) for p in (example / CACHE_DIR).glob("claims.*.marshal")]
+    assert sorted(chunk[:1] for entry in entries for chunk in entry["chunks"]) == [b"M", b"m"]
+    with mock.patch.object(store, "_claims_fast", side_effect=AssertionError("parsed again")):
+        warm = load_ledger(example)
+    assert [r.claim for r in warm.claims] == [r.claim for r in cold.claims] and len(warm.claims) == 4
+    assert [r.claim.quantity.value for r in warm.claims if r.claim.quantity] == [800, 800, 1e29, 1e29]

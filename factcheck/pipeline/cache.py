@@ -36,7 +36,7 @@ if TYPE_CHECKING:  # reading an entry imports nothing more: a stored answer is g
     from typing import Any
 
 CACHE_DIR = ".factcheck-cache"
-FORMAT = 4
+FORMAT = 5
 KEEP = 3  # newest entries kept of each kind (of each claims file, for their entries)
 
 

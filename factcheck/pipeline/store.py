@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
+import msgspec
+
 from factcheck.errors import FactcheckError, Location, Problem, did_you_mean
 from factcheck.ledger.folder import SOURCES_DIR
 from factcheck.ledger.ledgerfiles import Deferred, Refused, as_bytes, find_files
@@ -71,6 +73,32 @@ class Ledger:
 UNREADABLE_CODES = frozenset({"yaml-syntax", "yaml-depth", "yaml-alias", "yaml-tag", "file-too-large"})
 
 MARSHAL_VERSION = 2  # without shared references: much quicker to write and read for data like a ledger's
+
+
+def _chunk_bytes(data: list[Any]) -> bytes:
+    """A chunk of claims' plain data as its cache entry keeps it: MessagePack, written in C (dates as ISO
+    text: a quarter of the time of making them text in Python and marshalling), or marshal for what
+    MessagePack cannot hold (an integer beyond 64 bits); the first byte says which."""
+    try:
+        return b"m" + _MSGPACK.encode(data)
+    except (msgspec.EncodeError, OverflowError, TypeError):
+        return b"M" + marshal.dumps([_json_dates(claim) if isinstance(claim, dict) else claim for claim in data],
+                                    MARSHAL_VERSION)
+
+
+def _chunk_data(chunk: bytes) -> Any:
+    """The plain data of a chunk kept by `_chunk_bytes` (ValueError for bytes it did not write)."""
+    if chunk[:1] == b"m":
+        try:
+            return msgspec.msgpack.decode(chunk[1:])
+        except msgspec.DecodeError as exc:
+            raise ValueError("not a chunk") from exc
+    if chunk[:1] == b"M":
+        return marshal.loads(chunk[1:])
+    raise ValueError("not a chunk")
+
+
+_MSGPACK = msgspec.msgpack.Encoder()
 
 class EachChunk(Protocol):
     """What a command does with each chunk of claims as it is read (the ledger's sources are read first).
@@ -305,7 +333,7 @@ def _cached_file(raw: bytes, name: str, value: Any, keep: _Keep | None, skim: Sk
         read = _FastRead(doc, settings)
         chunks, base = [], 0
         for chunk in value["chunks"]:
-            data = marshal.loads(chunk)
+            data = _chunk_data(chunk)
             validated = _validated(data, base, len(data) if isinstance(data, list) else None, skim)
             if validated is None:
                 return None
@@ -387,7 +415,7 @@ def _build_ledger(files: Mapping[str, bytes | Deferred | Refused], share: Share 
             doc.data = None  # the models hold it all now: the native tree would only take memory
             read = ledger.claims[first:]
             if entry:
-                chunks = [marshal.dumps([as_data(record.claim) for record in read], MARSHAL_VERSION)]
+                chunks = [_chunk_bytes([as_data(record.claim) for record in read])]
             if each is not None:
                 ledger.claims[first:] = each.chunk(ledger, read, forced or declared or ledger.settings)
         if entry and not any(p.location.path == name for p in ledger.problems):
@@ -540,9 +568,7 @@ def _validate_fast(doc: Document, top: dict[str, Any], chunks: Iterable[tuple[An
             read.problems.extend(found_problems)
         _give(read, doc, claims, passed, keep, skim, settings)
         if for_cache and not passed:  # (a chunk with problems is never cached: the ledger's entry is written only without any)
-            data = [_json_dates(raw_claim) for raw_claim in chunk] if exact is None else \
-                [as_data(claim) for _, claim in claims]
-            read.chunks.append(marshal.dumps(data, MARSHAL_VERSION))
+            read.chunks.append(_chunk_bytes(chunk if exact is None else [as_data(claim) for _, claim in claims]))
     return read
 
 
