@@ -73,6 +73,7 @@ class Ledger:
 UNREADABLE_CODES = frozenset({"yaml-syntax", "yaml-depth", "yaml-alias", "yaml-tag", "file-too-large"})
 
 MARSHAL_VERSION = 2  # without shared references: much quicker to write and read for data like a ledger's
+_MSGPACK = msgspec.msgpack.Encoder()
 
 
 def _chunk_bytes(data: list[Any]) -> bytes:
@@ -97,8 +98,6 @@ def _chunk_data(chunk: bytes) -> Any:
         return marshal.loads(chunk[1:])
     raise ValueError("not a chunk")
 
-
-_MSGPACK = msgspec.msgpack.Encoder()
 
 class EachChunk(Protocol):
     """What a command does with each chunk of claims as it is read (the ledger's sources are read first).
