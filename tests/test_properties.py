@@ -419,8 +419,12 @@ def _plain_metadata(draw: st.DrawFn) -> str:
 
 
 @settings(max_examples=1500, deadline=None)
+@example(["", "?"])  # a lone `?`: refused alone, read as an item of a list
+@example(["title: a\n", "note: |\n"])
 @given(st.one_of(st.lists(st.one_of(_METADATA, _plain_metadata()), min_size=2, max_size=6),
-                 st.lists(_plain_metadata(), min_size=2, max_size=4)))
+                 st.lists(_plain_metadata(), min_size=2, max_size=4),
+                 st.lists(st.one_of(st.text(alphabet="?:-[]{}#&*!|>'\"abc \n", max_size=12), _plain_metadata()),
+                          min_size=2, max_size=4)))
 def test_source_metadata_read_together_is_what_each_file_gives_alone(texts: list[str]) -> None:
     """Small files read together as the items of one list (sources' metadata) give each file's own data, and
     never take a file the fast reader sends to the exact reader when it is read alone."""

@@ -114,24 +114,28 @@ def read_plain(data: bytes) -> Any:
     return read_native(text) if _plain_tokens(text) else _REFUSED
 
 
-# A block scalar (`|`, `>`) sends the files to be read one by one: the native parser reads an empty one as ""
-# in a file of its own but as a line break as an item of a list.
+# What sends the files to be read one by one, because the native parser reads it differently in a file of its
+# own and as an item of a list: a block scalar (`|`, `>`: an empty one is "" alone, a line break as an item),
+# and any line at the left edge that is not a plain key with its colon, a comment or blank (a lone `?` is
+# refused alone and read as an item).
 _BLOCK_SCALAR = re.compile(r"(?:^|[ \t:-])[|>][-+0-9]*[ \t]*(?:#.*)?$", re.MULTILINE)
+_NOT_A_KEY = re.compile(r"^(?![ \t]|#|$|[A-Za-z_][A-Za-z0-9_-]*:(?:[ \t]|$))", re.MULTILINE)
 
 
 def read_together(pieces: list[bytes]) -> list[Any] | None:
     """The data of each of several small YAML files (a source's metadata: a few lines each), read by one
     call of the native parser as the items of one block list, each file's lines indented under its `- `;
-    None unless every file is plain (scanned as they are, not indented) and the list reads as one item a
-    file. A thousand files take about half the time they take one by one."""
+    None unless every file is plain (scanned as they are, not indented), a mapping of plain keys at its left
+    edge, and the list reads as one item a file. A thousand files take about half the time they take one
+    by one."""
     if yaml_rs is None or not pieces:
         return None
     joined = b"\n".join(without_bom(piece) for piece in pieces)
     if b"\r" in joined or not _plain_bytes(joined):  # (a lone \r breaks a line the indenting would not see)
         return None
     text = joined.decode("utf-8")
-    if not _plain_tokens(text) or _BLOCK_SCALAR.search(text):  # (each file starts a line: a marker at its start is seen)
-        return None
+    if not _plain_tokens(text) or _BLOCK_SCALAR.search(text) or _NOT_A_KEY.search(text):
+        return None  # (each file starts a line of `text`: a marker or a lone `?` at its start is seen)
     listed = b"".join(b"- " + without_bom(piece).replace(b"\n", b"\n  ") + b"\n" for piece in pieces)
     items = read_native(listed.decode("utf-8"))
     if not isinstance(items, list) or len(items) != len(pieces):
